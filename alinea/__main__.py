@@ -1,0 +1,3 @@
+from alinea.cli import main
+
+main()

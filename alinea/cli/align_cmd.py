@@ -1,0 +1,115 @@
+"""``alinea align``, ``alinea segment`` and ``alinea demo``."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from align.model import Bitext
+from align.utils import atomic_write
+
+from ..pipeline import align_files, segment_file
+
+_LANG = click.Choice(["es", "en", "es-ES", "en-US", "en-GB", "es-MX", "es-419"], case_sensitive=False)
+
+
+def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dict) -> tuple[Bitext, float]:
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("reading", total=None)
+        bitext = align_files(src, tgt, src_lang, tgt_lang, meta,
+                             progress=lambda msg: progress.update(task, description=msg))
+    return bitext, time.perf_counter() - started
+
+
+def _write_outputs(bitext: Bitext, out: Path | None, tsv: Path | None, xlsx: Path | None,
+                   report: Path | None, src_lang: str, tgt_lang: str, keep_unaligned: bool) -> int:
+    from tmx.tabular import bitext_frame, write_table
+    from tmx.writer import write_tmx
+    from report.review import write_review
+
+    units = 0
+    if out:
+        units = write_tmx(bitext, out, src_lang, tgt_lang, keep_unaligned=keep_unaligned)
+    if tsv or xlsx:
+        frame = bitext_frame(bitext)
+        for path in (tsv, xlsx):
+            if path:
+                write_table(frame, path)
+    if report:
+        write_review(bitext, report)
+    return units
+
+
+def _summary(bitext: Bitext, units: int, seconds: float, outputs: list[Path]) -> None:
+    counts = ", ".join(f"{k}: {v}" for k, v in bitext.bead_counts().items())
+    click.echo(f"sentences: {len(bitext.src)} ({bitext.src_lang}), {len(bitext.tgt)} ({bitext.tgt_lang})", err=True)
+    click.echo(f"beads: {len(bitext.beads)} ({counts})", err=True)
+    if units:
+        click.echo(f"translation units written: {units}", err=True)
+    for path in outputs:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"time: {seconds:.2f} s", err=True)
+
+
+@click.command()
+@click.argument("es_file", type=click.Path(path_type=Path))
+@click.argument("en_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="TMX file to write.")
+@click.option("--tsv", type=click.Path(path_type=Path), help="Also write the beads as a TSV table.")
+@click.option("--xlsx", type=click.Path(path_type=Path), help="Also write the beads as an Excel table.")
+@click.option("--report", type=click.Path(path_type=Path), help="Also write an HTML alignment review.")
+@click.option("--src-lang", default="es", show_default=True, type=_LANG, help="Language code of ES_FILE in the TMX.")
+@click.option("--tgt-lang", default="en", show_default=True, type=_LANG, help="Language code of EN_FILE in the TMX.")
+@click.option("--document", default="", help="Document symbol for the TMX x-document property (e.g. A/58/98).")
+@click.option("--keep-unaligned", is_flag=True, help="Write 1-0 / 0-1 beads to the TMX too, with a note.")
+def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | None,
+          report: Path | None, src_lang: str, tgt_lang: str, document: str, keep_unaligned: bool) -> None:
+    """Align ES_FILE (Spanish) with EN_FILE (English) into a translation memory.
+
+    Example: alinea align informe.es.txt report.en.txt -o tm.tmx --tsv tm.tsv --report review.html
+    """
+    if not (out or tsv or xlsx or report):
+        raise click.UsageError("say where to write: -o OUT.tmx, --tsv, --xlsx or --report")
+    meta = {"symbol": document} if document else {}
+    bitext, seconds = _run_alignment(es_file, en_file, src_lang, tgt_lang, meta)
+    units = _write_outputs(bitext, out, tsv, xlsx, report, src_lang, tgt_lang, keep_unaligned)
+    _summary(bitext, units, seconds, [p for p in (out, tsv, xlsx, report) if p])
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--lang", required=True, type=click.Choice(["es", "en"]), help="Language of FILE.")
+def segment(file: Path, lang: str) -> None:
+    """Print FILE one sentence per line (after cleaning).
+
+    Example: alinea segment corpora/A_58_98/es.txt --lang es
+    """
+    sentences = segment_file(file, lang)
+    click.echo("\n".join(s.text for s in sentences))
+
+
+@click.command()
+@click.option("-d", "--out-dir", default="out", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the outputs.")
+def demo(out_dir: Path) -> None:
+    """Align the embedded report A/58/98 (Spanish-English).
+
+    Writes OUT_DIR/A_58_98.tmx, .tsv and .report.html.
+    """
+    from corpora import corpus
+
+    pair = corpus("A_58_98")
+    meta = {"symbol": pair.meta["symbol"], "title": pair.meta["title"]}
+    bitext, seconds = _run_alignment(pair.path("es"), pair.path("en"), "es", "en", meta)
+    outputs = [out_dir / "A_58_98.tmx", out_dir / "A_58_98.tsv", out_dir / "A_58_98.report.html"]
+    units = _write_outputs(bitext, outputs[0], outputs[1], None, outputs[2], "es", "en", False)
+    _summary(bitext, units, seconds, outputs)
+
+
+COMMANDS = [align, segment, demo]

@@ -1,0 +1,77 @@
+"""The end-to-end job: two documents in, one aligned bitext out."""
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from align.aligner import align_sentences
+from align.errors import InputError
+from align.model import Bitext, Sentence
+from align.normalize import normalize
+from align.read import read_document
+from align.segment import segment
+from align.utils import check_lang
+
+
+def segment_file(path: str | os.PathLike, lang: str) -> list[Sentence]:
+    """Read, normalize and segment one document."""
+    lang = check_lang(lang)
+    sentences = segment(normalize(read_document(path), lang), lang)
+    if not sentences:
+        raise InputError(f"{path}: no sentences found")
+    return sentences
+
+
+def align_texts(src: list[Sentence], tgt: list[Sentence], src_lang: str = "es",
+                tgt_lang: str = "en", meta: dict[str, str] | None = None) -> Bitext:
+    """Align two segmented documents."""
+    if check_lang(src_lang) == check_lang(tgt_lang):
+        raise InputError(f"both sides are {check_lang(src_lang)!r}: alinea aligns Spanish with English")
+    beads = align_sentences(src, tgt)
+    return Bitext(src, tgt, beads, src_lang, tgt_lang, dict(meta or {}))
+
+
+def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
+                tgt_lang: str = "en", meta: dict[str, str] | None = None,
+                progress: Callable[[str], None] | None = None) -> Bitext:
+    """Read, clean, segment and align a Spanish document and its English counterpart."""
+    if check_lang(src_lang) == check_lang(tgt_lang):
+        raise InputError(f"both sides are {check_lang(src_lang)!r}: alinea aligns Spanish with English")
+    step = progress or (lambda _msg: None)
+    step("segmenting source")
+    src = segment_file(src_path, src_lang)
+    step("segmenting target")
+    tgt = segment_file(tgt_path, tgt_lang)
+    _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path)
+    step("aligning")
+    return align_texts(src, tgt, src_lang, tgt_lang, meta)
+
+
+_MARKERS = {
+    "es": {"el", "la", "los", "las", "de", "del", "que", "y", "en", "por", "para", "con", "una", "se"},
+    "en": {"the", "of", "and", "to", "in", "that", "is", "for", "with", "by", "on", "are", "this"},
+}
+
+
+def guess_language(sentences: list[Sentence]) -> str | None:
+    """"es" or "en" by function-word counts; None when there is too little text."""
+    counts = {lang: 0 for lang in _MARKERS}
+    for sentence in sentences:
+        for word in sentence.text.lower().split():
+            for lang, words in _MARKERS.items():
+                if word in words:
+                    counts[lang] += 1
+    if sum(counts.values()) < 20:
+        return None
+    return max(counts, key=counts.get)
+
+
+def _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path) -> None:
+    guessed_src, guessed_tgt = guess_language(src), guess_language(tgt)
+    if guessed_src and guessed_src == guessed_tgt:
+        raise InputError(
+            f"{src_path} and {tgt_path} are both in {guessed_src!r}: give a Spanish and an English document"
+        )
+    for path, guessed, lang in ((src_path, guessed_src, src_lang), (tgt_path, guessed_tgt, tgt_lang)):
+        if guessed and guessed != check_lang(lang):
+            raise InputError(f"{path} looks like {guessed!r}, not {check_lang(lang)!r}: are the files swapped?")
