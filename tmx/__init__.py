@@ -1,4 +1,5 @@
 """TMX 1.4b storage and translation-memory operations."""
+from .reader import load_bitext, read_tmx
 from .writer import write_tmx
 
-__all__ = ["write_tmx"]
+__all__ = ["load_bitext", "read_tmx", "write_tmx"]

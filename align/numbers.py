@@ -1,0 +1,48 @@
+"""Numbers, percentages and document symbols as language-neutral tokens.
+
+Spanish writes 1.000 / 3,5 / 175 000 where English writes 1,000 / 3.5 /
+175,000; both come out as "1000", "3.5" and "175000". Document symbols
+(A/56/329, ESA/P/WP.176) and resolution numbers (56/203) are kept verbatim.
+Used by the aligner (shared numbers are evidence of a match) and by the
+consistency check (a number on one side only is a finding).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# A symbol: slash-separated parts, at least one slash, e.g. A/56/329, 56/203,
+# ST/ESA/SER.A/220, A/58/50/Rev.1.
+SYMBOL = re.compile(r"(?<![\w/])(?:[A-Z][A-Za-z.]*|\d+)(?:/(?:[A-Z][A-Za-z.]*\d*|\d+(?:\.\d+)?))+(?![\w/])")
+_NUMBER = {
+    # thousands with "." or a (narrow) space, decimals with ","
+    "es": re.compile(r"(?<![\w.,])(\d{1,3}(?:[.\u202f\u00a0 ]\d{3})+|\d+)(?:,(\d+))?(?![\d])"),
+    # thousands with ",", decimals with "."
+    "en": re.compile(r"(?<![\w.,])(\d{1,3}(?:[,\u202f\u00a0]\d{3})+|\d+)(?:\.(\d+))?(?![\d])"),
+}
+_ORDINAL = re.compile(r"(\d+)\s?[°º](?!\s?C\b)")
+
+
+def canonical_number(integer: str, fraction: str | None = None) -> str:
+    digits = re.sub(r"\D", "", integer).lstrip("0") or "0"
+    if fraction and fraction.strip("0"):
+        return f"{digits}.{fraction.rstrip('0')}"
+    return digits
+
+
+def symbols(text: str) -> list[str]:
+    """Document symbols and resolution numbers, verbatim (trailing dot dropped)."""
+    return [m.group(0).rstrip(".") for m in SYMBOL.finditer(text)]
+
+
+def numbers(text: str, lang: str) -> list[str]:
+    """Canonical numbers outside symbols, in order of appearance."""
+    lang = "es" if lang.startswith("es") else "en"
+    text = SYMBOL.sub(" ", text)
+    text = _ORDINAL.sub(r"\1", text)
+    return [canonical_number(m.group(1), m.group(2)) for m in _NUMBER[lang].finditer(text)]
+
+
+def numeric_tokens(text: str, lang: str) -> Counter:
+    """The multiset of symbols and canonical numbers in ``text``."""
+    return Counter(symbols(text)) + Counter(numbers(text, lang))
