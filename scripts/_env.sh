@@ -27,9 +27,13 @@ extras="${ALINEA_EXTRAS:-}"
 stamp="$VENV/.alinea-installed"
 want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)-$extras"
 if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp" 2>/dev/null; then
-    echo "installing alinea${extras:+[$extras]} into $VENV" >&2
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip >&2
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT${extras:+[$extras]}" >&2
+    echo "installing alinea${extras:+[$extras]} into $VENV (log: $VENV/install.log)" >&2
+    if ! { "$VENV/bin/python" -m pip install --upgrade pip &&
+           "$VENV/bin/python" -m pip install -e "$ROOT${extras:+[$extras]}"; } >"$VENV/install.log" 2>&1; then
+        tail -n 20 "$VENV/install.log" >&2
+        echo "alinea: installation failed; see $VENV/install.log" >&2
+        exit 1
+    fi
     echo "$want" > "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"
