@@ -46,3 +46,20 @@ def numbers(text: str, lang: str) -> list[str]:
 def numeric_tokens(text: str, lang: str) -> Counter:
     """The multiset of symbols and canonical numbers in ``text``."""
     return Counter(symbols(text)) + Counter(numbers(text, lang))
+
+
+# A number followed by a percent sign or the words for it ("3,5 %", "3 por ciento",
+# "3.5 per cent", "3 percent"); the number part is matched by _NUMBER.
+_PERCENT_AFTER = re.compile(r"\s?(?:%|por\s+ciento\b|per\s?cent\b)", re.IGNORECASE)
+
+
+def percentages(text: str, lang: str) -> list[str]:
+    """Canonical percentages ("3.5%") in ``text``, whichever way they are written.
+
+    Lets the consistency check tell "3%" from a plain "3" without changing
+    what :func:`numeric_tokens` returns.
+    """
+    lang = "es" if lang.startswith("es") else "en"
+    text = SYMBOL.sub(" ", text)
+    return [canonical_number(m.group(1), m.group(2)) + "%"
+            for m in _NUMBER[lang].finditer(text) if _PERCENT_AFTER.match(text, m.end())]
