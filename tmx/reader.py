@@ -1,53 +1,292 @@
-"""Read a TMX file into a Bitext (first version; see issue 5 for the full reader)."""
+"""Read any TMX 1.4 file safely into translation units or a Bitext.
+
+TMX files come from anywhere (OmegaT, Trados Studio, memoQ, a colleague's
+script), so parsing is defensive: no DTD is loaded, nothing is fetched from
+the network, entities are never expanded and a file that declares its own
+entities (the "billion laughs" and external-entity attacks) is refused.
+Inline codes (``<bpt>``, ``<ept>``, ``<ph>``, ``<it>``, ``<ut>``) hold the
+original document's formatting codes, not text, and are dropped; ``<hi>``
+holds text and is kept.
+
+alinea's own properties (``x-bead``, ``x-score``, ``x-paragraph``,
+``x-document``) are read back so that a report of an existing TMX shows bead
+types, scores and paragraph numbers.
+"""
 from __future__ import annotations
 
+import math
 import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from lxml import etree
 
 from align.errors import InputError
 from align.model import Bead, Bitext, Sentence
 
+from .hygiene import base_lang
+
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: Inline elements whose content is native code (RTF, HTML...), not segment text.
+CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut", "sub"})
+TABLE_SUFFIXES = (".tsv", ".tab", ".txt", ".csv", ".xlsx")
+_BEAD_KIND = re.compile(r"^(\d+)-(\d+)$")
 
 
 def _parser() -> etree.XMLParser:
     # No entity expansion, no DTD loading, no network: TMX files come from anywhere.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_comments=True)
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True)
 
 
-def read_tmx(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> Bitext:
-    """Every <tu> with both languages becomes a 1-1 bead of a Bitext."""
+def parse_xml(path: str | os.PathLike) -> etree._ElementTree:
+    """Parse ``path`` as XML safely; malformed XML raises InputError with line:column."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
     try:
-        root = etree.parse(str(path), _parser()).getroot()
+        tree = etree.parse(str(path), _parser())
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
-        raise InputError(f"{path}:{line}:{column}: malformed XML: {exc.msg}") from None
+        message = exc.msg.split(", line ")[0] if exc.msg else "not well-formed"
+        raise InputError(f"{path}:{line}:{column}: malformed XML: {message}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        names = ", ".join(sorted(entity.name for entity in dtd.iterentities()))
+        raise InputError(f"{path}:1:1: the file declares XML entities ({names}); refused for safety "
+                         "(a TMX file never needs its own entities)")
+    for node in tree.getroot().iter(etree.Entity):
+        raise InputError(f"{path}:{node.sourceline}:1: entity reference {node.text} not allowed in a TMX file")
+    return tree
+
+
+def parse_tmx(path: str | os.PathLike) -> etree._ElementTree:
+    """Parse ``path`` and check it is a TMX document (root <tmx> with a <body>)."""
+    tree = parse_xml(path)
+    root = tree.getroot()
+    if root.tag != "tmx":
+        raise InputError(f"{path}:{root.sourceline}:1: not a TMX file: the root element is <{root.tag}>, not <tmx>")
+    if root.find("body") is None:
+        raise InputError(f"{path}:{root.sourceline}:1: not a TMX file: <tmx> has no <body>")
+    return tree
+
+
+def segment_text(seg: etree._Element) -> str:
+    """The plain text of a ``<seg>``: inline codes dropped, ``<hi>`` kept, whitespace normalized."""
+    parts: list[str] = []
+
+    def walk(element: etree._Element) -> None:
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in CODE_TAGS:
+                walk(child)  # <hi> and unknown wrappers carry text
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(seg)
+    return " ".join("".join(parts).split())
+
+
+def tuv_lang(tuv: etree._Element) -> str:
+    """A <tuv>'s language, from xml:lang or the deprecated lang attribute."""
+    return (tuv.get(XML_LANG) or tuv.get("lang") or "").strip().replace("_", "-")
+
+
+@dataclass
+class TranslationUnit:
+    """One ``<tu>``: its element (kept for lossless rewriting) and what alinea reads from it."""
+
+    element: etree._Element
+    tuid: str
+    variants: dict[str, str]
+    props: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    line: int = 0
+
+    def text(self, lang: str) -> str | None:
+        """The segment in ``lang``: exact code first (case-insensitive), then same base language."""
+        key = match_lang(self.variants, lang)
+        return None if key is None else self.variants[key]
+
+    @property
+    def score(self) -> float | None:
+        try:
+            value = float(self.props.get("x-score", ""))
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
+
+    @property
+    def bead_kind(self) -> str:
+        kind = self.props.get("x-bead", "")
+        return kind if _BEAD_KIND.match(kind) else ""
+
+
+def match_lang(codes, lang: str) -> str | None:
+    """The member of ``codes`` that best matches ``lang`` (es-ES, then es, then es-*)."""
+    wanted = lang.lower().replace("_", "-")
+    by_lower = {code.lower(): code for code in codes}
+    if wanted in by_lower:
+        return by_lower[wanted]
+    base = base_lang(wanted)
+    if base in by_lower:
+        return by_lower[base]
+    for low, code in by_lower.items():
+        if base_lang(low) == base:
+            return code
+    return None
+
+
+def iter_units(tree: etree._ElementTree) -> Iterator[TranslationUnit]:
+    """Every ``<tu>`` of the body, in file order."""
+    body = tree.getroot().find("body")
+    for n, tu in enumerate(body.iterchildren("tu"), start=1):
+        variants: dict[str, str] = {}
+        for tuv in tu.iterchildren("tuv"):
+            seg = tuv.find("seg")
+            lang = tuv_lang(tuv)
+            if seg is not None and lang and lang not in variants:
+                variants[lang] = segment_text(seg)
+        props: dict[str, str] = {}
+        for prop in tu.iterchildren("prop"):
+            props.setdefault(prop.get("type", ""), " ".join((prop.text or "").split()))
+        notes = [" ".join((note.text or "").split()) for note in tu.iterchildren("note")]
+        yield TranslationUnit(tu, tu.get("tuid") or str(n), variants, props, notes, tu.sourceline or 0)
+
+
+def header_of(tree: etree._ElementTree) -> dict[str, str]:
+    header = tree.getroot().find("header")
+    return dict(header.attrib) if header is not None else {}
+
+
+def languages_of(units) -> list[str]:
+    """Every language code used by ``units``, sorted."""
+    return sorted({lang for unit in units for lang in unit.variants})
+
+
+def _split_joined(text: str, n: int, lang: str) -> list[str]:
+    """Undo "multi-sentence beads are joined with a space": ``n`` pieces whose join is ``text``."""
+    if n <= 1 or not text:
+        return [text]
+    try:
+        from align.segment import split_sentences
+
+        pieces = [p for p in split_sentences(text, base_lang(lang)) if p]
+        if len(pieces) == n and " ".join(pieces) == text:
+            return pieces
+    except Exception:  # the segmenter is an optimisation here, never a requirement
+        pass
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if len(spaces) < n - 1:
+        return [text]
+    strong = [i for i in spaces if text[i - 1] in ".!?;:…»”\"')"]
+    chosen: list[int] = []
+    for k in range(1, n):
+        target = len(text) * k / n
+        pool = [i for i in (strong if len(strong) >= n - 1 else spaces) if i not in chosen] or \
+               [i for i in spaces if i not in chosen]
+        chosen.append(min(pool, key=lambda i: abs(i - target)))
+    chosen.sort()
+    bounds = [-1] + chosen + [len(text)]
+    return [text[bounds[j] + 1:bounds[j + 1]] for j in range(n)]
+
+
+def _declared_counts(unit: TranslationUnit) -> tuple[int, int] | None:
+    match = _BEAD_KIND.match(unit.bead_kind)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _marked_unaligned(unit: TranslationUnit) -> bool:
+    counts = _declared_counts(unit)
+    return (counts is not None and 0 in counts) or any(n.startswith("unaligned") for n in unit.notes)
+
+
+def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: str = "en",
+                 meta: dict[str, str] | None = None, origin: str = "TMX") -> Bitext:
+    """Beads from translation units: those with both languages, plus units marked unaligned."""
     src: list[Sentence] = []
     tgt: list[Sentence] = []
     beads: list[Bead] = []
-    for tu in root.iter("tu"):
-        texts = {}
-        for tuv in tu.iter("tuv"):
-            lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").lower()
-            seg = tuv.find("seg")
-            if seg is not None:
-                texts.setdefault(lang.split("-")[0], " ".join("".join(seg.itertext()).split()))
-        if src_lang in texts and tgt_lang in texts:
-            src.append(Sentence(texts[src_lang], len(src)))
-            tgt.append(Sentence(texts[tgt_lang], len(tgt)))
-            beads.append(Bead((len(src) - 1,), (len(tgt) - 1,), 1.0))
-    return Bitext(src, tgt, beads, src_lang, tgt_lang, {"source_file": str(path)})
+    documents: list[str] = []
+    skipped = scored = 0
+    block, last_paragraph = -1, object()
+    for unit in units:
+        s, t = unit.text(src_lang) or "", unit.text(tgt_lang) or ""
+        if not (s and t) and not ((s or t) and _marked_unaligned(unit)):
+            skipped += 1
+            continue
+        declared = _declared_counts(unit) or (1, 1)
+        n_src = max(declared[0], 1) if s else 0
+        n_tgt = max(declared[1], 1) if t else 0
+        number = unit.props.get("x-paragraph") or None
+        if number != last_paragraph or number is None:
+            block, last_paragraph = block + 1, number
+        src_ids = _append(src, _split_joined(s, n_src, src_lang) if s else [], number, block)
+        tgt_ids = _append(tgt, _split_joined(t, n_tgt, tgt_lang) if t else [], number, block)
+        score = unit.score
+        scored += score is not None
+        beads.append(Bead(src_ids, tgt_ids, 1.0 if score is None else score))
+        document = unit.props.get("x-document")
+        if document and document not in documents:
+            documents.append(document)
+    info = dict(meta or {})
+    if documents:
+        info.setdefault("symbol", documents[0] if len(documents) == 1 else "; ".join(documents))
+    info["units"] = str(len(units))
+    info["skipped_units"] = str(skipped)
+    info["scores"] = "yes" if scored == len(beads) and beads else ("partial" if scored else "no")
+    if not beads:
+        where = info.get("source_file", origin)
+        if not units:
+            raise InputError(f"{where}: the {origin} has no translation units")
+        raise InputError(f"{where}: no translation unit has both {src_lang!r} and {tgt_lang!r}; "
+                         f"the {origin} has languages: {', '.join(languages_of(units)) or 'none'}")
+    return Bitext(src, tgt, beads, src_lang, tgt_lang, info)
+
+
+def _append(side: list[Sentence], pieces: list[str], number: str | None, block: int) -> tuple[int, ...]:
+    start = len(side)
+    for text in pieces:
+        side.append(Sentence(text, len(side), paragraph=block, number=number))
+    return tuple(range(start, len(side)))
+
+
+def read_tmx(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> Bitext:
+    """A TMX file as a Bitext, with bead types, scores and paragraph numbers where the TMX has them.
+
+    Units lacking one of the two languages are skipped (counted in
+    ``meta["skipped_units"]``) unless alinea marked them as unaligned beads.
+    """
+    tree = parse_tmx(path)
+    header = header_of(tree)
+    meta = {"source_file": str(path)}
+    if header.get("creationtool"):
+        meta["creationtool"] = header["creationtool"]
+    return units_bitext(list(iter_units(tree)), src_lang, tgt_lang, meta)
 
 
 def load_bitext(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> Bitext:
-    """A TMX or an alinea TSV/CSV/XLSX table as a Bitext (dispatch on suffix)."""
+    """A TMX or an alinea TSV/CSV/XLSX table as a Bitext (dispatch on the suffix)."""
     suffix = Path(path).suffix.lower()
-    if suffix == ".tmx":
+    if suffix == ".tmx" or (suffix == ".xml" and _looks_like_xml(path)):
         return read_tmx(path, src_lang, tgt_lang)
-    raise InputError(f"{path}: unsupported bitext format {suffix!r} (use .tmx)")
+    if suffix in TABLE_SUFFIXES:
+        from .tabular import read_bitext_table
+
+        return read_bitext_table(path, src_lang, tgt_lang)
+    raise InputError(f"{path}: unsupported bitext format {suffix!r} (use .tmx, .tsv, .csv or .xlsx)")
+
+
+def _looks_like_xml(path: str | os.PathLike) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(64).lstrip(b"\xef\xbb\xbf\xff\xfe \r\n\t").startswith((b"<", b"<\x00"))
+    except OSError:
+        return False

@@ -1,0 +1,85 @@
+"""Text hygiene for translation-memory segments and language codes.
+
+A segment that goes into a TMX must be XML 1.0 text (no C0/C1 control
+characters, no lone surrogates, no U+FFFE/U+FFFF), carry no debris of the
+markup it was converted from (``<b>``, ``&amp;nbsp;``, ``&#160;`` left as
+literal text by an HTML or Word conversion) and have its whitespace
+normalized, because CAT tools match segments character by character.
+Escaping ``&``, ``<`` and ``>`` is left to the XML serializer, never done by
+hand, so nothing is escaped twice.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from align.errors import InputError
+
+# XML 1.0 forbids C0 controls except tab/LF/CR; C1 controls (U+0080-U+009F) are
+# legal but in practice are cp1252 bytes decoded as Latin-1: debris as well.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+# Zero-width characters that make two identical-looking segments differ.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad]")
+# Tags of the formats our input comes from (HTML, Word HTML, DocBook-ish inline
+# markup). Only well-formed tags with these names are removed, so "a < b > c"
+# or "<Enter>" in a manual survive as text.
+_MARKUP_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|br|cite|code|del|div|em|font|h[1-6]|hr|i|img|ins|kbd|li|mark|o:p|ol|p|"
+    r"q|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|th|thead|tr|tt|u|ul|var|w:[a-z]+)"
+    r"(?:\s+[a-zA-Z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=]+))?)*\s*/?>",
+    re.IGNORECASE,
+)
+# Character references left in text by a double-escaping converter: &amp;amp;,
+# &nbsp;, &#233;, &#xE9;. Only known named references are decoded.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_LANG_CODE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def _decode_entity(match: re.Match) -> str:
+    decoded = html.unescape(match.group(0))
+    return match.group(0) if decoded == match.group(0) else decoded
+
+
+_BLOCK_TAGS = {"br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "p", "td", "th", "tr", "table"}
+
+
+def _tag_gap(match: re.Match) -> str:
+    # A block tag separated words ("a<br>b" is two words); an inline tag did not ("pala<b>bra</b>").
+    name = re.match(r"</?([\w:]+)", match.group(0)).group(1).lower()
+    return " " if name in _BLOCK_TAGS else ""
+
+
+def clean_segment(text: str) -> str:
+    """XML-safe, markup-free, whitespace-normalized segment text.
+
+    Idempotent: ``clean_segment(clean_segment(t)) == clean_segment(t)``.
+    """
+    previous = None
+    # Decoding "&amp;lt;b&amp;gt;" can reveal a tag, and removing a tag can join
+    # an entity: repeat until nothing changes (bounded: each pass shortens text).
+    while text != previous:
+        previous = text
+        text = _ENTITY.sub(_decode_entity, text)
+        text = _MARKUP_TAG.sub(_tag_gap, text)
+        text = _ILLEGAL.sub("", text)
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
+
+
+def clean_attribute(text: str) -> str:
+    """Property values and notes: XML-safe and on one line."""
+    return " ".join(_ILLEGAL.sub("", text or "").split())
+
+
+def tmx_lang(code: str) -> str:
+    """A language code as TMX writes it: ``es``, ``es-ES``, ``en-US`` (``es_ES`` accepted)."""
+    code = (code or "").strip().replace("_", "-")
+    if not _LANG_CODE.match(code):
+        raise InputError(f"invalid language code {code!r}: use a code such as es, es-ES, en or en-US")
+    base, *rest = code.split("-")
+    return "-".join([base.lower()] + [part.upper() if len(part) == 2 else part for part in rest])
+
+
+def base_lang(code: str) -> str:
+    """``es`` for ``es-ES``, ``ES_es`` or ``es``."""
+    return (code or "").replace("_", "-").split("-")[0].lower()
