@@ -54,3 +54,8 @@ from . import align_cmd  # noqa: E402  (commands register themselves on `main`)
 
 for _command in align_cmd.COMMANDS:
     main.add_command(_command)
+
+from . import score_cmd  # noqa: E402
+
+for _command in score_cmd.COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,77 @@
+"""``alinea score``: BLEU, chrF and TER of MT output against a reference (sacrebleu)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+_LANG = click.Choice(["es", "en"], case_sensitive=False)
+
+
+@click.command()
+@click.option("--hyp", "hyps", multiple=True, required=True, type=click.Path(path_type=Path),
+              help="MT output, one segment per line (repeat for several systems; the first is the baseline).")
+@click.option("--ref", required=True, type=click.Path(path_type=Path),
+              help="Reference translation, one segment per line, or a TMX (its target side).")
+@click.option("--src", type=click.Path(path_type=Path),
+              help="Source text, one segment per line (shown in the report).")
+@click.option("-m", "--metrics", default="bleu,chrf,ter", show_default=True,
+              help="Comma-separated metrics: bleu, chrf, chrf++, ter.")
+@click.option("--realign", is_flag=True,
+              help="MT output translated as a whole document: segment it and re-align it to the reference sentences.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write every score as JSON.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write an HTML report for translators.")
+@click.option("--worst", default=50, show_default=True, type=click.IntRange(min=0),
+              help="Worst segments listed per system in the report.")
+@click.option("-w", "--width", default=1, show_default=True, type=click.IntRange(0, 10),
+              help="Decimals printed (sacrebleu's --width).")
+@click.option("--bootstrap", default=1000, show_default=True, type=click.IntRange(min=0),
+              help="Paired bootstrap resamples for several systems (0: no significance test).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Worker processes for the statistics [default: all CPUs for 100+ segments].")
+@click.option("--src-lang", default="es", show_default=True, type=_LANG, help="Source language of a TMX reference.")
+@click.option("--tgt-lang", default="en", show_default=True, type=_LANG,
+              help="Language of the MT and reference (TMX target side, sentence splitting for --realign).")
+def score(hyps: tuple[Path, ...], ref: Path, src: Path | None, metrics: str, realign: bool,
+          json_out: Path | None, report: Path | None, worst: int, width: int, bootstrap: int,
+          jobs: int | None, src_lang: str, tgt_lang: str) -> None:
+    """Score MT output against the reference with sacrebleu's BLEU, chrF and TER.
+
+    \b
+    Examples:
+      alinea score --hyp mt.txt --ref ref.txt
+      alinea score --hyp deepl.txt --hyp google.txt --ref ref.txt --src src.txt --report scores.html
+      alinea score --hyp mt-document.txt --ref tm.tmx --realign --json scores.json
+    """
+    from report.mtscore import format_scores, ranked_table, score_files, write_json, write_score_report
+
+    started = time.perf_counter()
+    result = score_files(hyps, ref, src, metrics, realign_output=realign, src_lang=src_lang,
+                         tgt_lang=tgt_lang, workers=jobs, bootstrap=bootstrap)
+    for system in result.systems:
+        info = system.realignment
+        if info:
+            click.echo(f"{system.name}: re-aligned {info.sentences} MT sentences ({info.lines} lines) "
+                       f"to {info.references} reference sentences; "
+                       f"{len(info.missing)} reference sentences without MT, "
+                       f"{len(info.unmatched)} MT sentences without reference", err=True)
+    for system in result.systems:
+        if len(result.systems) > 1:
+            click.echo(f"{system.name}:")
+        for line in format_scores(system, result, width):
+            click.echo(line)
+    if len(result.systems) > 1:
+        click.echo("")
+        for line in ranked_table(result, width):
+            click.echo(line)
+    if json_out:
+        write_json(result, json_out)
+        click.echo(f"wrote {json_out}", err=True)
+    if report:
+        write_score_report(result, report, worst=worst, width=max(width, 2))
+        click.echo(f"wrote {report}", err=True)
+    click.echo(f"segments: {len(result.refs)}, time: {time.perf_counter() - started:.2f} s", err=True)
+
+
+COMMANDS = [score]

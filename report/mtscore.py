@@ -1,0 +1,549 @@
+"""Score machine translation against a reference translation with sacrebleu.
+
+Corpus BLEU, chrF and TER are sacrebleu's own numbers (the same metric objects
+and defaults as the ``sacrebleu`` command, so the scores are equal to the last
+decimal); sentence-level scores come from the same per-segment statistics. The
+statistics are computed across CPU cores (:mod:`report.parallel_ter`).
+
+Several systems are ranked, with sacrebleu's paired bootstrap resampling
+against the first one. MT output translated as a whole document, whose
+sentence split differs from the reference, can be segmented and re-aligned to
+the reference sentences with alinea's aligner first (:func:`realign`).
+
+Python API::
+
+    from report.mtscore import score_files, write_json, write_score_report
+    result = score_files(["mt.txt"], "ref.txt", src_path="src.txt")
+    print(result.systems[0].corpus["BLEU"].score)
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from align.errors import InputError
+from align.utils import atomic_write
+
+from .parallel_ter import METRICS, corpus_statistics, make_metric
+
+DEFAULT_METRICS = ("bleu", "chrf", "ter")
+#: Metrics where a lower score is better.
+LOWER_IS_BETTER = {"ter"}
+DEFAULT_BOOTSTRAP = 1000
+
+
+# ---------------------------------------------------------------- reading
+
+def split_lines(text: str) -> list[str]:
+    """Lines exactly as the ``sacrebleu`` command reads them.
+
+    sacrebleu opens files with ``newline="\\n"`` and strips trailing whitespace
+    from every line, so only "\\n" ends a line (a "\\r" before it is stripped)
+    and a final newline does not start an extra, empty line.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip() for line in lines]
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """The text of a plain-text file in any encoding (Word/PDF via read_document)."""
+    from align.read import decode_text, read_document
+
+    path = Path(path)
+    if path.suffix.lower() in (".docx", ".pdf"):
+        return read_document(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a text file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if not data.strip():
+        raise InputError(f"{path}: file is empty")
+    text = decode_text(data, str(path))
+    if not text.strip():
+        raise InputError(f"{path}: file is empty")
+    return text
+
+
+def read_lines(path: str | os.PathLike) -> list[str]:
+    """One segment per line (see :func:`split_lines`)."""
+    return split_lines(read_text(path))
+
+
+def load_reference(path: str | os.PathLike, src_lang: str = "es",
+                   tgt_lang: str = "en") -> tuple[list[str], list[str] | None]:
+    """Reference segments and, for a TMX, the source segments in the same order.
+
+    A TMX contributes its target side as the reference and its source side as
+    the source; MT lines must follow the order of its translation units.
+    """
+    if Path(path).suffix.lower() == ".tmx":
+        from tmx.reader import load_bitext
+
+        bitext = load_bitext(path, src_lang, tgt_lang)
+        pairs = [(src, tgt) for bead, src, tgt in bitext.pairs() if bead.src]
+        if not pairs:
+            raise InputError(f"{path}: no translation unit with both {src_lang} and {tgt_lang}")
+        return [" ".join(t.split()) for _, t in pairs], [" ".join(s.split()) for s, _ in pairs]
+    return read_lines(path), None
+
+
+def parse_metrics(spec: str | Sequence[str]) -> list[str]:
+    """``"bleu,chrf,ter"`` → ["bleu", "chrf", "ter"]; unknown names are an InputError."""
+    names = spec.split(",") if isinstance(spec, str) else list(spec)
+    out: list[str] = []
+    for name in (n.strip().lower() for n in names):
+        if not name:
+            continue
+        if name not in METRICS:
+            raise InputError(f"unknown metric {name!r} (choose from {', '.join(METRICS)})")
+        if name not in out:
+            out.append(name)
+    if not out:
+        raise InputError(f"no metric given (choose from {', '.join(METRICS)})")
+    return out
+
+
+# ---------------------------------------------------------------- re-alignment
+
+@dataclass
+class Realignment:
+    """How document-level MT output was mapped onto the reference sentences."""
+
+    lines: int                       # lines in the MT file
+    sentences: int                   # MT sentences after segmentation
+    references: int                  # reference sentences
+    bead_counts: dict[str, int]      # "1-1": 950, "2-1": 12, …  (MT-reference)
+    missing: list[int]               # reference indices left without MT counterpart
+    unmatched: list[tuple[int, str]]  # MT sentences aligned to no reference
+    split: list[int]                 # reference indices that share one MT bead
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mt_lines": self.lines, "mt_sentences": self.sentences,
+            "reference_sentences": self.references, "beads": self.bead_counts,
+            "references_without_mt": self.missing,
+            "mt_sentences_without_reference": [{"index": i, "text": t} for i, t in self.unmatched],
+            "references_sharing_mt": self.split,
+        }
+
+
+def _split_words(text: str, weights: Sequence[int]) -> list[str]:
+    """Cut ``text`` at word boundaries into len(weights) pieces proportional to weights."""
+    words = text.split()
+    total = sum(weights) or len(weights)
+    pieces, start, acc = [], 0, 0
+    for k, weight in enumerate(weights):
+        acc += weight or (0 if sum(weights) else 1)
+        end = len(words) if k == len(weights) - 1 else round(len(words) * acc / total)
+        pieces.append(" ".join(words[start:end]))
+        start = end
+    return pieces
+
+
+def realign(mt_text: str, refs: Sequence[str], lang: str = "en") -> tuple[list[str], Realignment]:
+    """One hypothesis per reference sentence from document-level MT output.
+
+    The MT text is split into sentences (``split_sentences``) and aligned to the
+    reference sentences with ``align_sentences``. A reference gets the MT
+    sentences of its bead; when one bead holds several references (the MT
+    merged them) the MT words are divided among them in proportion to the
+    reference lengths. MT sentences aligned to no reference are appended to the
+    hypothesis of the preceding reference (the first one if none precedes), so
+    that every MT word is scored; references without MT get an empty hypothesis.
+    """
+    from align.aligner import align_sentences
+    from align.segment import split_sentences
+
+    mt_sentences = split_sentences(mt_text, lang)
+    lines = len(split_lines(mt_text))
+    hyps = [""] * len(refs)
+    missing: list[int] = []
+    unmatched: list[tuple[int, str]] = []
+    split: list[int] = []
+    counts: dict[str, int] = {}
+    beads = align_sentences(mt_sentences, list(refs)) if mt_sentences and refs else []
+    pending: list[str] = []  # unmatched MT before the first reference
+    last_ref = -1
+    for bead in beads:
+        counts[bead.kind] = counts.get(bead.kind, 0) + 1
+        text = " ".join(mt_sentences[i] for i in bead.src)
+        if not bead.tgt:
+            unmatched.extend((i, mt_sentences[i]) for i in bead.src)
+            if last_ref >= 0:
+                hyps[last_ref] = f"{hyps[last_ref]} {text}".strip()
+            else:
+                pending.append(text)
+            continue
+        if not bead.src:
+            missing.extend(bead.tgt)
+        elif len(bead.tgt) == 1:
+            hyps[bead.tgt[0]] = text
+        else:
+            split.extend(bead.tgt)
+            for i, piece in zip(bead.tgt, _split_words(text, [len(refs[i]) for i in bead.tgt])):
+                hyps[i] = piece
+        last_ref = bead.tgt[-1]
+    if pending and hyps:
+        hyps[0] = " ".join(pending + [hyps[0]]).strip()
+    if not beads:  # no MT sentence at all
+        missing = list(range(len(refs)))
+    info = Realignment(lines, len(mt_sentences), len(refs), dict(sorted(counts.items())),
+                       missing, unmatched, split)
+    return hyps, info
+
+
+# ---------------------------------------------------------------- scoring
+
+@dataclass
+class SystemScores:
+    """One MT system: corpus scores, sentence scores and its hypotheses."""
+
+    name: str
+    hyps: list[str]
+    corpus: dict[str, Any] = field(default_factory=dict)           # label → sacrebleu Score
+    sentences: dict[str, list[float]] = field(default_factory=dict)  # label → score per segment
+    realignment: Realignment | None = None
+    rank: int = 0
+
+
+@dataclass
+class ScoreResult:
+    """Everything ``alinea score`` reports."""
+
+    refs: list[str]
+    srcs: list[str] | None
+    metrics: list[str]                    # metric names as given ("bleu", …)
+    labels: dict[str, str]                # name → sacrebleu score name ("BLEU", "chrF2", "TER")
+    signatures: dict[str, str]            # label → corpus signature
+    sentence_signatures: dict[str, str]   # label → sentence-level signature
+    systems: list[SystemScores]
+    reference_name: str = ""
+    source_name: str | None = None
+    significance: dict[str, Any] | None = None
+    _stats: dict[tuple[int, str], list] = field(default_factory=dict, repr=False)
+
+    @property
+    def primary(self) -> str:
+        """The label of the metric that ranks systems and orders the worst segments."""
+        return self.labels[self.metrics[0]]
+
+    def ranked(self) -> list[SystemScores]:
+        return sorted(self.systems, key=lambda s: s.rank)
+
+    def worst(self, system: SystemScores, count: int) -> list[int]:
+        """Segment indices of ``system``, worst first by the primary metric."""
+        label = self.primary
+        lower = self.metrics[0] in LOWER_IS_BETTER
+        scores = system.sentences[label]
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i] if lower else scores[i], i))
+        return order[:count]
+
+
+def sentence_metric(name: str):
+    """The metric object for sentence-level scores.
+
+    BLEU needs ``effective_order`` at sentence level (the sacrebleu command turns
+    it on for ``--sentence-level``); chrF and TER are the corpus metrics.
+    """
+    return make_metric(name, effective_order=True) if name == "bleu" else make_metric(name)
+
+
+def _with_one_reference(metric):
+    # sacrebleu learns the number of references while caching them; ours are
+    # computed in worker processes, so record here what that cache would say.
+    metric.num_refs = 1
+    return metric
+
+
+def score_systems(named_hyps: Sequence[tuple[str, Sequence[str]]], refs: Sequence[str],
+                  metrics: Sequence[str] = DEFAULT_METRICS, workers: int | None = None,
+                  srcs: Sequence[str] | None = None, bootstrap: int = DEFAULT_BOOTSTRAP,
+                  realignments: dict[str, Realignment] | None = None) -> ScoreResult:
+    """Score each (name, hypotheses) against ``refs``; rank and test significance.
+
+    Every hypothesis list must have one line per reference. With two or more
+    systems and ``bootstrap`` > 0, sacrebleu's paired bootstrap resampling
+    compares each system with the first one.
+    """
+    metrics = parse_metrics(metrics)
+    refs = list(refs)
+    if not refs:
+        raise InputError("the reference has no segment")
+    for name, hyps in named_hyps:
+        if len(hyps) != len(refs):
+            raise InputError(f"{name}: {len(hyps)} lines but the reference has {len(refs)}")
+    jobs = [(metric, list(hyps)) for _, hyps in named_hyps for metric in metrics]
+    stats = corpus_statistics(jobs, refs, workers)
+
+    corpus_metrics = {m: _with_one_reference(make_metric(m)) for m in metrics}
+    sent_metrics = {m: _with_one_reference(sentence_metric(m)) for m in metrics}
+    labels: dict[str, str] = {}
+    systems: list[SystemScores] = []
+    all_stats: dict[tuple[int, str], list] = {}
+    k = 0
+    for s, (name, hyps) in enumerate(named_hyps):
+        system = SystemScores(name, list(hyps),
+                              realignment=(realignments or {}).get(name))
+        for metric in metrics:
+            seg_stats = stats[k]
+            k += 1
+            score = corpus_metrics[metric]._aggregate_and_compute(seg_stats)
+            labels[metric] = score.name
+            system.corpus[score.name] = score
+            sentence = sent_metrics[metric]
+            system.sentences[score.name] = [
+                sentence._compute_score_from_stats(st).score for st in seg_stats]
+            all_stats[(s, metric)] = seg_stats
+        systems.append(system)
+
+    result = ScoreResult(
+        refs=refs, srcs=list(srcs) if srcs is not None else None, metrics=metrics,
+        labels=labels,
+        signatures={labels[m]: corpus_metrics[m].get_signature().format() for m in metrics},
+        sentence_signatures={labels[m]: sent_metrics[m].get_signature().format() for m in metrics},
+        systems=systems, _stats=all_stats,
+    )
+    _rank(result)
+    if len(systems) > 1 and bootstrap > 0:
+        result.significance = paired_bootstrap(result, corpus_metrics, bootstrap)
+    return result
+
+
+def _rank(result: ScoreResult) -> None:
+    label, lower = result.primary, result.metrics[0] in LOWER_IS_BETTER
+    order = sorted(result.systems,
+                   key=lambda s: s.corpus[label].score if lower else -s.corpus[label].score)
+    for rank, system in enumerate(order, 1):
+        system.rank = rank
+
+
+class _PrecomputedStatistics:
+    """A sacrebleu metric whose segment statistics are already known.
+
+    sacrebleu's ``PairedTest`` asks each metric to extract the statistics of
+    every system again (serially, TER included); this wrapper hands back the
+    ones computed in parallel and delegates everything else to the metric, so
+    the test itself is sacrebleu's, unchanged.
+    """
+
+    def __init__(self, metric, stats_by_hyps: dict[int, list]):
+        self._metric = metric
+        self._stats_by_hyps = stats_by_hyps
+
+    def _extract_corpus_statistics(self, hypotheses, references):
+        return self._stats_by_hyps[id(hypotheses)]
+
+    def __getattr__(self, name: str):
+        return getattr(self._metric, name)
+
+
+def paired_bootstrap(result: ScoreResult, corpus_metrics: dict[str, Any],
+                     samples: int = DEFAULT_BOOTSTRAP) -> dict[str, Any]:
+    """sacrebleu's paired bootstrap resampling, first system as the baseline."""
+    from sacrebleu.significance import PairedTest
+
+    named = [(s.name, s.hyps) for s in result.systems]
+    wrapped = {
+        result.labels[m]: _PrecomputedStatistics(
+            corpus_metrics[m], {id(h): result._stats[(i, m)] for i, (_, h) in enumerate(named)})
+        for m in result.metrics
+    }
+    test = PairedTest(named, wrapped, references=None, test_type="bs", n_samples=samples)
+    signatures, table = test()
+    out: dict[str, Any] = {
+        "test": "paired bootstrap resampling", "samples": test.n_samples,
+        "seed": str(test._seed).lower(), "baseline": named[0][0],
+        "signatures": {k: v.format() for k, v in signatures.items()},
+        "systems": {},
+    }
+    for i, name in enumerate(table["System"]):
+        out["systems"][name] = {
+            label: {"score": r.score, "p_value": r.p_value, "mean": _float(r.mean), "ci": _float(r.ci)}
+            for label, results in table.items() if label != "System"
+            for r in [results[i]]
+        }
+    return out
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def score_files(hyp_paths: Sequence[str | os.PathLike], ref_path: str | os.PathLike,
+                src_path: str | os.PathLike | None = None,
+                metrics: Sequence[str] | str = DEFAULT_METRICS, realign_output: bool = False,
+                src_lang: str = "es", tgt_lang: str = "en", workers: int | None = None,
+                bootstrap: int = DEFAULT_BOOTSTRAP) -> ScoreResult:
+    """Read the files, re-align MT documents if asked, and score every system."""
+    metrics = parse_metrics(metrics)
+    if not hyp_paths:
+        raise InputError("give at least one MT file with --hyp")
+    names = [str(p) for p in hyp_paths]
+    for name in names:
+        if names.count(name) > 1:
+            raise InputError(f"{name}: given twice as --hyp")
+    refs, srcs = load_reference(ref_path, src_lang, tgt_lang)
+    if src_path is not None:
+        if srcs is not None:
+            raise InputError(f"{src_path}: --src cannot be used with a TMX reference "
+                             "(its source side is the source)")
+        srcs = read_lines(src_path)
+        if len(srcs) != len(refs):
+            raise InputError(f"{src_path} has {len(srcs)} lines but the reference "
+                             f"{ref_path} has {len(refs)}")
+    named: list[tuple[str, list[str]]] = []
+    realignments: dict[str, Realignment] = {}
+    for path, name in zip(hyp_paths, names):
+        text = read_text(path)
+        if realign_output:
+            hyps, info = realign(text, refs, tgt_lang)
+            realignments[name] = info
+        else:
+            hyps = split_lines(text)
+            if len(hyps) != len(refs):
+                raise InputError(
+                    f"{name} has {len(hyps)} lines but the reference {ref_path} has {len(refs)} "
+                    "(use --realign for MT output with a different sentence split)")
+        named.append((name, hyps))
+    result = score_systems(named, refs, metrics, workers, srcs, bootstrap, realignments)
+    result.reference_name = str(ref_path)
+    result.source_name = str(src_path) if src_path is not None else (
+        str(ref_path) if srcs is not None else None)
+    return result
+
+
+# ---------------------------------------------------------------- output
+
+def format_scores(system: SystemScores, result: ScoreResult, width: int = 1) -> list[str]:
+    """sacrebleu's text lines: ``BLEU|nrefs:1|…|version:2.6.0 = 34.5 67.1/…``."""
+    return [system.corpus[label].format(width, signature=result.signatures[label])
+            for label in (result.labels[m] for m in result.metrics)]
+
+
+def ranked_table(result: ScoreResult, width: int = 1) -> list[str]:
+    """A plain-text table of the systems, best first, with p-values against the baseline."""
+    labels = [result.labels[m] for m in result.metrics]
+    sig = result.significance
+    header = ["rank", "system"] + labels
+    rows = []
+    for system in result.ranked():
+        row = [str(system.rank), system.name + (" (baseline)" if system is result.systems[0] else "")]
+        for label in labels:
+            cell = f"{system.corpus[label].score:.{width}f}"
+            if sig and system is not result.systems[0]:
+                p = sig["systems"][system.name][label]["p_value"]
+                cell += f" (p = {p:.4f}){'*' if p < 0.05 else ''}"
+            row.append(cell)
+        rows.append(row)
+    widths = [max(len(r[c]) for r in [header] + rows) for c in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in [header] + rows]
+    if sig:
+        lines.append(f"p: paired bootstrap resampling ({sig['samples']} samples, seed "
+                     f"{sig['seed']}) against the baseline; * = p < 0.05")
+    return lines
+
+
+def to_json(result: ScoreResult) -> dict[str, Any]:
+    """The machine-readable form of a :class:`ScoreResult` (see the README)."""
+    from alinea import __version__
+
+    labels = [result.labels[m] for m in result.metrics]
+    return {
+        "alinea_version": __version__,
+        "reference": result.reference_name,
+        "source": result.source_name,
+        "segments": len(result.refs),
+        "metrics": labels,
+        "signatures": result.signatures,
+        "sentence_signatures": result.sentence_signatures,
+        "systems": [
+            {
+                "name": s.name,
+                "rank": s.rank,
+                "corpus": {label: {"score": s.corpus[label].score,
+                                   "formatted": s.corpus[label].format(width=2),
+                                   "signature": result.signatures[label]} for label in labels},
+                "sentences": {label: s.sentences[label] for label in labels},
+                "hypotheses": s.hyps,
+                "realignment": s.realignment.to_dict() if s.realignment else None,
+            }
+            for s in result.systems
+        ],
+        "references": result.refs,
+        "sources": result.srcs,
+        "significance": result.significance,
+    }
+
+
+def write_json(result: ScoreResult, path: str | os.PathLike) -> None:
+    with atomic_write(path) as fh:
+        json.dump(to_json(result), fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+
+
+def _histogram_uri(result: ScoreResult) -> str:
+    from matplotlib.figure import Figure
+
+    labels = [result.labels[m] for m in result.metrics]
+    fig = Figure(figsize=(4.2 * len(labels), 3.2))
+    axes = fig.subplots(1, len(labels), squeeze=False)[0]
+    for ax, label in zip(axes, labels):
+        for system in result.systems:
+            ax.hist(system.sentences[label], bins=20, range=(0, 100), alpha=0.55,
+                    label=system.name)
+        ax.set_title(f"sentence {label}")
+        ax.set_xlabel("score")
+        ax.set_ylabel("segments")
+    if len(result.systems) > 1:
+        axes[0].legend(fontsize="small")
+    fig.tight_layout()
+    from .html import figure_data_uri
+
+    return figure_data_uri(fig)
+
+
+def write_score_report(result: ScoreResult, path: str | os.PathLike, worst: int = 50,
+                       width: int = 2) -> None:
+    """The HTML report: scores with signatures, histograms, worst segments first."""
+    from .html import write_html
+
+    labels = [result.labels[m] for m in result.metrics]
+    systems = []
+    for system in result.ranked():
+        rows = []
+        for i in result.worst(system, worst):
+            rows.append({
+                "index": i + 1,
+                "scores": [f"{system.sentences[label][i]:.1f}" for label in labels],
+                "source": result.srcs[i] if result.srcs is not None else None,
+                "mt": system.hyps[i],
+                "reference": result.refs[i],
+            })
+        info = system.realignment
+        systems.append({
+            "name": system.name, "rank": system.rank,
+            "lines": format_scores(system, result, width),
+            "worst": rows,
+            "realignment": info,
+            "missing": [(i + 1, result.refs[i]) for i in info.missing] if info else [],
+            "unmatched": [(i + 1, t) for i, t in info.unmatched] if info else [],
+        })
+    write_html(
+        path, "score.html.j2", title="MT scores",
+        reference=result.reference_name, source=result.source_name,
+        segments=len(result.refs), labels=labels, primary=result.primary,
+        lower_is_better=result.metrics[0] in LOWER_IS_BETTER,
+        signatures=result.signatures, sentence_signatures=result.sentence_signatures,
+        systems=systems, table=ranked_table(result, width) if len(result.systems) > 1 else None,
+        significance=result.significance, histogram=_histogram_uri(result), worst=worst,
+        has_source=result.srcs is not None,
+    )
