@@ -1,15 +1,39 @@
-"""The alignment review: where a translator should look first."""
+"""The alignment review: where a translator should look first.
+
+One self-contained HTML file (summary, "to review", the alignment path as an
+embedded PNG, the full side-by-side table) and the same table as TSV/XLSX.
+"""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
+import pandas as pd
+
+from align.errors import InputError
 from align.model import Bead, Bitext
+from align.utils import atomic_path
 
 from .html import figure_data_uri, write_html
 
 #: Beads under this confidence are listed in "to review".
 LOW_CONFIDENCE = 0.5
+
+
+def review_reasons(bead: Bead, threshold: float = LOW_CONFIDENCE) -> list[str]:
+    """Why a bead deserves a look: unaligned, not 1-1, low confidence (empty if fine)."""
+    reasons = []
+    if not bead.src:
+        reasons.append(f"English without Spanish ({bead.kind})")
+    elif not bead.tgt:
+        reasons.append(f"Spanish without English ({bead.kind})")
+    elif bead.kind != "1-1":
+        reasons.append(f"{bead.kind} bead")
+    if bead.score < threshold:
+        reasons.append(f"low confidence ({bead.score:.2f})")
+    return reasons
 
 
 @dataclass(frozen=True)
@@ -19,67 +43,173 @@ class ReviewRow:
     paragraph: str
     source: str
     target: str
+    reasons: tuple[str, ...] = ()
 
     @property
     def needs_review(self) -> bool:
-        return self.bead.kind != "1-1" or self.bead.score < LOW_CONFIDENCE
+        return bool(self.reasons)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
 
 
-def review_rows(bitext: Bitext) -> list[ReviewRow]:
-    return [ReviewRow(n, bead, bitext.paragraph_number(bead) or "", src, tgt)
+def review_rows(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> list[ReviewRow]:
+    return [ReviewRow(n, bead, bitext.paragraph_number(bead) or "", src, tgt,
+                      tuple(review_reasons(bead, threshold)))
             for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1)]
 
 
-def summary(bitext: Bitext) -> dict:
-    scores = [b.score for b in bitext.beads if not b.is_null] or [0.0]
+def to_review(rows: list[ReviewRow]) -> list[ReviewRow]:
+    """The rows that need a look: unaligned and non-1-1 first, then by confidence."""
+    return sorted((r for r in rows if r.needs_review),
+                  key=lambda r: (r.bead.kind == "1-1", r.bead.score, r.number))
+
+
+def summary(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> dict:
+    aligned = [b for b in bitext.beads if not b.is_null]
+    scores = [b.score for b in aligned]
     return {
         "src_sentences": len(bitext.src),
         "tgt_sentences": len(bitext.tgt),
         "beads": len(bitext.beads),
         "bead_counts": bitext.bead_counts(),
-        "mean_score": sum(scores) / len(scores),
-        "min_score": min(scores),
+        "mean_score": sum(scores) / len(scores) if scores else None,
+        "min_score": min(scores) if scores else None,
+        "low_confidence": sum(b.score < threshold for b in aligned),
+        "threshold": threshold,
         "unaligned_src": sum(len(b.src) for b in bitext.beads if not b.tgt),
         "unaligned_tgt": sum(len(b.tgt) for b in bitext.beads if not b.src),
     }
 
 
-def path_plot(bitext: Bitext) -> str:
-    """The alignment path as a PNG data URI: source index against target index."""
-    import matplotlib
+def path_points(bitext: Bitext) -> list[tuple[int, int]]:
+    """Where the alignment path is after each bead: (source sentences, target sentences) consumed.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 6))
-    xs, ys, odd_x, odd_y = [], [], [], []
+    A 1-0 bead moves right only, a 0-1 bead up only, so null beads show as
+    horizontal or vertical steps instead of jumping back to the axis.
+    """
+    x = y = 0
+    points = []
     for bead in bitext.beads:
-        x = bead.src[-1] + 1 if bead.src else (bead.src or [0])[0]
-        y = bead.tgt[-1] + 1 if bead.tgt else 0
-        if not bead.src:
-            x = xs[-1] if xs else 0
-        if not bead.tgt:
-            y = ys[-1] if ys else 0
-        xs.append(x)
-        ys.append(y)
-        if bead.kind != "1-1":
-            odd_x.append(x)
-            odd_y.append(y)
-    ax.plot([0, len(bitext.src)], [0, len(bitext.tgt)], color="#bbbbbb", lw=1, ls="--", label="diagonal")
-    ax.plot(xs, ys, color="#1f5fa8", lw=1.5, label="alignment path")
-    ax.scatter(odd_x, odd_y, color="#d62728", s=14, zorder=3, label="non 1-1 bead")
-    ax.set_xlabel(f"source sentence ({bitext.src_lang})")
-    ax.set_ylabel(f"target sentence ({bitext.tgt_lang})")
-    ax.legend(loc="upper left")
-    uri = figure_data_uri(fig)
-    plt.close(fig)
-    return uri
+        if bead.src:
+            x = max(x, max(bead.src) + 1)
+        if bead.tgt:
+            y = max(y, max(bead.tgt) + 1)
+        points.append((x, y))
+    return points
 
 
-def write_review(bitext: Bitext, path: str | os.PathLike) -> None:
+def path_plot(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> str:
+    """The alignment path as a PNG data URI, with its deviation from the diagonal beside it."""
+    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
+
+    points = path_points(bitext)
+    n_src, n_tgt = max(len(bitext.src), 1), max(len(bitext.tgt), 1)
+    xs = [0] + [p[0] for p in points]
+    ys = [0] + [p[1] for p in points]
+    fig = Figure(figsize=(11, 4.8))
+    path_ax, dev_ax = fig.subplots(1, 2)
+    path_ax.plot([0, n_src], [0, n_tgt], color="#bbbbbb", lw=1, ls="--", label="diagonal")
+    path_ax.step(xs, ys, where="post", color="#1f5fa8", lw=1.2, label="alignment path")
+    # deviation: how many target sentences the path is above (+) or below (-) the diagonal
+    deviation = [y - x * n_tgt / n_src for x, y in zip(xs, ys)]
+    dev_ax.axhline(0, color="#bbbbbb", lw=1, ls="--")
+    dev_ax.plot(xs, deviation, color="#1f5fa8", lw=1.2)
+    marks = {
+        "unaligned (1-0 / 0-1)": ([], "x", "#d62728"),
+        "many-to-one (2-1, 1-2 …)": ([], "D", "#ff7f0e"),
+        f"confidence < {threshold:g}": ([], "o", "#9467bd"),
+    }
+    for i, bead in enumerate(bitext.beads, start=1):
+        if bead.is_null:
+            marks["unaligned (1-0 / 0-1)"][0].append(i)
+        elif bead.kind != "1-1":
+            marks["many-to-one (2-1, 1-2 …)"][0].append(i)
+        elif bead.score < threshold:
+            marks[f"confidence < {threshold:g}"][0].append(i)
+    for label, (indices, marker, colour) in marks.items():
+        if indices:
+            path_ax.scatter([xs[i] for i in indices], [ys[i] for i in indices], marker=marker,
+                            color=colour, s=18, zorder=3, label=label)
+            dev_ax.scatter([xs[i] for i in indices], [deviation[i] for i in indices], marker=marker,
+                           color=colour, s=18, zorder=3)
+    path_ax.set_xlabel(f"source sentence ({bitext.src_lang})")
+    path_ax.set_ylabel(f"target sentence ({bitext.tgt_lang})")
+    path_ax.set_title("Alignment path")
+    path_ax.legend(loc="upper left", fontsize="small")
+    dev_ax.set_xlabel(f"source sentence ({bitext.src_lang})")
+    dev_ax.set_ylabel("target sentences above (+) / below (−) the diagonal")
+    dev_ax.set_title("Deviation from the diagonal")
+    return figure_data_uri(fig)
+
+
+# Control characters that XLSX (XML) cannot store.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+REVIEW_COLUMNS = ["bead", "type", "score", "paragraph", "review", "src_ids", "tgt_ids", "source", "target"]
+
+
+def review_frame(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> pd.DataFrame:
+    """The full table of the review, one row per bead, with a "review" reason column."""
+    from tmx.tabular import bitext_frame
+
+    frame = bitext_frame(bitext)
+    reasons = [row.reason for row in review_rows(bitext, threshold)]
+    frame.insert(frame.columns.get_loc("paragraph") + 1, "review", reasons)
+    return frame[[c for c in REVIEW_COLUMNS if c in frame.columns] +
+                 [c for c in frame.columns if c not in REVIEW_COLUMNS]]
+
+
+def write_review_table(bitext: Bitext, path: str | os.PathLike,
+                       threshold: float = LOW_CONFIDENCE) -> None:
+    """The review table as TSV/CSV (via tmx.tabular) or XLSX (text cells, header frozen)."""
+    frame = review_frame(bitext, threshold)
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        from tmx.tabular import write_table
+
+        write_table(frame, path)
+        return
+    _write_xlsx(frame, path)
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "alignment"
+    sheet.append(list(frame.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in frame.itertuples(index=False):
+        sheet.append([_XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in values])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # openpyxl turns "=..." into a formula; segment text is never a formula
+                cell.data_type = "s"
+    widths = {"source": 70, "target": 70, "review": 28}
+    for i, name in enumerate(frame.columns, start=1):
+        letter = sheet.cell(row=1, column=i).column_letter
+        sheet.column_dimensions[letter].width = widths.get(name, 10)
+        if name in ("source", "target"):
+            for cell in sheet[letter][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+
+
+def write_review(bitext: Bitext, path: str | os.PathLike, threshold: float = LOW_CONFIDENCE) -> None:
     """Write the self-contained HTML alignment review."""
-    rows = review_rows(bitext)
-    to_review = sorted((r for r in rows if r.needs_review), key=lambda r: (r.bead.score, r.number))
-    write_html(path, "review.html.j2", title=bitext.meta.get("symbol") or "Alignment review",
-               meta=bitext.meta, summary=summary(bitext), rows=rows, to_review=to_review,
-               plot=path_plot(bitext), src_lang=bitext.src_lang, tgt_lang=bitext.tgt_lang)
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError(f"review threshold must be between 0 and 1, not {threshold}")
+    rows = review_rows(bitext, threshold)
+    title = bitext.meta.get("symbol") or Path(bitext.meta.get("source_file", "")).name or "bitext"
+    write_html(path, "review.html.j2", title=title,
+               meta=bitext.meta, summary=summary(bitext, threshold), rows=rows, to_review=to_review(rows),
+               plot=path_plot(bitext, threshold) if bitext.beads else "",
+               src_lang=bitext.src_lang, tgt_lang=bitext.tgt_lang)
