@@ -55,6 +55,11 @@ from . import align_cmd  # noqa: E402  (commands register themselves on `main`)
 for _command in align_cmd.COMMANDS:
     main.add_command(_command)
 
+from . import report_cmd  # noqa: E402
+
+for _command in report_cmd.COMMANDS:
+    main.add_command(_command)
+
 from . import score_cmd  # noqa: E402
 
 for _command in score_cmd.COMMANDS:
