@@ -64,3 +64,8 @@ from . import score_cmd  # noqa: E402
 
 for _command in score_cmd.COMMANDS:
     main.add_command(_command)
+
+from . import tmx_cmd  # noqa: E402
+
+for _command in tmx_cmd.COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,213 @@
+"""``alinea tmx``: validate, merge, dedupe, filter, convert and inspect TMX files."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from align.errors import InputError
+
+_PATH = click.Path(path_type=Path)
+_LANG_HELP = "Language code to read (es, es-ES, en, en-US...); regional variants match their base."
+
+
+def _lang_options(func):
+    func = click.option("--tgt-lang", default="en", show_default=True, help=_LANG_HELP)(func)
+    return click.option("--src-lang", default="es", show_default=True, help=_LANG_HELP)(func)
+
+
+def _output_option(func):
+    return click.option("-o", "--output", "out", required=True, type=_PATH, help="TMX file to write.")(func)
+
+
+def _not_input(out: Path, inputs: list[Path]) -> None:
+    for path in inputs:
+        if path.exists() and out.exists() and out.resolve() == path.resolve():
+            raise InputError(f"{out}: the output would overwrite the input {path}")
+
+
+@click.group()
+def tmx() -> None:
+    """Validate, merge, dedupe, filter, convert and inspect TMX translation memories."""
+
+
+@tmx.command()
+@click.argument("file", type=_PATH)
+@click.option("--dtd", type=_PATH, help="Also validate against this DTD file (e.g. the official tmx14.dtd).")
+@click.option("--max-problems", default=50, show_default=True, help="Print at most this many problems.")
+def validate(file: Path, dtd: Path | None, max_problems: int) -> None:
+    """Check that FILE is structurally valid TMX 1.4; problems are printed as FILE:LINE:COLUMN.
+
+    Exit status 0 when valid, 1 when not.
+
+    Example: alinea tmx validate tm.tmx
+    """
+    from tmx.validate import validate_against_dtd, validate_tmx
+
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    result = validate_tmx(file)
+    problems = list(result.problems)
+    if dtd is not None and not any("malformed XML" in p.message for p in problems):
+        problems += validate_against_dtd(file, dtd)
+    errors = [p for p in problems if p.level == "error"]
+    for problem in problems[:max_problems]:
+        click.echo(problem.located(file), err=True)
+    if len(problems) > max_problems:
+        click.echo(f"... and {len(problems) - max_problems} more", err=True)
+    if errors:
+        click.echo(f"{file}: INVALID: {len(errors)} error(s)", err=True)
+        click.get_current_context().exit(1)
+    warnings = len(problems) - len(errors)
+    click.echo(f"{file}: valid TMX 1.4{' (and valid against ' + str(dtd) + ')' if dtd else ''}: "
+               f"{result.units} translation units, languages {', '.join(result.languages) or 'none'}"
+               f"{f', {warnings} warning(s)' if warnings else ''}")
+
+
+@tmx.command()
+@click.argument("files", nargs=-1, required=True, type=_PATH)
+@_output_option
+@click.option("--dedupe", is_flag=True, help="Also drop exact duplicates across the files.")
+def merge(files: tuple[Path, ...], out: Path, dedupe: bool) -> None:
+    """Merge TMX FILES into one, keeping every property, note and inline tag.
+
+    A tuid already used by an earlier file is prefixed with the file's name.
+
+    Example: alinea tmx merge A_58_98.tmx A_59_1.tmx -o un.tmx --dedupe
+    """
+    from tmx.ops import dedupe_units, load_tmx, merge_units, write_tmx_units
+
+    _not_input(out, list(files))
+    loaded = [load_tmx(path) for path in files]
+    units = merge_units(loaded)
+    removed = 0
+    if dedupe:
+        units, removed = dedupe_units(units)
+    written = write_tmx_units(units, out, loaded)
+    click.echo(f"merged {len(files)} files: {written} units written to {out}"
+               f"{f' ({removed} duplicates dropped)' if dedupe else ''}", err=True)
+
+
+@tmx.command()
+@click.argument("file", type=_PATH)
+@_output_option
+def dedupe(file: Path, out: Path) -> None:
+    """Drop exact duplicate units (same segments in every language, inline tags included); keep the first.
+
+    Example: alinea tmx dedupe un.tmx -o un.dedup.tmx
+    """
+    from tmx.ops import dedupe_units, load_tmx, write_tmx_units
+
+    _not_input(out, [file])
+    tmx_file = load_tmx(file)
+    kept, removed = dedupe_units(tmx_file.units)
+    write_tmx_units(kept, out, [tmx_file])
+    click.echo(f"{len(tmx_file.units)} units, {removed} exact duplicates dropped, {len(kept)} written to {out}",
+               err=True)
+
+
+def _bead_types(values: tuple[str, ...]) -> tuple[str, ...]:
+    import re
+
+    types = tuple(t.strip() for value in values for t in value.split(",") if t.strip())
+    for kind in types:
+        if not re.match(r"^\d+-\d+$", kind):
+            raise InputError(f"--bead {kind!r}: a bead type looks like 1-1, 2-1 or 1-0")
+    return types
+
+
+@tmx.command(name="filter")
+@click.argument("file", type=_PATH)
+@_output_option
+@click.option("--min-score", type=float, help="Keep units whose x-score is at least this.")
+@click.option("--max-score", type=float, help="Keep units whose x-score is at most this (to extract doubtful ones).")
+@click.option("--bead", "beads", multiple=True, help="Keep these bead types (x-bead), e.g. --bead 1-1 or --bead 1-1,2-1.")
+@click.option("--min-ratio", type=float, help="Keep units whose source/target length ratio (characters) is at least this.")
+@click.option("--max-ratio", type=float, help="Keep units whose source/target length ratio is at most this.")
+@click.option("--keep-unscored", is_flag=True, help="With --min/--max-score, keep units that have no x-score.")
+@_lang_options
+def filter_cmd(file: Path, out: Path, min_score: float | None, max_score: float | None, beads: tuple[str, ...],
+               min_ratio: float | None, max_ratio: float | None, keep_unscored: bool,
+               src_lang: str, tgt_lang: str) -> None:
+    """Keep the units of FILE that meet every condition given; say how many were dropped and why.
+
+    Example: alinea tmx filter tm.tmx -o clean.tmx --min-score 0.5 --bead 1-1 --min-ratio 0.5 --max-ratio 2
+    """
+    from tmx.ops import UnitFilter, check_languages, filter_units, load_tmx, write_tmx_units
+
+    _not_input(out, [file])
+    conditions = UnitFilter(src_lang, tgt_lang, min_score, max_score, _bead_types(beads), min_ratio, max_ratio,
+                            keep_unscored)
+    tmx_file = load_tmx(file)
+    if min_ratio is not None or max_ratio is not None:
+        check_languages(tmx_file, src_lang, tgt_lang)
+    kept, dropped = filter_units(tmx_file.units, conditions)
+    write_tmx_units(kept, out, [tmx_file])
+    reasons = ", ".join(f"{n} {reason}" for reason, n in dropped.most_common())
+    click.echo(f"{len(tmx_file.units)} units: {len(kept)} kept, {sum(dropped.values())} dropped"
+               f"{f' ({reasons})' if reasons else ''}; wrote {out}", err=True)
+
+
+@tmx.command()
+@click.argument("source", type=_PATH)
+@click.argument("target", type=_PATH)
+@click.option("--keep-unaligned", is_flag=True, help="When writing a TMX, keep 1-0/0-1 beads (with a note).")
+@_lang_options
+def convert(source: Path, target: Path, keep_unaligned: bool, src_lang: str, tgt_lang: str) -> None:
+    """Convert between TMX and TSV/CSV/XLSX tables (formats chosen by the file suffixes).
+
+    Examples: alinea tmx convert tm.tmx tm.xlsx; alinea tmx convert tm.xlsx tm.tmx --src-lang es-ES --tgt-lang en-US
+    """
+    from tmx.ops import convert as run_convert
+
+    written = run_convert(source, target, src_lang, tgt_lang, keep_unaligned)
+    click.echo(f"wrote {target} ({written} {'units' if target.suffix.lower() == '.tmx' else 'rows'})", err=True)
+
+
+@tmx.command()
+@click.argument("file", type=_PATH)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@_lang_options
+def stats(file: Path, as_json: bool, src_lang: str, tgt_lang: str) -> None:
+    """Print what FILE contains: units, languages, bead types, scores, duplicates, lengths.
+
+    Example: alinea tmx stats tm.tmx
+    """
+    from tmx.ops import load_tmx, tmx_stats
+
+    figures = tmx_stats(load_tmx(file), src_lang, tgt_lang)
+    if as_json:
+        click.echo(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2))
+        return
+    header = figures.header
+    lines = [
+        f"file: {figures.path}",
+        f"created by: {header.get('creationtool', '?')} {header.get('creationtoolversion', '')}".rstrip()
+        + f", srclang {header.get('srclang', '?')}, segtype {header.get('segtype', '?')}",
+        f"translation units: {figures.units}",
+        "languages: " + (", ".join(f"{lang} {n}" for lang, n in figures.languages.items()) or "none"),
+        f"{src_lang}-{tgt_lang} pairs: {figures.pairs}",
+    ]
+    if figures.documents:
+        lines.append("documents: " + ", ".join(f"{doc} {n}" for doc, n in figures.documents.items()))
+    if figures.bead_types:
+        lines.append("bead types: " + ", ".join(f"{kind} {n}" for kind, n in figures.bead_types.items()))
+    if figures.scores:
+        s = figures.scores
+        lines.append(f"scores: {s['scored']} scored, min {s['min']:.3f}, median {s['median']:.3f}, "
+                     f"mean {s['mean']:.3f}, max {s['max']:.3f}, {s['below_0.5']} below 0.5")
+    else:
+        lines.append("scores: none (no x-score properties)")
+    if figures.words:
+        lines.append("mean words per segment: " + ", ".join(f"{lang} {w}" for lang, w in figures.words.items()))
+    if figures.length_ratio_median is not None:
+        lines.append(f"median length ratio {src_lang}/{tgt_lang}: {figures.length_ratio_median}")
+    lines.append(f"exact duplicates: {figures.duplicates}")
+    lines.append(f"units with inline tags: {figures.units_with_inline_tags}")
+    if figures.unaligned_notes:
+        lines.append(f"unaligned units (with a note): {figures.unaligned_notes}")
+    click.echo("\n".join(lines))
+
+
+COMMANDS = [tmx]

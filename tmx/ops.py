@@ -1,0 +1,249 @@
+"""What a translation-memory maintainer does to TMX files: merge, dedupe, filter, convert, stats.
+
+Merge, dedupe and filter work on the ``<tu>`` elements themselves, so every
+property, note and inline tag of the input survives; only the header is
+alinea's. Convert goes through a Bitext (TMX <-> TSV/CSV/XLSX).
+"""
+from __future__ import annotations
+
+import os
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from align.errors import InputError
+
+from .hygiene import base_lang, tmx_lang
+from .reader import (TABLE_SUFFIXES, TranslationUnit, header_of, iter_units, languages_of, match_lang,
+                     parse_tmx, tuv_lang)
+from .writer import header_attributes, write_units
+
+
+@dataclass
+class TMXFile:
+    """A parsed TMX: its header attributes and its units."""
+
+    path: Path
+    header: dict[str, str]
+    units: list[TranslationUnit]
+
+
+def load_tmx(path: str | os.PathLike) -> TMXFile:
+    tree = parse_tmx(path)
+    return TMXFile(Path(path), header_of(tree), list(iter_units(tree)))
+
+
+def output_header(files: list[TMXFile]) -> dict[str, str]:
+    """alinea's header for a TMX derived from ``files``: their srclang if they agree, else ``*all*``."""
+    srclangs = {f.header.get("srclang", "") for f in files}
+    srclang = srclangs.pop() if len(srclangs) == 1 else "*all*"
+    segtypes = {f.header.get("segtype", "sentence") for f in files}
+    datatypes = {f.header.get("datatype", "plaintext") for f in files}
+    return header_attributes(srclang or "*all*", segtypes.pop() if len(segtypes) == 1 else "sentence",
+                             datatypes.pop() if len(datatypes) == 1 else "unknown")
+
+
+def write_tmx_units(units: list[TranslationUnit], path: str | os.PathLike, files: list[TMXFile]) -> int:
+    """Write ``units`` (their elements verbatim) under a header derived from ``files``."""
+    return write_units((u.element for u in units), path, output_header(files))
+
+
+# --- merge -----------------------------------------------------------------
+
+def merge_units(files: list[TMXFile]) -> list[TranslationUnit]:
+    """All units of ``files`` in order; a tuid already used gets the file's name as prefix."""
+    seen: set[str] = set()
+    merged: list[TranslationUnit] = []
+    for tmx in files:
+        for unit in tmx.units:
+            if unit.tuid in seen and unit.element is not None:
+                new_id, k = f"{tmx.path.stem}-{unit.tuid}", 1
+                while new_id in seen:
+                    k += 1
+                    new_id = f"{tmx.path.stem}-{unit.tuid}-{k}"
+                unit.element = _with_tuid(unit.element, new_id)
+                unit.tuid = new_id
+            seen.add(unit.tuid)
+            merged.append(unit)
+    return merged
+
+
+def _with_tuid(element: etree._Element, tuid: str) -> etree._Element:
+    from copy import deepcopy
+
+    copy = deepcopy(element)
+    copy.set("tuid", tuid)
+    return copy
+
+
+# --- dedupe ----------------------------------------------------------------
+
+def unit_key(unit: TranslationUnit) -> tuple:
+    """What makes two units exact duplicates: the same segments (inline tags included) per language."""
+    variants = []
+    for tuv in unit.element.iterchildren("tuv"):
+        seg = tuv.find("seg")
+        markup = "" if seg is None else etree.tostring(seg, encoding="unicode", with_tail=False)
+        variants.append((tuv_lang(tuv).lower(), " ".join(markup.split())))
+    return tuple(sorted(variants))
+
+
+def dedupe_units(units: list[TranslationUnit]) -> tuple[list[TranslationUnit], int]:
+    """Keep the first of every group of exact duplicates; returns (kept, removed count)."""
+    seen: set[tuple] = set()
+    kept = []
+    for unit in units:
+        key = unit_key(unit)
+        if key not in seen:
+            seen.add(key)
+            kept.append(unit)
+    return kept, len(units) - len(kept)
+
+
+# --- filter ----------------------------------------------------------------
+
+@dataclass
+class UnitFilter:
+    """Conditions a unit must meet to be kept. ``None`` means "no condition"."""
+
+    src_lang: str = "es"
+    tgt_lang: str = "en"
+    min_score: float | None = None
+    max_score: float | None = None
+    bead_types: tuple[str, ...] = ()
+    min_ratio: float | None = None
+    max_ratio: float | None = None
+    keep_unscored: bool = False
+
+    def rejection(self, unit: TranslationUnit) -> str | None:
+        """Why ``unit`` is dropped, or None to keep it."""
+        if self.min_score is not None or self.max_score is not None:
+            score = unit.score
+            if score is None:
+                if not self.keep_unscored:
+                    return "no x-score"
+            elif self.min_score is not None and score < self.min_score:
+                return "score below minimum"
+            elif self.max_score is not None and score > self.max_score:
+                return "score above maximum"
+        src, tgt = unit.text(self.src_lang), unit.text(self.tgt_lang)
+        if self.bead_types:
+            kind = unit.bead_kind or (f"{int(bool(src))}-{int(bool(tgt))}")
+            if kind not in self.bead_types:
+                return "bead type"
+        if self.min_ratio is not None or self.max_ratio is not None:
+            if not src or not tgt:
+                return f"no {self.src_lang if not src else self.tgt_lang} segment"
+            ratio = len(src) / len(tgt)
+            if self.min_ratio is not None and ratio < self.min_ratio:
+                return "length ratio below minimum"
+            if self.max_ratio is not None and ratio > self.max_ratio:
+                return "length ratio above maximum"
+        return None
+
+
+def filter_units(units: list[TranslationUnit], conditions: UnitFilter) -> tuple[list[TranslationUnit], Counter]:
+    """Units meeting ``conditions``, and a count of the dropped ones by reason."""
+    for value, name in ((conditions.min_ratio, "minimum ratio"), (conditions.max_ratio, "maximum ratio")):
+        if value is not None and value <= 0:
+            raise InputError(f"the {name} must be positive, not {value}")
+    kept, dropped = [], Counter()
+    for unit in units:
+        reason = conditions.rejection(unit)
+        if reason:
+            dropped[reason] += 1
+        else:
+            kept.append(unit)
+    return kept, dropped
+
+
+# --- stats -----------------------------------------------------------------
+
+@dataclass
+class TMXStats:
+    path: str
+    units: int
+    header: dict[str, str]
+    languages: dict[str, int]
+    bead_types: dict[str, int] = field(default_factory=dict)
+    documents: dict[str, int] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+    pairs: int = 0
+    duplicates: int = 0
+    words: dict[str, float] = field(default_factory=dict)
+    length_ratio_median: float | None = None
+    units_with_inline_tags: int = 0
+    unaligned_notes: int = 0
+
+    def as_dict(self) -> dict:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+def tmx_stats(tmx: TMXFile, src_lang: str = "es", tgt_lang: str = "en") -> TMXStats:
+    """Counts a TM maintainer looks at before loading a TMX into a CAT tool."""
+    units = tmx.units
+    languages = Counter(lang for u in units for lang in u.variants)
+    stats = TMXStats(str(tmx.path), len(units), tmx.header, dict(sorted(languages.items())))
+    stats.bead_types = dict(sorted(Counter(u.bead_kind for u in units if u.bead_kind).items()))
+    stats.documents = dict(Counter(u.props["x-document"] for u in units if u.props.get("x-document")))
+    scores = [u.score for u in units if u.score is not None]
+    if scores:
+        stats.scores = {"scored": len(scores), "min": min(scores), "median": statistics.median(scores),
+                        "mean": round(statistics.fmean(scores), 4), "max": max(scores),
+                        "below_0.5": sum(s < 0.5 for s in scores)}
+    pairs = [(u.text(src_lang), u.text(tgt_lang)) for u in units]
+    pairs = [(s, t) for s, t in pairs if s and t]
+    stats.pairs = len(pairs)
+    stats.duplicates = dedupe_units(units)[1] if units else 0
+    for lang in (src_lang, tgt_lang):
+        texts = [u.text(lang) for u in units if u.text(lang)]
+        if texts:
+            stats.words[lang] = round(statistics.fmean(len(t.split()) for t in texts), 1)
+    if pairs:
+        stats.length_ratio_median = round(statistics.median(len(s) / len(t) for s, t in pairs), 3)
+    stats.units_with_inline_tags = sum(
+        1 for u in units if any(True for _ in u.element.iter("bpt", "ept", "ph", "it", "ut", "hi")))
+    stats.unaligned_notes = sum(1 for u in units if any(n.startswith("unaligned") for n in u.notes))
+    return stats
+
+
+# --- convert ---------------------------------------------------------------
+
+def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en",
+            keep_unaligned: bool = False) -> int:
+    """TMX <-> TSV/CSV/XLSX (and table <-> table) through a Bitext; returns rows or units written."""
+    from .reader import load_bitext
+    from .tabular import bitext_frame, write_table
+    from .writer import write_tmx
+
+    source, target = Path(source), Path(target)
+    if source.resolve() == target.resolve():
+        raise InputError(f"{target}: the output would overwrite the input")
+    out_suffix = target.suffix.lower()
+    if out_suffix not in (".tmx", *TABLE_SUFFIXES):
+        raise InputError(f"{target}: unsupported output format {out_suffix!r} (use .tmx, .tsv, .csv or .xlsx)")
+    bitext = load_bitext(source, tmx_lang(src_lang), tmx_lang(tgt_lang))
+    if out_suffix == ".tmx":
+        return write_tmx(bitext, target, src_lang, tgt_lang, keep_unaligned=keep_unaligned)
+    frame = bitext_frame(bitext)
+    write_table(frame, target)
+    return len(frame)
+
+
+def check_languages(tmx: TMXFile, *langs: str) -> None:
+    """InputError naming the file's languages when one of ``langs`` is absent from it."""
+    present = languages_of(tmx.units)
+    missing = [lang for lang in langs if match_lang(present, lang) is None]
+    if tmx.units and missing:
+        raise InputError(f"{tmx.path}: no {' or '.join(repr(m) for m in missing)} segments; "
+                         f"the file has languages: {', '.join(present) or 'none'}")
+
+
+__all__ = ["TMXFile", "TMXStats", "UnitFilter", "base_lang", "check_languages", "convert", "dedupe_units",
+           "filter_units", "load_tmx", "merge_units", "output_header", "tmx_stats", "unit_key",
+           "write_tmx_units"]
