@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -136,16 +137,41 @@ class Realignment:
         }
 
 
-def _split_words(text: str, weights: Sequence[int]) -> list[str]:
-    """Cut ``text`` at word boundaries into len(weights) pieces proportional to weights."""
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:!?()\"'«»“”").lower() for w in text.split()]
+
+
+def _divide(text: str, refs: Sequence[str]) -> list[str]:
+    """Cut MT ``text`` at word boundaries into one piece per reference.
+
+    Each cut maximises the words the piece shares with its reference plus the
+    words the rest shares with the remaining references (multiset overlap);
+    ties go to the cut nearest the reference-length proportion. The pieces
+    keep every MT word, in order.
+    """
     words = text.split()
-    total = sum(weights) or len(weights)
-    pieces, start, acc = [], 0, 0
-    for k, weight in enumerate(weights):
-        acc += weight or (0 if sum(weights) else 1)
-        end = len(words) if k == len(weights) - 1 else round(len(words) * acc / total)
-        pieces.append(" ".join(words[start:end]))
-        start = end
+    keys = _words(text)
+    pieces: list[str] = []
+    start = 0
+    for k in range(len(refs) - 1):
+        ref_here = Counter(_words(refs[k]))
+        ref_rest = Counter(w for r in refs[k + 1:] for w in _words(r))
+        left: Counter = Counter()
+        right = Counter(keys[start:])
+        overlap = sum(min(c, ref_rest[w]) for w, c in right.items())
+        rest_len = sum(len(r) for r in refs[k:]) or 1
+        target = start + (len(words) - start) * len(refs[k]) / rest_len
+        best = (overlap, -abs(start - target), start)
+        for cut in range(start + 1, len(words) + 1):
+            w = keys[cut - 1]  # moves from the rest to this piece
+            overlap += (left[w] < ref_here[w]) - (right[w] <= ref_rest[w])
+            left[w] += 1
+            right[w] -= 1
+            best = max(best, (overlap, -abs(cut - target), cut))
+        cut = best[2]
+        pieces.append(" ".join(words[start:cut]))
+        start = cut
+    pieces.append(" ".join(words[start:]))
     return pieces
 
 
@@ -155,8 +181,8 @@ def realign(mt_text: str, refs: Sequence[str], lang: str = "en") -> tuple[list[s
     The MT text is split into sentences (``split_sentences``) and aligned to the
     reference sentences with ``align_sentences``. A reference gets the MT
     sentences of its bead; when one bead holds several references (the MT
-    merged them) the MT words are divided among them in proportion to the
-    reference lengths. MT sentences aligned to no reference are appended to the
+    merged them) the MT words are cut into consecutive pieces that best match
+    each reference (:func:`_divide`). MT sentences aligned to no reference are appended to the
     hypothesis of the preceding reference (the first one if none precedes), so
     that every MT word is scored; references without MT get an empty hypothesis.
     """
@@ -166,7 +192,6 @@ def realign(mt_text: str, refs: Sequence[str], lang: str = "en") -> tuple[list[s
     mt_sentences = split_sentences(mt_text, lang)
     lines = len(split_lines(mt_text))
     hyps = [""] * len(refs)
-    missing: list[int] = []
     unmatched: list[tuple[int, str]] = []
     split: list[int] = []
     counts: dict[str, int] = {}
@@ -184,18 +209,19 @@ def realign(mt_text: str, refs: Sequence[str], lang: str = "en") -> tuple[list[s
                 pending.append(text)
             continue
         if not bead.src:
-            missing.extend(bead.tgt)
+            pass  # references without MT keep an empty hypothesis
         elif len(bead.tgt) == 1:
             hyps[bead.tgt[0]] = text
         else:
             split.extend(bead.tgt)
-            for i, piece in zip(bead.tgt, _split_words(text, [len(refs[i]) for i in bead.tgt])):
+            for i, piece in zip(bead.tgt, _divide(text, [refs[i] for i in bead.tgt])):
                 hyps[i] = piece
         last_ref = bead.tgt[-1]
     if pending and hyps:
         hyps[0] = " ".join(pending + [hyps[0]]).strip()
-    if not beads:  # no MT sentence at all
-        missing = list(range(len(refs)))
+    # A reference is without MT when no MT sentence was aligned to it, or when
+    # it shares a merged MT sentence whose words all went to its neighbours.
+    missing = [i for i, hyp in enumerate(hyps) if not hyp.strip()]
     info = Realignment(lines, len(mt_sentences), len(refs), dict(sorted(counts.items())),
                        missing, unmatched, split)
     return hyps, info

@@ -1,0 +1,306 @@
+"""alinea score: sacrebleu's numbers, parallel statistics, realignment, errors."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+from align.errors import InputError
+from report import mtscore
+from report.parallel_ter import corpus_statistics, serial_statistics
+
+CORPUS_EN = Path(__file__).resolve().parents[1] / "corpora" / "A_58_98" / "en.txt"
+
+
+@pytest.fixture(scope="module")
+def refs() -> list[str]:
+    """60 English sentences of A/58/98 (a plain regex split, independent of the segmenter)."""
+    text = " ".join(CORPUS_EN.read_text(encoding="utf-8").split())
+    sentences = re.split(r"(?<=[.;])\s+(?=[A-Z])", text)
+    picked = [s for s in sentences if 40 <= len(s) <= 250 and not set("*<>\t") & set(s)
+              and s.endswith(".") and len(s.split()) >= 8]
+    assert len(picked) >= 60
+    return picked[:60]
+
+
+def perturb(line: str, k: int) -> str:
+    """A deterministic, imperfect 'translation' of a reference line."""
+    words = line.split()
+    words = [w for i, w in enumerate(words) if (i + k) % 7 != 3]
+    if k % 3 == 0 and len(words) > 4:
+        words[1], words[3] = words[3], words[1]
+    if k % 5 == 1:
+        words = ["a" if w == "the" else w for w in words]
+    return " ".join(words)
+
+
+@pytest.fixture(scope="module")
+def hyps(refs) -> list[str]:
+    out = [perturb(r, k) for k, r in enumerate(refs)]
+    out[7] = ""  # an empty MT line is a legitimate (bad) translation
+    out[11] = "<b>Migrants & \"remittances\"</b> " + out[11]
+    return out
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, refs, hyps) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("score")
+    paths = {"ref": d / "ref.en", "hyp": d / "mt.en", "hyp2": d / "mt2.en", "src": d / "src.es"}
+    paths["ref"].write_text("\n".join(refs) + "\n", encoding="utf-8")
+    paths["hyp"].write_text("\n".join(hyps) + "\n", encoding="utf-8")
+    # a second system, CRLF line ends and no final newline (sacrebleu strips both)
+    second = [perturb(r, k + 2) for k, r in enumerate(refs)]
+    paths["hyp2"].write_bytes("\r\n".join(second).encode("utf-8"))
+    paths["src"].write_text("\n".join(f"fuente {i}" for i in range(len(refs))) + "\n", encoding="utf-8")
+    return paths
+
+
+# ------------------------------------------------------------ sacrebleu's numbers
+
+def test_corpus_scores_equal_sacrebleu_api(refs, hyps):
+    result = mtscore.score_systems([("mt", hyps)], refs, workers=1)
+    system = result.systems[0]
+    assert system.corpus["BLEU"].score == BLEU().corpus_score(hyps, [refs]).score
+    assert system.corpus["chrF2"].score == CHRF().corpus_score(hyps, [refs]).score
+    assert system.corpus["TER"].score == TER().corpus_score(hyps, [refs]).score
+    assert 20 < system.corpus["BLEU"].score < 95  # the perturbation really costs something
+    bleu = BLEU()
+    bleu.corpus_score(hyps, [refs])
+    assert result.signatures["BLEU"] == bleu.get_signature().format()
+
+
+def test_sentence_scores_equal_sentence_score(refs, hyps):
+    result = mtscore.score_systems([("mt", hyps)], refs, workers=1)
+    sentences = result.systems[0].sentences
+    bleu, chrf, ter = BLEU(effective_order=True), CHRF(), TER()
+    for i, (hyp, ref) in enumerate(zip(hyps, refs)):
+        assert sentences["BLEU"][i] == bleu.sentence_score(hyp, [ref]).score
+        assert sentences["chrF2"][i] == chrf.sentence_score(hyp, [ref]).score
+        assert sentences["TER"][i] == ter.sentence_score(hyp, [ref]).score
+    assert "eff:yes" in result.sentence_signatures["BLEU"]
+    assert "eff:no" in result.signatures["BLEU"]
+
+
+def test_identical_hypothesis_scores_perfect(refs):
+    result = mtscore.score_systems([("ref", refs)], refs, workers=1)
+    system = result.systems[0]
+    assert system.corpus["BLEU"].score == pytest.approx(100.0)
+    assert system.corpus["chrF2"].score == pytest.approx(100.0)
+    assert system.corpus["TER"].score == 0.0
+    assert all(s == pytest.approx(100.0) for s in system.sentences["BLEU"])
+    assert all(s == 0.0 for s in system.sentences["TER"])
+
+
+def test_parallel_and_serial_statistics_identical(refs, hyps):
+    jobs = [("ter", hyps), ("bleu", hyps), ("chrf", hyps), ("ter", refs)]
+    parallel = corpus_statistics(jobs, refs, workers=2)
+    serial = [serial_statistics(name, h, refs) for name, h in jobs]
+    assert parallel == serial
+    ter = TER()
+    ter.num_refs = 1
+    assert ter._aggregate_and_compute(parallel[0]).score == TER().corpus_score(hyps, [refs]).score
+    p = mtscore.score_systems([("mt", hyps)], refs, workers=2).systems[0]
+    s = mtscore.score_systems([("mt", hyps)], refs, workers=1).systems[0]
+    assert p.sentences == s.sentences
+    assert {k: v.score for k, v in p.corpus.items()} == {k: v.score for k, v in s.corpus.items()}
+
+
+def _sacrebleu_lines(ref: Path, *hyps: Path, width: int = 4) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-m", "sacrebleu", str(ref), "-i", *map(str, hyps),
+         "-m", "bleu", "chrf", "ter", "-w", str(width), "-f", "text"],
+        capture_output=True, text=True, check=True)
+    return [line.strip() for line in out.stdout.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("which", ["hyp", "hyp2"])
+def test_cli_prints_what_the_sacrebleu_command_prints(run_cli, files, which):
+    result = run_cli("score", "--hyp", files[which], "--ref", files["ref"], "-w", "4")
+    assert result.exit_code == 0, result.output
+    ours = [line for line in result.stdout.splitlines() if " = " in line]
+    assert ours == _sacrebleu_lines(files["ref"], files[which])
+
+
+def test_paired_bootstrap_equals_sacrebleu_paired_test(refs, hyps):
+    from sacrebleu.significance import PairedTest
+
+    second = [perturb(r, k + 2) for k, r in enumerate(refs)]
+    result = mtscore.score_systems([("a", hyps), ("b", second)], refs, workers=1, bootstrap=200)
+    sigs, table = PairedTest([("a", hyps), ("b", second)],
+                             {"BLEU": BLEU(references=[refs]), "TER": TER(references=[refs]),
+                              "chrF2": CHRF(references=[refs])},
+                             references=None, test_type="bs", n_samples=200)()
+    ours = result.significance["systems"]
+    for label in ("BLEU", "chrF2", "TER"):
+        assert ours["b"][label]["p_value"] == table[label][1].p_value
+        assert ours["b"][label]["mean"] == pytest.approx(float(table[label][1].mean))
+        assert result.significance["signatures"][label] == sigs[label].format()
+    assert result.significance["baseline"] == "a"
+    ranks = {s.name: s.rank for s in result.systems}
+    better = max(result.systems, key=lambda s: s.corpus["BLEU"].score).name
+    assert ranks[better] == 1
+
+
+def test_multi_system_cli_ranked_table(run_cli, files):
+    result = run_cli("score", "--hyp", files["hyp"], "--hyp", files["hyp2"], "--ref", files["ref"],
+                     "--bootstrap", "100")
+    assert result.exit_code == 0, result.output
+    assert "rank  system" in result.stdout
+    assert "(baseline)" in result.stdout
+    assert "paired bootstrap resampling (100 samples" in result.stdout
+
+
+# ------------------------------------------------------------ TMX reference
+
+def test_tmx_reference_gives_same_scores(tmp_path, refs, hyps):
+    from align.model import Bead, Bitext, Sentence
+    from tmx.writer import write_tmx
+
+    srcs = [f"Frase {i} en español." for i in range(len(refs))]
+    bitext = Bitext([Sentence(s, i) for i, s in enumerate(srcs)],
+                    [Sentence(t, i) for i, t in enumerate(refs)],
+                    [Bead((i,), (i,), 1.0) for i in range(len(refs))])
+    tmx_path = tmp_path / "ref.tmx"
+    write_tmx(bitext, tmx_path, "es", "en")
+    hyp_path = tmp_path / "mt.txt"
+    hyp_path.write_text("\n".join(hyps) + "\n", encoding="utf-8")
+    result = mtscore.score_files([hyp_path], tmx_path, workers=1)
+    assert result.srcs == srcs
+    assert result.refs == refs
+    assert result.systems[0].corpus["BLEU"].score == BLEU().corpus_score(hyps, [refs]).score
+
+
+# ------------------------------------------------------------ realignment
+
+def test_realign_document_with_merged_and_split_sentences(refs):
+    refs = refs[:30]
+    mt = list(refs)
+    # merge two reference sentences into one MT sentence ...
+    mt[4:6] = [mt[4].rstrip(".;") + ", and " + mt[5][0].lower() + mt[5][1:]]
+    # ... split another one in two ...
+    words = mt[12].split()
+    half = len(words) // 2
+    mt[12:13] = [" ".join(words[:half]).rstrip(",;") + ".", words[half].capitalize() + " " + " ".join(words[half + 1:])]
+    # ... and leave out a long one; the MT is one paragraph per five sentences
+    omitted = max(range(20, 30), key=lambda i: len(refs[i]))
+    mt = [s for s in mt if s != refs[omitted]]
+    doc = "\n\n".join(" ".join(mt[i:i + 5]) for i in range(0, len(mt), 5)) + "\n"
+
+    hyps, info = mtscore.realign(doc, refs, "en")
+    assert len(hyps) == len(refs)
+    assert info.references == len(refs)
+    assert info.lines < len(refs)
+    # every MT word is scored exactly once, in order
+    assert " ".join(hyps).split() == doc.split()
+    assert omitted in info.missing
+    assert hyps[omitted] == ""
+    exact = sum(h == r for h, r in zip(hyps, refs))
+    assert exact >= len(refs) - 8
+    bleu = BLEU().corpus_score(hyps, [refs]).score
+    assert bleu > 80
+
+
+def test_cli_realign_reports_and_scores(run_cli, tmp_path, refs):
+    ref = tmp_path / "ref.txt"
+    ref.write_text("\n".join(refs[:20]) + "\n", encoding="utf-8")
+    doc = tmp_path / "doc.txt"
+    doc.write_text(" ".join(refs[:10]) + "\n\n" + " ".join(refs[10:20]) + "\n", encoding="utf-8")
+    without = run_cli("score", "--hyp", doc, "--ref", ref)
+    assert without.exit_code == 2
+    assert "has 3 lines but the reference" in without.stderr and "has 20" in without.stderr
+    out_json, out_html = tmp_path / "s.json", tmp_path / "s.html"
+    result = run_cli("score", "--hyp", doc, "--ref", ref, "--realign", "--json", out_json,
+                     "--report", out_html)
+    assert result.exit_code == 0, result.output
+    assert "re-aligned" in result.stderr
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    realignment = data["systems"][0]["realignment"]
+    assert realignment["mt_lines"] == 3 and realignment["reference_sentences"] == 20
+    assert len(data["systems"][0]["hypotheses"]) == 20
+    assert "Re-aligned" in out_html.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------ JSON and HTML
+
+def test_json_and_html_report(run_cli, files, tmp_path):
+    out_json, out_html = tmp_path / "s.json", tmp_path / "s.html"
+    result = run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "--src", files["src"],
+                     "--json", out_json, "--report", out_html, "--worst", "60")
+    assert result.exit_code == 0, result.output
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["metrics"] == ["BLEU", "chrF2", "TER"]
+    system = data["systems"][0]
+    assert len(system["sentences"]["BLEU"]) == data["segments"] == 60
+    assert system["corpus"]["TER"]["signature"] == data["signatures"]["TER"]
+    assert data["significance"] is None
+    html = out_html.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html
+    assert "&lt;b&gt;Migrants &amp; " in html and "<b>Migrants" not in html
+    # worst segments first: the empty MT line (sentence BLEU 0) leads the table
+    worst = re.findall(r"<tr><td class=\"num\">(\d+)</td>", html.split('id="system1"')[1])
+    bleu = system["sentences"]["BLEU"]
+    assert len(worst) == 60
+    assert [bleu[int(i) - 1] for i in worst] == sorted(bleu)
+    assert bleu[int(worst[0]) - 1] == 0.0
+    assert "fuente 7" in html
+
+
+# ------------------------------------------------------------ errors
+
+def _one_line_error(result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("alinea: error: ")
+    return lines[0]
+
+
+def test_line_count_mismatch_gives_both_counts(run_cli, files, tmp_path):
+    short = tmp_path / "short.txt"
+    short.write_text("one line\ntwo lines\n", encoding="utf-8")
+    message = _one_line_error(run_cli("score", "--hyp", short, "--ref", files["ref"]))
+    assert "has 2 lines" in message and "has 60" in message and "--realign" in message
+
+
+def test_source_line_count_mismatch(run_cli, files, tmp_path):
+    short = tmp_path / "src.txt"
+    short.write_text("una\n", encoding="utf-8")
+    message = _one_line_error(run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "--src", short))
+    assert "has 1 lines" in message and "60" in message
+
+
+def test_empty_and_undecodable_files(run_cli, files, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n \n", encoding="utf-8")
+    assert "empty" in _one_line_error(run_cli("score", "--hyp", empty, "--ref", files["ref"]))
+    binary = tmp_path / "mt.bin"
+    binary.write_bytes(bytes(range(256)) * 8)
+    assert "cannot decode" in _one_line_error(run_cli("score", "--hyp", binary, "--ref", files["ref"]))
+    missing = tmp_path / "nope.txt"
+    assert "no such file" in _one_line_error(run_cli("score", "--hyp", files["hyp"], "--ref", missing))
+
+
+def test_unknown_metric_and_duplicate_system(run_cli, files):
+    message = _one_line_error(run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "-m", "bleu,meteor"))
+    assert "'meteor'" in message and "chrf" in message
+    message = _one_line_error(run_cli("score", "--hyp", files["hyp"], "--hyp", files["hyp"], "--ref", files["ref"]))
+    assert "twice" in message
+
+
+def test_failed_run_writes_no_output(run_cli, files, tmp_path):
+    out_json = tmp_path / "s.json"
+    run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "-m", "nope", "--json", out_json)
+    assert not out_json.exists()
+
+
+def test_metric_selection_and_chrf_plus_plus(refs, hyps):
+    result = mtscore.score_systems([("mt", hyps)], refs, metrics="chrf++,ter", workers=1)
+    assert list(result.signatures) == ["chrF2++", "TER"]
+    assert result.systems[0].corpus["chrF2++"].score == CHRF(word_order=2).corpus_score(hyps, [refs]).score
+    assert result.primary == "chrF2++"
+    with pytest.raises(InputError):
+        mtscore.parse_metrics(" , ")
