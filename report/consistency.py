@@ -575,15 +575,64 @@ class CheckResult:
         }
 
 
-def run_check(bitext: Bitext, glossary: str | os.PathLike | Sequence[Term] | None = None,
-              source: str = "") -> CheckResult:
-    """:func:`check_bitext` plus what the reports need to say."""
+def run_segments(segments: Sequence[Segment], glossary: str | os.PathLike | Sequence[Term] | None = None,
+                 source: str = "", meta: dict | None = None) -> CheckResult:
+    """Run the default checks on ``segments`` and keep what the reports need to say."""
     if isinstance(glossary, (str, os.PathLike)):
         glossary = load_glossary(glossary)
     checks = default_checks(glossary)
-    segments = segments_of(bitext)
-    return CheckResult(check_segments(segments, checks), checks, len(segments),
-                       source or bitext.meta.get("source_file", ""), dict(bitext.meta))
+    return CheckResult(check_segments(segments, checks), checks, len(segments), source, dict(meta or {}))
+
+
+def run_check(bitext: Bitext, glossary: str | os.PathLike | Sequence[Term] | None = None,
+              source: str = "") -> CheckResult:
+    """:func:`check_bitext` plus what the reports need to say."""
+    return run_segments(segments_of(bitext), glossary, source or bitext.meta.get("source_file", ""),
+                        bitext.meta)
+
+
+def segments_from_units(units, src_lang: str = "es", tgt_lang: str = "en",
+                        where: str = "TMX") -> list[Segment]:
+    """Translation units (``tmx.reader.TranslationUnit``) as segments, keeping one-sided and empty ones.
+
+    A bitext read from a TMX drops units with an empty side; the check wants
+    exactly those (empty targets), so it works on the units themselves.
+    """
+    from tmx.reader import languages_of
+
+    segments = []
+    for n, unit in enumerate(units, start=1):
+        src, tgt = unit.text(src_lang), unit.text(tgt_lang)
+        if src is None and tgt is None and unit.variants:
+            continue  # a unit in other languages only
+        segments.append(Segment(n, unit.tuid, unit.props.get("x-paragraph", ""),
+                                _norm(src or ""), _norm(tgt or "")))
+    if not any(s.source and s.target for s in segments):
+        raise InputError(f"{where}: no translation unit has both {src_lang!r} and {tgt_lang!r}; it has "
+                         f"languages: {', '.join(languages_of(units)) or 'none'}")
+    return segments
+
+
+def load_segments(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> list[Segment]:
+    """The units of a TMX or of an alinea TSV/CSV/XLSX table as segments, with their tuids."""
+    from tmx.reader import TABLE_SUFFIXES, iter_units, parse_tmx
+    from tmx.tabular import frame_units, read_table
+
+    suffix = Path(path).suffix.lower()
+    if suffix in (".tmx", ".xml"):
+        units = list(iter_units(parse_tmx(path)))
+    elif suffix in TABLE_SUFFIXES:
+        units = frame_units(read_table(path), src_lang, tgt_lang, path)
+    else:
+        raise InputError(f"{path}: unsupported bitext format {suffix!r} (use .tmx, .tsv, .csv or .xlsx)")
+    return segments_from_units(units, src_lang, tgt_lang, str(path))
+
+
+def check_file(path: str | os.PathLike, glossary: str | os.PathLike | Sequence[Term] | None = None,
+               src_lang: str = "es", tgt_lang: str = "en") -> CheckResult:
+    """Check every unit of a TMX or an alinea TSV/CSV/XLSX table."""
+    return run_segments(load_segments(path, src_lang, tgt_lang), glossary, str(path),
+                        {"source_file": str(path)})
 
 
 def write_json(result: CheckResult, path: str | os.PathLike) -> None:

@@ -79,11 +79,10 @@ def check(bitext_file: Path, glossary: Path | None, html_out: Path | None, json_
 
     Example: alinea check out/A_58_98.tmx --glossary terms.csv --report check.html --json check.json
     """
-    from report.consistency import load_glossary, run_check, write_check_report, write_json
+    from report.consistency import check_file, load_glossary, write_check_report, write_json
 
     terms = load_glossary(glossary) if glossary else None  # bad glossary fails before any work
-    bitext = _load(bitext_file, check_lang(src_lang), check_lang(tgt_lang))
-    result = run_check(bitext, terms, source=str(bitext_file))
+    result = check_file(bitext_file, terms, check_lang(src_lang), check_lang(tgt_lang))
     if html_out:
         write_check_report(result, html_out)
     if json_out is not None:
