@@ -1,67 +1,174 @@
 """Stage 2: clean PDF-extraction debris and cut the text into typed blocks.
 
 The result is a :class:`~align.model.Document`: the cleaned text plus blocks
-(paragraphs, headings, contents lines, footnotes, header lines) that tile it.
-Cleaning never drops content: emphasis markup goes but its words stay,
-superscript footnote markers are detached and recorded in
-``Document.footnote_refs``.
+(body paragraphs, headings, contents lines, footnotes, header lines) that tile
+it. ``Document.text`` is the blocks' texts joined by blank lines; every block's
+``start``/``end`` are exact offsets into it.
+
+What cleaning does (and nothing else):
+
+- Unicode NFC; CR/LF and form feeds become newlines; other control characters,
+  the BOM and soft hyphens go; no-break spaces become spaces.
+- Emphasis markup goes but its words stay: ``**bold**``, ``*italic*``,
+  ``<i>``/``<b>``/``<em>``/``<strong>``/``<u>`` tags. A line break inside one
+  emphasised title is joined; two emphasised titles glued together
+  (``**Title one****Title two**``) become two blocks.
+- Line-end hyphenation is undone when lower-case letters stand on both sides
+  (``desarro-\\nllo``), across a page break too.
+- Footnote markers attached to words are detached and recorded in
+  ``Document.footnote_refs`` as ``(offset, marker)``, the offset being where the
+  marker stood in ``Document.text`` (right after the word it marked): superscript
+  digits (``¹²³``), ``<sup>4</sup>``, caret notation (``^4``, ``^a``) and asterisks
+  (``preliminar*``). A non-numeric marker standing in the gap of a numeric
+  sequence (``¹ ² ³ ^a ⁵``) is read as the missing number.
+- A sentence that a page break split (a blank line inside a sentence) is
+  re-joined: the block before ends without final punctuation and either the
+  next block starts in lower case, or the block before ends on a function word
+  ("de la", "of the") or is prose and the next block is prose. In a document
+  with numbered paragraphs, an unnumbered prose block right after a numbered
+  paragraph is that paragraph continued after a page break, and is joined to it.
+- Contents lines (in a block with tab stops or dot leaders after an "Índice" or
+  "Contents" title), headings (short, no final punctuation), document header
+  lines (before the first prose paragraph) and footnotes (in a "Notas"/"Notes"
+  section, or opened by a marker) are blocks of their own, never glued to prose.
+
+Every unit knows its kind and, for body text, its UN paragraph number ("4" for
+"4. Varias oficinas..."); unnumbered body blocks inside a numbered paragraph
+(subparagraphs "(a) ...") carry the number of the paragraph they belong to.
+Cleaning never drops words: apart from markup and detached markers, the
+non-space characters of the input are the non-space characters of
+``Document.text``, in order.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from .model import BODY, CONTENTS, FOOTNOTE, HEADER, HEADING, Block, Document
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 
-# Markup that PDF-to-text tools leave around emphasised words.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u00ad\ufeff\u200b]")
+_HTML_SUP = re.compile(r"<sup>\s*(\d{1,3}|[a-z]|\*{1,3})\s*</sup>", re.I)
 _HTML_EMPHASIS = re.compile(r"</?(?:i|b|em|strong|u|sup|sub)>", re.I)
-# "title****next title": a closing and an opening bold marker glued together
-# separate two headings; they become a block break.
-_GLUED_MARKERS = re.compile(r"(?<=\S)\*{3,}(?=\S)")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
-_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![*\w])")
-_HYPHENATED = re.compile(r"(?<=[a-záéíóúñü])-\n(?=[a-záéíóúñü])")
-_FOOTNOTE_REF = re.compile(rf"(?<=[\w.,;:)\]”\"»*])([{SUPERSCRIPT_DIGITS}]+)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A run of 3-4 asterisks between two non-space characters closes one
+# emphasised span and opens the next: "Title one****Title two".
+_GLUED_MARKERS = re.compile(r"(?<=[^\s*])\*{3,4}(?=[^\s*])")
+_BOLD = re.compile(r"(?<!\*)\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)", re.S)
+_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?!\*)", re.S)
+_LOWER = "a-záéíóúñüàèìòùçâêîôûäëïö"
+_HYPHENATED = re.compile(rf"(?<=[{_LOWER}]{{2}})-[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[{_LOWER}])")
+# Footnote markers attached to the end of a word (or its closing punctuation).
+_ATTACHED = r"(?<=[\w.,;:)\]”\"»’'])"
+_FOOTNOTE_REF = re.compile(
+    rf"{_ATTACHED}(?:([{SUPERSCRIPT_DIGITS}]+)|\^(\d{{1,3}}|[a-z]|\*{{1,3}})\^?|(\*{{1,3}})(?=[\s.,;:)\]]|$))"
+)
+_PAGE_BREAK = re.compile(r"\n[ \t]*\n")
 
 _FINAL = ".!?:;…"
-_CLOSERS = "\"'»”’)]*"
+_CLOSERS = "\"'»”’)]"
+_OPENERS = "\"'«“‘(¿¡"
 _PARA_NUMBER = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
-_HEADING_NUMBER = re.compile(r"^(?:[IVXLC]+|[A-Z]|\d{1,2})\.\s+\S")
-_CONTENTS_TITLES = {"índice", "indice", "contents", "table of contents", "sumario"}
+# Paragraph, heading and list enumerators at the start of a block.
+_ENUMERATED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.|[A-Z]\.|\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\(\d{1,3}\)|\d{1,2}\))\s")
+_INTERNAL_END = re.compile(rf"[.!?][{_CLOSERS}]*\s+[{_OPENERS}]*[A-ZÁÉÍÓÚÑ]")
+_CONTENTS_TITLES = {"índice", "indice", "contents", "table of contents", "sumario", "contenido"}
 _NOTES_TITLES = {"notas", "notes", "nota", "note"}
+_LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}|\t")
+_FOOTNOTE_START = re.compile(rf"^(?:[{SUPERSCRIPT_DIGITS}]+|\*{{1,3}}|\^?[a-z]\^?)\s+\S")
+_STANDALONE = re.compile(r"^(?:\d{1,4}|[A-Z]{1,4}(?:/[\w.\-]+)+|\d{2}-\d{4,6}(?:\s*\(\w\))?|-\s*\d+\s*-)$")
+
+#: Words a sentence cannot end on: a block ending on one of them was cut by a
+#: page break.
+FUNCTION_WORDS = {
+    "de", "del", "la", "las", "el", "los", "en", "y", "e", "o", "u", "que", "a", "al", "con",
+    "por", "para", "un", "una", "unos", "unas", "su", "sus", "se", "sin", "sobre", "entre",
+    "como", "lo", "le", "les", "ni", "pero", "cuyo", "cuya", "cuyos", "cuyas", "este", "esta",
+    "estos", "estas", "ese", "esa", "esos", "esas", "dicho", "dicha", "ante", "hacia", "desde",
+    "the", "an", "of", "to", "in", "on", "at", "by", "for", "with", "and", "or", "that",
+    "which", "from", "as", "its", "their", "is", "are", "was", "were", "be", "been", "has",
+    "have", "this", "these", "those", "into", "such", "whose", "whether", "than",
+}
 
 
 def clean_text(text: str) -> tuple[str, list[tuple[int, str]]]:
-    """Unicode- and markup-level cleaning; returns text and footnote refs.
+    """Character-level cleaning; returns the cleaned text and footnote refs.
 
-    Footnote refs are ``(offset, marker)`` pairs: the marker was attached to
-    the word ending at ``offset`` of the returned text.
+    Footnote refs are ``(offset, marker)`` pairs: the marker stood right
+    before ``offset`` of the returned text.
     """
-    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n\n")
     text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub("", text).replace("\x0c", "\n\n")
-    text = text.replace("\u00a0", " ")
+    text = _CONTROL.sub("", text)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = _HTML_SUP.sub(r"^\1", text)
     text = _HTML_EMPHASIS.sub("", text)
-    text = _GLUED_MARKERS.sub("\n\n", text)
-    text = _BOLD.sub(r"\1", text)
-    text = _ITALIC.sub(r"\1", text)
+    text = _strip_emphasis(text)
     text = _HYPHENATED.sub("", text)
+    return _detach_footnote_refs(text)
+
+
+def _strip_emphasis(text: str) -> str:
+    """Remove ``**``/``*`` emphasis, keeping the words (see module docstring)."""
+    def split_glued(match: re.Match) -> str:
+        # The opening half is as long as the next marker run after it.
+        following = re.search(r"\*+", text[match.end():])
+        opening = "*" if following and len(following.group()) == 1 else "**"
+        closing = match.group()[: len(match.group()) - len(opening)]
+        return f"{closing}\n\n{opening}"
+
+    text = _GLUED_MARKERS.sub(split_glued, text)
+    out = []
+    # Emphasis never spans a blank line: pair the markers paragraph by paragraph.
+    for chunk in re.split(r"(\n[ \t]*\n)", text):
+        chunk = _BOLD.sub(lambda m: _one_line(m.group(1)), chunk)
+        chunk = _ITALIC.sub(lambda m: _one_line(m.group(1)), chunk)
+        out.append(chunk)
+    return "".join(out)
+
+
+def _one_line(span: str) -> str:
+    """An emphasised span is one title or phrase: join its line breaks."""
+    return re.sub(r"[ \t]*\n[ \t]*", " ", span)
+
+
+def _detach_footnote_refs(text: str) -> tuple[str, list[tuple[int, str]]]:
     refs: list[tuple[int, str]] = []
     out: list[str] = []
-    pos = 0
-    removed = 0
+    pos = removed = 0
     for match in _FOOTNOTE_REF.finditer(text):
-        # A marker at the start of a line numbers a footnote; leave it.
+        marker = match.group(1) or match.group(2) or match.group(3)
         out.append(text[pos:match.start()])
-        refs.append((match.start() - removed, match.group(1).translate(_SUP_TO_DIGIT)))
-        removed += len(match.group(1))
+        refs.append((match.start() - removed, marker.translate(_SUP_TO_DIGIT)))
+        removed += match.end() - match.start()
         pos = match.end()
     out.append(text[pos:])
-    return "".join(out), refs
+    return "".join(out), _resolve_markers(refs)
+
+
+def _resolve_markers(refs: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Read a letter marker in the gap of a numeric sequence as the missing number."""
+    out = list(refs)
+    for i, (offset, marker) in enumerate(refs):
+        if marker.isdigit() or marker.startswith("*"):
+            continue
+        before = next((int(m) for _, m in reversed(refs[:i]) if m.isdigit()), None)
+        after = next((int(m) for _, m in refs[i + 1:] if m.isdigit()), None)
+        if before is not None and after == before + 2:
+            out[i] = (offset, str(before + 1))
+    return out
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass
+class _Unit:
+    kind: str
+    text: str
+    number: str | None = None
 
 
 def _ends_sentence(line: str) -> bool:
@@ -70,8 +177,18 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _starts_lower(line: str) -> bool:
-    stripped = line.lstrip("\"'«“(")
+    stripped = line.lstrip(_OPENERS)
     return bool(stripped) and stripped[0].islower()
+
+
+def _starts_upper(line: str) -> bool:
+    stripped = line.lstrip(_OPENERS)
+    return bool(stripped) and stripped[0].isupper()
+
+
+def _last_word(line: str) -> str:
+    words = line.split()
+    return words[-1].lower().strip(_CLOSERS + _OPENERS + ",") if words else ""
 
 
 def _raw_blocks(text: str) -> list[list[str]]:
@@ -80,7 +197,7 @@ def _raw_blocks(text: str) -> list[list[str]]:
     current: list[str] = []
     for line in text.split("\n"):
         if line.strip():
-            current.append(line)
+            current.append(line.rstrip())
         elif current:
             blocks.append(current)
             current = []
@@ -89,12 +206,59 @@ def _raw_blocks(text: str) -> list[list[str]]:
     return blocks
 
 
+def _split_runs(block: list[str]) -> list[list[str]]:
+    """Split a block of hard-wrapped lines (PDF text) where a paragraph starts.
+
+    A line that opens with a paragraph, heading or list number after a line
+    that ends a sentence or is short (a heading, a paragraph's last line)
+    starts a new block.
+    """
+    if len(block) < 2 or any("\t" in line for line in block):
+        return [block]
+    out: list[list[str]] = [[block[0]]]
+    for prev, line in zip(block, block[1:]):
+        after_end = _ends_sentence(prev) or len(prev.strip()) < 60
+        if after_end and _ENUMERATED.match(line.strip()):
+            out.append([line])
+        else:
+            out[-1].append(line)
+    return out
+
+
+def _is_heading_line(lines: list[str]) -> bool:
+    return len(lines) == 1 and len(lines[0].strip()) < 80 and not _ends_sentence(lines[0])
+
+
+def _is_prose(text: str) -> bool:
+    """Prose has a sentence end inside it (a heading does not)."""
+    body = _ENUMERATED.sub("", text.strip(), count=1)
+    return bool(_INTERNAL_END.search(body)) or len(body) > 300
+
+
+def _continues(prev: list[str], block: list[str]) -> bool:
+    """Whether ``block`` continues the sentence that ends ``prev`` (a page break)."""
+    last, first = prev[-1].strip(), block[0].strip()
+    joined = " ".join(line.strip() for line in prev)
+    if "\t" in last or "\t" in first or _LEADERS.search(first) or len(joined) <= 60:
+        return False
+    if _ends_sentence(last) or _FOOTNOTE_START.match(first) or _ENUMERATED.match(first):
+        return False
+    if _STANDALONE.match(first):
+        return False
+    if _starts_lower(first):
+        return True
+    if not _starts_upper(first):
+        return False
+    following = " ".join(line.strip() for line in block)
+    if _last_word(last) in FUNCTION_WORDS:
+        return True
+    return _is_prose(joined) and _ends_sentence(following) and len(following) > 80
+
+
 def _rejoin_page_breaks(blocks: list[list[str]]) -> list[list[str]]:
-    """Glue a block to the previous one when a page break split a sentence."""
     out: list[list[str]] = []
     for block in blocks:
-        if out and "\t" not in out[-1][-1] and not _ends_sentence(out[-1][-1]) \
-                and _starts_lower(block[0]) and len(out[-1][-1]) > 60:
+        if out and _continues(out[-1], block):
             out[-1] = out[-1] + block
         else:
             out.append(block)
@@ -102,62 +266,94 @@ def _rejoin_page_breaks(blocks: list[list[str]]) -> list[list[str]]:
 
 
 def _is_header_line(line: str) -> bool:
-    return len(line) < 90 and not _ends_sentence(line)
+    return len(line) < 90 and not (_ends_sentence(line) and len(line) > 40)
 
 
-def _classify(lines: list[str], state: dict) -> list[tuple[str, str]]:
-    """Return (kind, text-of-unit) pairs for one block of lines."""
+def _classify(lines: list[str], state: dict) -> list[_Unit]:
+    """Typed units of one block of lines; ``state`` carries the document position."""
     first = lines[0].strip()
-    lowered = first.lower().rstrip(":")
-    if "\t" in "".join(lines) or state.get("in_contents") and len(lines) > 1:
-        state["in_contents"] = False
-        return [(CONTENTS, line) for line in lines]
-    if lowered in _CONTENTS_TITLES and len(lines) == 1:
+    title = first.lower().rstrip(":").strip()
+    joined = re.sub(r"\s+", " ", " ".join(line.strip() for line in lines))
+    if len(lines) == 1 and title in _CONTENTS_TITLES:
+        state.update(in_contents=True, seen_body=True)
+        return [_Unit(HEADING, first)]
+    if len(lines) == 1 and title in _NOTES_TITLES:
+        state.update(in_notes=True, in_contents=False)
+        return [_Unit(HEADING, first)]
+    tabbed = any(_LEADERS.search(line) for line in lines)
+    if tabbed or (state.get("in_contents") and _contents_like(lines)):
         state["in_contents"] = True
-        state["seen_body"] = True
-        return [(HEADING, first)]
-    if lowered in _NOTES_TITLES and len(lines) == 1:
-        state["in_notes"] = True
-        return [(HEADING, first)]
-    if first[0] in SUPERSCRIPT_DIGITS or re.match(r"^\*+\s", first) or state.get("in_notes"):
-        return [(FOOTNOTE, " ".join(line.strip() for line in lines))]
-    joined = " ".join(line.strip() for line in lines)
+        return [_Unit(CONTENTS, line.strip()) for line in lines]
+    state["in_contents"] = False
+    if _FOOTNOTE_START.match(first) or state.get("in_notes"):
+        if state.get("in_notes") and not _FOOTNOTE_START.match(first) and _is_heading_line(lines):
+            state["in_notes"] = False  # a heading after the notes: an annex
+            return [_Unit(HEADING, joined)]
+        return [_Unit(FOOTNOTE, joined, _footnote_number(joined))]
+    if _STANDALONE.match(joined):
+        # A running head, page number or job number left by the PDF.
+        return [_Unit(HEADER, joined)]
     if not state.get("seen_body"):
-        if all(_is_header_line(line) for line in lines) and len(lines) > 1:
-            return [(HEADER, line) for line in lines]
-        if _is_header_line(joined):
-            return [(HEADER, joined)]
+        if len(lines) > 1 and all(_is_header_line(line.strip()) for line in lines):
+            return [_Unit(HEADER, line.strip()) for line in lines]
+        if _is_header_line(joined) and not _PARA_NUMBER.match(joined):
+            return [_Unit(HEADER, joined)]
         state["seen_body"] = True
-        return [(BODY, joined)]
-    if not _ends_sentence(joined) and len(joined) < 250:
-        return [(HEADING, joined)]
-    return [(BODY, joined)]
+    if not _ends_sentence(joined) and len(joined) < 250 and not _is_prose(joined):
+        return [_Unit(HEADING, joined)]
+    match = _PARA_NUMBER.match(joined)
+    return [_Unit(BODY, joined, match.group(1) if match else None)]
+
+
+def _contents_like(lines: list[str]) -> bool:
+    return all(re.search(r"\d+(?:\s*[-–]\s*\d+)?\s+\d+$|^\S+\s*$", line.strip()) for line in lines)
+
+
+def _footnote_number(text: str) -> str | None:
+    match = re.match(rf"^([{SUPERSCRIPT_DIGITS}]+|\*+|\^?[a-z]\^?(?=\s))", text)
+    return match.group(1).translate(_SUP_TO_DIGIT).strip("^") if match else None
+
+
+def _continue_paragraphs(units: list[_Unit]) -> list[_Unit]:
+    """Join and number the body blocks that belong to a numbered paragraph.
+
+    An unnumbered prose block straight after a numbered paragraph is that
+    paragraph continued after a page break (joined); an enumerated one
+    ("(a) ...") is a subparagraph (kept apart, given the paragraph's number).
+    """
+    out: list[_Unit] = []
+    for unit in units:
+        prev = out[-1] if out else None
+        if unit.kind == BODY and unit.number is None and prev and prev.kind == BODY and prev.number:
+            if not _ENUMERATED.match(unit.text) and _starts_upper(unit.text) and _ends_sentence(prev.text):
+                prev.text = f"{prev.text} {unit.text}"
+                continue
+            unit.number = prev.number
+        out.append(unit)
+    return out
 
 
 def normalize(text: str, lang: str = "") -> Document:
-    """Clean ``text`` and cut it into typed blocks (see module docstring)."""
+    """Clean ``text`` and cut it into typed blocks (see the module docstring)."""
     cleaned, refs = clean_text(text)
+    raw: list[list[str]] = []
+    for block in _raw_blocks(cleaned):
+        raw.extend(_split_runs(block))
     state: dict = {}
-    units: list[tuple[str, str]] = []
-    for lines in _rejoin_page_breaks(_raw_blocks(cleaned)):
-        units.extend(_classify([line.strip() for line in lines], state))
-    # Rebuild the text from the units so that block offsets are exact and the
-    # footnote offsets are re-based on it.
+    units: list[_Unit] = []
+    for lines in _rejoin_page_breaks(raw):
+        units.extend(_classify(lines, state))
+    units = _continue_paragraphs(units)
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
-    for index, (kind, unit) in enumerate(units):
-        unit = re.sub(r"[ \t]+", " ", unit).strip() if kind != CONTENTS else unit.strip()
-        number = None
-        if kind == BODY:
-            match = _PARA_NUMBER.match(unit)
-            number = match.group(1) if match else None
-        elif kind == FOOTNOTE:
-            match = re.match(rf"^([{SUPERSCRIPT_DIGITS}]+|\*+)", unit)
-            number = match.group(1).translate(_SUP_TO_DIGIT) if match else None
-        blocks.append(Block(unit, pos, pos + len(unit), index, kind, number))
-        parts.append(unit)
-        pos += len(unit) + 2
+    for unit in units:
+        body = unit.text.strip() if unit.kind == CONTENTS else re.sub(r"\s+", " ", unit.text).strip()
+        if not body:
+            continue
+        blocks.append(Block(body, pos, pos + len(body), len(blocks), unit.kind, unit.number))
+        parts.append(body)
+        pos += len(body) + 2
     new_text = "\n\n".join(parts)
     return Document(new_text, tuple(blocks), lang, _rebase_refs(cleaned, new_text, refs))
 
@@ -166,24 +362,28 @@ def _rebase_refs(old: str, new: str, refs: list[tuple[int, str]]) -> tuple[tuple
     """Map footnote offsets from the cleaned text onto the rebuilt text.
 
     Both texts have the same non-space characters in the same order, so an
-    offset is carried over by counting non-space characters.
+    offset is carried over by counting the non-space characters before it.
     """
     if not refs:
         return ()
-    targets = {}
+    before = [0] * (len(old) + 1)
     count = 0
     for i, ch in enumerate(old):
+        before[i] = count
         if not ch.isspace():
             count += 1
-        targets.setdefault(i + 1, count)
-    out = []
-    wanted = iter(sorted((targets.get(off, 0), marker) for off, marker in refs))
-    item = next(wanted, None)
+    before[len(old)] = count
+    wanted = sorted((before[offset], index, marker) for index, (offset, marker) in enumerate(refs))
+    out: list[tuple[int, str]] = []
     count = 0
+    item = 0
     for i, ch in enumerate(new):
+        while item < len(wanted) and wanted[item][0] == count:
+            out.append((i, wanted[item][2]))
+            item += 1
         if not ch.isspace():
             count += 1
-        while item is not None and item[0] == count:
-            out.append((i + 1, item[1]))
-            item = next(wanted, None)
+    while item < len(wanted):
+        out.append((len(new), wanted[item][2]))
+        item += 1
     return tuple(out)

