@@ -261,3 +261,9 @@ def test_html_report_sections_and_escaping(run_cli, tmp_path, glossary):
     numbers = doc.xpath("//section[@id='check-numbers']//td[@class='loc']/text()")
     assert any("x1" in t for t in numbers)
     assert not doc.xpath("//link[@href] | //img[not(starts-with(@src, 'data:'))]")
+
+
+def test_cli_json_to_stdout(run_cli, clean):
+    result = run_cli("check", clean, "--json", "-")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["segments"] == len(CLEAN)
