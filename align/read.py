@@ -1,8 +1,8 @@
 """Stage 1: read a document file into a Python string.
 
-Plain text is decoded from UTF-8 (with or without BOM), UTF-16 (BOM) or, when
-neither fits, the encoding charset-normalizer detects (cp1252/Latin-1 in
-practice). Word files are read with python-docx, PDFs with pypdf. Every
+Plain text is decoded from UTF-8 (with or without BOM), UTF-16 (with a BOM, or
+without one when the NUL bytes show it), then Windows-1252/Latin-1, and only
+then whatever charset-normalizer detects. Word files are read with python-docx, PDFs with pypdf. Every
 failure is an :class:`InputError` with a one-line message.
 """
 from __future__ import annotations
@@ -45,42 +45,54 @@ def read_document(path: str | os.PathLike) -> str:
 
 
 def decode_text(data: bytes, name: str = "input") -> str:
-    """Decode bytes of a plain-text file, detecting the encoding."""
+    """Decode the bytes of a plain-text file, detecting the encoding.
+
+    Order: a BOM (UTF-8, UTF-16 LE/BE); UTF-16 without a BOM when a third or
+    more of the bytes are NUL; UTF-8; Windows-1252; charset-normalizer's guess.
+    Binary data is refused with :class:`InputError`.
+    """
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
                 return data.decode(enc)
             except UnicodeDecodeError as exc:
-                raise InputError(f"{name}: invalid {enc} at byte {exc.start}") from None
+                raise InputError(f"{name}: invalid {enc} text at byte {exc.start}") from None
+    # UTF-16 without a BOM: ASCII-range text shows up as every other byte NUL.
+    if len(data) >= 4 and data.count(b"\x00") >= len(data) // 3:
+        even, odd = data[0::2].count(0), data[1::2].count(0)
+        enc = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: looks like a binary file, not text") from None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    # UTF-16 without a BOM shows up as many NUL bytes.
-    if data.count(b"\x00") > len(data) // 4:
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError:
-                continue
+    else:
+        if _binary(data):
+            raise InputError(f"{name}: looks like a binary file, not text")
+        return text
+    if _binary(data):
+        raise InputError(f"{name}: looks like a binary file, not text (not UTF-8 at byte {utf8_error.start})")
+    # Spanish and English text that is not UTF-8 is, in practice, Windows-1252
+    # (a superset of Latin-1 for printable text). Statistical detection guesses
+    # wrong on short texts (a Spanish sentence comes out as Cyrillic), so
+    # cp1252 goes first and charset-normalizer only handles what it can't decode.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None or best.encoding in ("ascii",) or _binary(data):
+    if best is None:
         raise InputError(
             f"{name}: cannot decode the text (not UTF-8 at byte {utf8_error.start}, "
             "and no other encoding fits)"
         )
-    enc = best.encoding
-    # charset-normalizer often names Latin-1 text cp1250/cp1252 interchangeably;
-    # for Spanish and English cp1252 is the superset that matters.
-    if enc in ("latin_1", "iso8859_1", "cp1250", "iso8859_15"):
-        enc = "cp1252"
-    try:
-        return data.decode(enc)
-    except UnicodeDecodeError:
-        return str(best)
+    return str(best)
 
 
 def _binary(data: bytes) -> bool:
@@ -90,20 +102,48 @@ def _binary(data: bytes) -> bool:
 
 
 def _docx_text(path: Path) -> str:
+    """Paragraphs and table rows in document order, one per blank-line block.
+
+    Superscript runs that hold a footnote number become Unicode superscript
+    digits (or ``^x``), so that normalization detaches them as markers.
+    """
     try:
         import docx  # python-docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
     except ImportError:  # pragma: no cover - declared dependency
         raise InputError("reading .docx needs the python-docx package") from None
     try:
         document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several unrelated types
+        blocks: list[str] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Paragraph):
+                blocks.append(_docx_paragraph(item))
+            elif isinstance(item, Table):
+                for row in item.rows:
+                    blocks.append("\t".join(cell.text.strip() for cell in row.cells))
+    except InputError:
+        raise
+    except Exception as exc:  # python-docx and zipfile raise several unrelated types
         raise InputError(f"{path}: not a readable Word document ({type(exc).__name__})") from None
-    paragraphs = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paragraphs.append("\t".join(cell.text for cell in row.cells))
     # Word paragraphs are real paragraphs: separate them with blank lines.
-    return "\n\n".join(p for p in paragraphs if p.strip())
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
+_TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _docx_paragraph(paragraph) -> str:
+    parts = []
+    for run in paragraph.runs:
+        text = run.text
+        marker = text.strip()
+        if run.font.superscript and marker and len(marker) <= 3:
+            text = marker.translate(_TO_SUPERSCRIPT) if marker.isdigit() else f"^{marker}"
+        parts.append(text)
+    text = "".join(parts)
+    # Hyperlinks and fields are not runs of the paragraph: fall back to .text.
+    return text if len(text.strip()) >= len(paragraph.text.strip()) else paragraph.text
 
 
 def _pdf_text(path: Path) -> str:

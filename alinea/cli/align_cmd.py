@@ -85,13 +85,27 @@ def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--lang", required=True, type=click.Choice(["es", "en"]), help="Language of FILE.")
-def segment(file: Path, lang: str) -> None:
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "tsv", "json"]),
+              help="text: one sentence per line; tsv/json: with paragraph, UN number, kind and span.")
+def segment(file: Path, lang: str, fmt: str) -> None:
     """Print FILE one sentence per line (after cleaning).
 
-    Example: alinea segment corpora/A_58_98/es.txt --lang es
+    Example: alinea segment corpora/A_58_98/es.txt --lang es --format tsv
     """
+    import json
+
     sentences = segment_file(file, lang)
-    click.echo("\n".join(s.text for s in sentences))
+    fields = ("index", "paragraph", "number", "kind", "start", "end", "text")
+    if fmt == "json":
+        rows = [{f: getattr(s, f) for f in fields} for s in sentences]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "tsv":
+        click.echo("\t".join(fields))
+        for s in sentences:
+            values = [getattr(s, f) for f in fields]
+            click.echo("\t".join("" if v is None else " ".join(str(v).split()) for v in values))
+    else:
+        click.echo("\n".join(s.text for s in sentences))
 
 
 @click.command()
