@@ -48,6 +48,7 @@ def parse_xml(path: str | os.PathLike) -> etree._ElementTree:
         raise InputError(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
+    _refuse_entity_declarations(path)
     try:
         tree = etree.parse(str(path), _parser())
     except etree.XMLSyntaxError as exc:
@@ -64,6 +65,23 @@ def parse_xml(path: str | os.PathLike) -> etree._ElementTree:
     for node in tree.getroot().iter(etree.Entity):
         raise InputError(f"{path}:{node.sourceline}:1: entity reference {node.text} not allowed in a TMX file")
     return tree
+
+
+def _refuse_entity_declarations(path: Path) -> None:
+    """Refuse a prolog that declares entities before libxml2 sees it (clear message, no work done)."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        prolog = head.decode("utf-16", errors="replace")
+    else:
+        prolog = head.decode("utf-8", errors="replace").replace("\x00", "")
+    root = re.search(r"<(?![?!])", prolog)
+    match = re.search(r"<!ENTITY\s+(%\s*)?([^\s>]+)", prolog[:root.start()] if root else prolog)
+    if match:
+        line = prolog.count("\n", 0, match.start()) + 1
+        column = match.start() - (prolog.rfind("\n", 0, match.start()) + 1) + 1
+        raise InputError(f"{path}:{line}:{column}: the file declares the XML entity {match.group(2)!r}; "
+                         "refused for safety (a TMX file never needs its own entities)")
 
 
 def parse_tmx(path: str | os.PathLike) -> etree._ElementTree:

@@ -240,9 +240,10 @@ def _check_tu(tu: etree._Element, report, languages: set[str], srclang: str, tui
         _check_tuv(tuv, report)
     if len(set(unit_langs)) < len(unit_langs):
         report(tu, "<tu> has two <tuv>s in the same language", "warning")
+    srclang = tu.get("srclang") or srclang
     if srclang and srclang.lower() != "*all*" and unit_langs and \
             not any(l == srclang.lower() or l.split("-")[0] == srclang.lower().split("-")[0] for l in unit_langs):
-        report(tu, f"<tu> has no <tuv> in the header's srclang {srclang!r}", "warning")
+        report(tu, f"<tu> has no <tuv> in its source language {srclang!r}", "warning")
 
 
 def _check_tuv(tuv: etree._Element, report) -> None:

@@ -88,7 +88,10 @@ def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
             # A one-sided unit: only the side that has text gets a <tuv>
             # (an empty <seg> would be imported as an empty translation).
             unit = store.addsourceunit(src, src_lang) if src else store.addsourceunit(tgt, tgt_lang)
-            unit.xmlelement.attrib.pop("srclang", None)
+            if src:
+                unit.xmlelement.attrib.pop("srclang", None)
+            # else: keep srclang=<target language> on the <tu>: TMX wants every unit
+            # to have a variant in its source language, and this one has only the target.
             unit.addnote(_null_note(bead, src_lang, tgt_lang))
         else:
             unit = store.addsourceunit(src)
