@@ -63,3 +63,35 @@ def percentages(text: str, lang: str) -> list[str]:
     text = SYMBOL.sub(" ", text)
     return [canonical_number(m.group(1), m.group(2)) + "%"
             for m in _NUMBER[lang].finditer(text) if _PERCENT_AFTER.match(text, m.end())]
+
+
+# Scale words after a number: "80.000 millones" is "80 billion" is 80000000000.
+_SCALE_AFTER = {
+    "es": [(re.compile(r"\s(?:mil\s+millones)\b", re.IGNORECASE), 10**9),
+           (re.compile(r"\s(?:millones|millón)\b", re.IGNORECASE), 10**6),
+           (re.compile(r"\s(?:billones|billón)\b", re.IGNORECASE), 10**12)],
+    "en": [(re.compile(r"\s(?:billion)s?\b", re.IGNORECASE), 10**9),
+           (re.compile(r"\s(?:million)s?\b", re.IGNORECASE), 10**6),
+           (re.compile(r"\s(?:trillion)s?\b", re.IGNORECASE), 10**12)],
+}
+
+
+def scaled_numbers(text: str, lang: str) -> list[tuple[str, str]]:
+    """(canonical number, its value with the scale word) for numbers followed by million/billion.
+
+    "3,5 millones" gives ("3.5", "3500000"); lets the consistency check accept
+    "80.000 millones" for "80 billion" without changing :func:`numeric_tokens`.
+    """
+    from decimal import Decimal
+
+    lang = "es" if lang.startswith("es") else "en"
+    text = SYMBOL.sub(" ", text)
+    out = []
+    for m in _NUMBER[lang].finditer(text):
+        for pattern, scale in _SCALE_AFTER[lang]:
+            if pattern.match(text, m.end()):
+                token = canonical_number(m.group(1), m.group(2))
+                value = Decimal(token) * scale
+                out.append((token, canonical_number(str(int(value))) if value == int(value) else str(value)))
+                break
+    return out
