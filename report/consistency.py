@@ -25,7 +25,7 @@ from typing import ClassVar, Iterable, Iterator, Sequence
 from align.errors import InputError
 from align.lexicon import acronym_map, acronyms, un_bodies
 from align.model import Bitext
-from align.numbers import numeric_tokens, percentages
+from align.numbers import numeric_tokens, percentages, scaled_numbers
 from align.utils import atomic_write
 
 ERROR = "error"
@@ -204,6 +204,22 @@ def _numeric(text: str, lang: str) -> Counter:
     return Counter({k: v for k, v in numeric_tokens(text, lang).items() if any(c.isdigit() for c in k)})
 
 
+def _cancel_scaled(missing: list[str], extra: list[str], source: str, target: str) -> tuple[list, list]:
+    """Drop pairs that are the same amount at another scale ("80.000 millones" / "80 billion")."""
+    src_values = dict(scaled_numbers(source, "es"))
+    tgt_values = dict(scaled_numbers(target, "en"))
+    extra = list(extra)
+    kept = []
+    for token in missing:
+        value = src_values.get(token, token)
+        match = next((e for e in extra if tgt_values.get(e, e) == value), None)
+        if match is None:
+            kept.append(token)
+        else:
+            extra.remove(match)
+    return kept, extra
+
+
 class NumberMismatch(PairCheck):
     name = "numbers"
     severity = ERROR
@@ -214,6 +230,7 @@ class NumberMismatch(PairCheck):
         src, tgt = _numeric(source, "es"), _numeric(target, "en")
         missing = [t for t in (src - tgt).elements() if not _spelled_out(t, target, "en")]
         extra = [t for t in (tgt - src).elements() if not _spelled_out(t, source, "es")]
+        missing, extra = _cancel_scaled(missing, extra, source, target)
         parts = []
         if missing:
             parts.append("in the Spanish only: " + ", ".join(missing))
@@ -224,6 +241,12 @@ class NumberMismatch(PairCheck):
             if src_pct != tgt_pct:
                 diff = sorted((src_pct - tgt_pct) + (tgt_pct - src_pct))
                 parts.append("percentage on one side only: " + ", ".join(diff))
+        if not parts:  # ... and at the same scale ("3 millones" is not "3 billion")?
+            src_scaled, tgt_scaled = dict(scaled_numbers(source, "es")), dict(scaled_numbers(target, "en"))
+            for token in sorted(src_scaled.keys() & tgt_scaled.keys()):
+                if src_scaled[token] != tgt_scaled[token]:
+                    parts.append(f"{token} at a different scale: {src_scaled[token]} in the Spanish, "
+                                 f"{tgt_scaled[token]} in the English")
         if parts:
             yield "; ".join(parts)
 

@@ -54,6 +54,8 @@ CLEAN = [
      "The International Labour Organization presented 175,000 data points."),
     ("10", "Se aplicaron las medidas a), b) y c).", "Measures (a), (b) and (c) were applied."),
     ("11", "UNICEF", "UNICEF"),
+    ("12", "Se necesitan US$ 80.000 millones, es decir, 3,5 millones por país.",
+     "That is $80 billion, or 3,500,000 per country."),
 ]
 GLOSSARY_CSV = "es,en\ntrabajador migratorio,migrant worker\nremesa,remittance\n"
 
@@ -267,3 +269,27 @@ def test_cli_json_to_stdout(run_cli, clean):
     result = run_cli("check", clean, "--json", "-")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["segments"] == len(CLEAN)
+
+
+@pytest.mark.parametrize("es, en, problem", [
+    ("Hay 3 millones de migrantes.", "There are 3 billion migrants.", "different scale"),
+    ("La tasa aumentó un 4%.", "The rate rose by 4 points.", "percentage"),
+    ("Se aprobó la resolución 56/203.", "Resolution 56/230 was adopted.", "56/203"),
+    ("El documento A/58/98 se publicó.", "The document was issued.", "A/58/98"),
+    ("Hubo 1.500 casos.", "There were 1.500 cases.", "1500"),
+])
+def test_number_mismatches(es, en, problem):
+    from report.consistency import NumberMismatch
+
+    messages = list(NumberMismatch().problems(es, en))
+    assert len(messages) == 1 and problem in messages[0], messages
+
+
+def test_numbers_helpers_are_additive():
+    from align.numbers import numeric_tokens, percentages, scaled_numbers
+
+    assert percentages("un 3,5 % y 12 por ciento", "es") == ["3.5%", "12%"]
+    assert percentages("3.5 per cent and 7 percent", "en") == ["3.5%", "7%"]
+    assert scaled_numbers("80.000 millones", "es") == [("80000", "80000000000")]
+    assert scaled_numbers("80 billion", "en") == [("80", "80000000000")]
+    assert numeric_tokens("3,5 millones", "es") == numeric_tokens("3.5 million", "en")
