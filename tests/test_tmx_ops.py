@@ -1,0 +1,208 @@
+"""`alinea tmx` validate, merge, dedupe, filter, convert, stats, and `alinea align`'s TMX options."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from align.model import Bead, Bitext, Sentence
+from tmx.reader import read_tmx
+from tmx.writer import write_tmx
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _bitext(pairs: list[tuple[str, str, float, int]], symbol: str) -> Bitext:
+    """pairs: (es, en, score, number of Spanish sentences joined into the bead)."""
+    src, tgt, beads = [], [], []
+    for es, en, score, n in pairs:
+        pieces = es.split(" | ") if n > 1 else [es]
+        ids = tuple(range(len(src), len(src) + len(pieces)))
+        src += [Sentence(p, len(src) + k) for k, p in enumerate(pieces)]
+        beads.append(Bead(ids, (len(tgt),), score))
+        tgt.append(Sentence(en, len(tgt)))
+    return Bitext(src, tgt, beads, "es", "en", {"symbol": symbol})
+
+
+@pytest.fixture
+def two_tmx(tmp_path) -> tuple[Path, Path]:
+    a = tmp_path / "a.tmx"
+    b = tmp_path / "b.tmx"
+    write_tmx(_bitext([("Uno.", "One.", 0.9, 1), ("Dos.", "Two.", 0.3, 1),
+                       ("Tres. | Cuatro.", "Three and four.", 0.7, 2)], "A/1"), a)
+    write_tmx(_bitext([("Uno.", "One.", 0.8, 1), ("Cinco muy muy largo.", "5.", 0.95, 1)], "A/2"), b)
+    return a, b
+
+
+def units(path: Path) -> list[etree._Element]:
+    return etree.parse(str(path)).getroot().find("body").findall("tu")
+
+
+def test_validate_accepts_our_output(run_cli, two_tmx):
+    result = run_cli("tmx", "validate", two_tmx[0])
+    assert result.exit_code == 0
+    assert "valid TMX 1.4: 3 translation units, languages en, es" in result.output
+
+
+def test_validate_locates_problems(run_cli, tmp_path):
+    bad = tmp_path / "bad.tmx"
+    bad.write_text('<?xml version="1.0"?>\n<tmx version="1.4">\n'
+                   '<header creationtool="x" creationtoolversion="1" segtype="word" o-tmf="x" adminlang="en" '
+                   'srclang="es" datatype="plaintext"/>\n<body>\n'
+                   '<tu><tuv xml:lang="es"><seg>a</seg></tuv><prop type="x">y</prop>'
+                   '<tuv xml:lang="en"><seg>b <bpt i="1">{</bpt></seg></tuv></tu>\n'
+                   '<tu tuid="7"></tu>\n</body>\n</tmx>\n', encoding="utf-8")
+    result = run_cli("tmx", "validate", bad)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(l.startswith(f"{bad}:3:1: error: segtype=\"word\"") for l in lines)
+    assert any(l.startswith(f"{bad}:5:42: error: <prop> after <tuv>") for l in lines)
+    assert any(l.startswith(f"{bad}:5:") and "<bpt i=\"1\"> is never closed" in l for l in lines)
+    assert any(l.startswith(f"{bad}:6:1: error: <tu> has no <tuv>") for l in lines)
+    assert "INVALID: 4 error(s)" in result.output
+
+
+def test_validate_malformed_xml_gives_line_and_column(run_cli, tmp_path):
+    bad = tmp_path / "bad.tmx"
+    bad.write_text('<?xml version="1.0"?>\n<tmx version="1.4">\n  <header>\n</tmx>\n', encoding="utf-8")
+    result = run_cli("tmx", "validate", bad)
+    assert result.exit_code == 1
+    assert f"{bad}:4:" in result.output and "malformed XML" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_missing_file_is_an_input_error(run_cli, tmp_path):
+    result = run_cli("tmx", "validate", tmp_path / "nope.tmx")
+    assert result.exit_code == 2
+    assert "alinea: error:" in result.output and "no such file" in result.output
+
+
+def test_merge_keeps_properties_and_renames_clashing_tuids(run_cli, two_tmx, tmp_path):
+    out = tmp_path / "merged.tmx"
+    result = run_cli("tmx", "merge", *two_tmx, "-o", out)
+    assert result.exit_code == 0, result.output
+    merged = units(out)
+    assert len(merged) == 5
+    assert [tu.get("tuid") for tu in merged] == ["1", "2", "3", "b-1", "b-2"]
+    documents = [tu.find("prop[@type='x-document']").text for tu in merged]
+    assert documents == ["A/1", "A/1", "A/1", "A/2", "A/2"]
+    assert run_cli("tmx", "validate", out).exit_code == 0
+    assert etree.parse(str(out)).getroot().find("header").get("creationtool") == "alinea"
+
+
+def test_merge_dedupe_and_dedupe(run_cli, two_tmx, tmp_path):
+    a, _ = two_tmx
+    twice = tmp_path / "twice.tmx"
+    assert run_cli("tmx", "merge", a, a, "-o", twice).exit_code == 0
+    assert len(units(twice)) == 6
+    once = tmp_path / "once.tmx"
+    result = run_cli("tmx", "dedupe", twice, "-o", once)
+    assert "3 exact duplicates dropped" in result.output
+    assert [tu.get("tuid") for tu in units(once)] == ["1", "2", "3"]
+    merged = tmp_path / "m.tmx"
+    result = run_cli("tmx", "merge", a, a, "-o", merged, "--dedupe")
+    assert "(3 duplicates dropped)" in result.output and len(units(merged)) == 3
+
+
+def test_dedupe_keeps_same_source_with_another_translation(tmp_path, run_cli):
+    path = tmp_path / "t.tmx"
+    write_tmx(_bitext([("Uno.", "One.", 1, 1), ("Uno.", "One.", 0.5, 1), ("Uno.", "A single one.", 1, 1)],
+                      "A/1"), path)
+    out = tmp_path / "d.tmx"
+    run_cli("tmx", "dedupe", path, "-o", out)
+    assert [(s, t) for _, s, t in read_tmx(out).pairs()] == [("Uno.", "One."), ("Uno.", "A single one.")]
+
+
+def test_filter_by_score_bead_and_ratio(run_cli, two_tmx, tmp_path):
+    merged = tmp_path / "m.tmx"
+    run_cli("tmx", "merge", *two_tmx, "-o", merged)
+    out = tmp_path / "f.tmx"
+    result = run_cli("tmx", "filter", merged, "-o", out, "--min-score", "0.5")
+    assert "5 units: 4 kept, 1 dropped (1 score below minimum)" in result.output
+    assert {round(b.score, 2) for b in read_tmx(out).beads} == {0.9, 0.7, 0.8, 0.95}
+    run_cli("tmx", "filter", merged, "-o", out, "--bead", "2-1")
+    assert [b.kind for b in read_tmx(out).beads] == ["2-1"]
+    run_cli("tmx", "filter", merged, "-o", out, "--bead", "1-1,2-1", "--max-ratio", "3")
+    assert "Cinco muy muy largo." not in [s for _, s, _ in read_tmx(out).pairs()]
+    assert len(read_tmx(out).beads) == 4
+    run_cli("tmx", "filter", merged, "-o", out, "--max-score", "0.5")
+    assert [s for _, s, _ in read_tmx(out).pairs()] == ["Dos."]
+
+
+def test_filter_says_why_unscored_units_go(run_cli, tmp_path):
+    path = tmp_path / "foreign.tmx"
+    path.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header creationtool="x" creationtoolversion="1" '
+                    'segtype="sentence" o-tmf="x" adminlang="en" srclang="es" datatype="plaintext"/><body>'
+                    '<tu><tuv xml:lang="es"><seg>Hola.</seg></tuv><tuv xml:lang="en"><seg>Hi.</seg></tuv></tu>'
+                    '</body></tmx>', encoding="utf-8")
+    out = tmp_path / "f.tmx"
+    result = run_cli("tmx", "filter", path, "-o", out, "--min-score", "0.5")
+    assert "1 no x-score" in result.output and len(units(out)) == 0
+    run_cli("tmx", "filter", path, "-o", out, "--min-score", "0.5", "--keep-unscored")
+    assert len(units(out)) == 1
+    result = run_cli("tmx", "filter", path, "-o", out, "--min-ratio", "0.5", "--src-lang", "fr")
+    assert result.exit_code == 2 and "languages: en, es" in result.output
+    result = run_cli("tmx", "filter", path, "-o", out, "--bead", "one-one")
+    assert result.exit_code == 2 and "bead type looks like" in result.output
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".csv", ".xlsx"])
+def test_convert_tmx_to_table_and_back(run_cli, two_tmx, tmp_path, suffix):
+    a, _ = two_tmx
+    table = tmp_path / f"a{suffix}"
+    assert run_cli("tmx", "convert", a, table).exit_code == 0
+    import pandas as pd
+
+    frame = pd.read_excel(table) if suffix == ".xlsx" else pd.read_csv(table, sep="," if suffix == ".csv" else "\t")
+    assert list(frame["source"]) == ["Uno.", "Dos.", "Tres. Cuatro."]
+    assert list(frame["type"]) == ["1-1", "1-1", "2-1"]
+    back = tmp_path / "back.tmx"
+    result = run_cli("tmx", "convert", table, back, "--src-lang", "es-ES", "--tgt-lang", "en-US")
+    assert result.exit_code == 0, result.output
+    assert {tuv.get(XML_LANG) for tuv in etree.parse(str(back)).iter("tuv")} == {"es-ES", "en-US"}
+    assert [(b.kind, s, t) for b, s, t in read_tmx(back).pairs()] == \
+        [(b.kind, s, t) for b, s, t in read_tmx(a).pairs()]
+
+
+def test_convert_refuses_bad_targets(run_cli, two_tmx, tmp_path):
+    a, _ = two_tmx
+    result = run_cli("tmx", "convert", a, tmp_path / "a.docx")
+    assert result.exit_code == 2 and "unsupported output format" in result.output
+    result = run_cli("tmx", "convert", a, a)
+    assert result.exit_code == 2 and "overwrite the input" in result.output
+
+
+def test_stats(run_cli, two_tmx, tmp_path):
+    merged = tmp_path / "m.tmx"
+    run_cli("tmx", "merge", *two_tmx, "-o", merged)
+    result = run_cli("tmx", "stats", merged, "--json")
+    figures = json.loads(result.output)
+    assert figures["units"] == 5 and figures["pairs"] == 5
+    assert figures["languages"] == {"en": 5, "es": 5}
+    assert figures["bead_types"] == {"1-1": 4, "2-1": 1}
+    assert figures["documents"] == {"A/1": 3, "A/2": 2}
+    assert figures["scores"]["min"] == 0.3 and figures["scores"]["below_0.5"] == 1
+    assert figures["duplicates"] == 1  # "Uno." / "One." is in both files
+    text = run_cli("tmx", "stats", merged).output
+    assert "translation units: 5" in text and "bead types: 1-1 4, 2-1 1" in text
+
+
+def test_align_cli_tmx_options(run_cli, es_path, en_path, tmp_path):
+    out = tmp_path / "a.tmx"
+    result = run_cli("align", es_path, en_path, "-o", out, "--src-lang", "es-ES", "--tgt-lang", "en-US",
+                     "--document", "A/58/98", "--keep-unaligned")
+    assert result.exit_code == 0, result.output
+    root = etree.parse(str(out)).getroot()
+    assert root.find("header").get("srclang") == "es-ES"
+    assert {tuv.get(XML_LANG) for tuv in root.iter("tuv")} == {"es-ES", "en-US"}
+    assert {p.text for p in root.iter("prop") if p.get("type") == "x-document"} == {"A/58/98"}
+    bitext = read_tmx(out, "es", "en")
+    null_kinds = [b.kind for b in bitext.beads if b.is_null]
+    notes = [tu for tu in root.iter("tu") if tu.find("note") is not None]
+    assert len(notes) == len(null_kinds)  # every unaligned unit carries its note
+    plain = tmp_path / "plain.tmx"
+    run_cli("align", es_path, en_path, "-o", plain)
+    assert not [tu for tu in etree.parse(str(plain)).iter("tu") if tu.find("note") is not None]
+    assert len(units(plain)) == len(units(out)) - len(notes)
