@@ -1,28 +1,410 @@
-"""Stage 4: align two sentence lists into beads with a confidence score."""
+"""Stage 4: align two sentence lists into beads with a confidence score.
+
+The cost of a bead joining source sentences P with target sentences Q is::
+
+    cost(P, Q) = -log prior(|P|-|Q|)                      bead-type prior
+               + GC(sum of lengths of P, sum of lengths of Q)  Gale-Church length cost
+               - lam * LLR(matched, total)                  lexical evidence
+               + structure penalties                        (structured mode)
+
+``LLR`` is the log-likelihood ratio of the shared-key counts (see
+``align.encoder``) under "these sentences translate each other" (each key finds
+its counterpart with probability r) against "they are unrelated" (probability
+r0)::
+
+    LLR = matched * log(r / r0) + (total - matched) * log((1 - r) / (1 - r0))
+
+Null beads (1-0, 0-1) cost ``-log prior`` plus nothing else. The search is
+done twice: the first pass uses Gale & Church's priors and default rates; the
+second re-estimates the length ratio and variance, the bead-type priors and r,
+r0 from the confident beads of the first pass, and adds an IBM Model 1
+translation table learned from them (``align.ibm1``).
+
+With ``Sentence`` input, UN paragraph numbers, footnote numbers and similar
+structural keys that occur once on each side are matched first (longest common
+subsequence, so they stay in order); the documents are cut at these anchors and
+each stretch between two anchors is aligned on its own, so an omission inside
+paragraph 4 cannot move paragraph 5. Inside a stretch, beads that join two
+paragraphs or pair a heading with body text pay a penalty.
+"""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from .corelib import best_path
-from .model import Bead, Sentence
+import numpy as np
+
+from . import ibm1
+from .corelib import MOVES, best_path, length_cost
+from .encoder import SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts
+from .model import BODY, UNIT_KINDS, Bead, Sentence
+
+#: Gale & Church (1993) bead-type probabilities, with a little mass for 3-1 / 1-3.
+GC_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.0445, (1, 2): 0.0445,
+             (2, 2): 0.011, (3, 1): 0.002, (1, 3): 0.002}
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """Everything the bead cost depends on; estimated from the documents."""
+
+    ratio: float = 1.0
+    variance: float = 6.8
+    priors: dict = field(default_factory=lambda: dict(GC_PRIORS))
+    match_rate: float = 0.6
+    min_key_share: float = 0.1
+    lexical_weight: float = 0.3
+    paragraph_penalty: float = 4.0
+    kind_penalty: float = 8.0
+    null_penalty: float = 0.0
+
+    def prior_cost(self, move: tuple[int, int]) -> float:
+        return -math.log(self.priors[move]) + (self.null_penalty if 0 in move else 0.0)
+
+
+@dataclass(frozen=True)
+class KeyWeights:
+    """Per-key log-likelihood ratios of a hit and of a miss, and their per-sentence sums.
+
+    A key that occurs in a share p of the other side's sentences is found in an
+    unrelated sentence with probability p and in the translation with
+    probability r, so a hit is worth log(r/p) and a miss log((1-r)/(1-p)).
+    Keys commoner than r (p >= r: "the", "of") carry no evidence.
+    """
+
+    src_gain: np.ndarray  # per key id: hit minus miss, for source occurrences
+    tgt_gain: np.ndarray
+    src_own: np.ndarray   # per sentence: sum of the gains of its keys (the most it can win)
+    tgt_own: np.ndarray
+    src_miss_cum: np.ndarray  # prefix sums over sentences of the miss terms
+    tgt_miss_cum: np.ndarray
+
+    @classmethod
+    def build(cls, src: SideFeatures, tgt: SideFeatures, vocab_size: int, model: "CostModel") -> "KeyWeights":
+        rate = model.match_rate
+
+        def side(p_other: np.ndarray, feats: SideFeatures):
+            p = np.clip(p_other, model.min_key_share, 0.999)
+            informative = p < rate
+            miss = np.where(informative, np.log((1 - rate) / (1 - p)), 0.0)
+            gain = np.where(informative, np.log(rate / p), 0.0) - miss
+            per_sentence_miss = np.array([miss[k].sum() for k in feats.keys])
+            own = np.array([gain[k].sum() for k in feats.keys])
+            return gain, own, np.concatenate(([0.0], np.cumsum(per_sentence_miss)))
+        s_gain, s_own, s_miss = side(document_frequencies(tgt, vocab_size), src)
+        t_gain, t_own, t_miss = side(document_frequencies(src, vocab_size), tgt)
+        return cls(s_gain, t_gain, s_own, t_own, s_miss, t_miss)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Per-sentence structure codes of one side (structured mode)."""
+
+    kinds: np.ndarray
+    paragraphs: np.ndarray
+
+
+class BeadCosts:
+    """Vectorized bead costs for one stretch [s0, s1) x [t0, t1) of the documents."""
+
+    def __init__(self, src: SideFeatures, tgt: SideFeatures, model: CostModel,
+                 src_range: tuple[int, int], tgt_range: tuple[int, int], weights: KeyWeights,
+                 structure: tuple[Structure, Structure] | None = None) -> None:
+        self.src, self.tgt, self.model, self.weights = src, tgt, model, weights
+        self.s0, self.s1 = src_range
+        self.t0, self.t1 = tgt_range
+        self.structure = structure
+        self.src_len_cum = np.concatenate(([0.0], np.cumsum(src.lengths)))
+        self.tgt_len_cum = np.concatenate(([0.0], np.cumsum(tgt.lengths)))
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.s1 - self.s0, self.t1 - self.t0
+
+    def null_costs(self, side: str) -> np.ndarray:
+        """Cost of leaving each sentence of the stretch unaligned."""
+        move = (1, 0) if side == "src" else (0, 1)
+        count = self.s1 - self.s0 if side == "src" else self.t1 - self.t0
+        return np.full(count, self.model.prior_cost(move))
+
+    def _matches(self, rows: np.ndarray, j_grid: np.ndarray):
+        """Shared-key blocks covering every bead that ends in the cells."""
+        s_lo = max(self.s0, self.s0 + int(rows.min()) - 3)
+        s_hi = self.s0 + int(rows.max())
+        t_lo = max(self.t0, self.t0 + int(j_grid.min()) - 3)
+        t_hi = self.t0 + int(j_grid.max())
+        s_rows, t_cols = range(s_lo, max(s_lo, s_hi)), range(t_lo, max(t_lo, t_hi))
+        return self._block(s_rows, t_cols), s_lo, t_lo
+
+    def _block(self, s_rows: range, t_cols: range) -> tuple[np.ndarray, ...]:
+        return hit_counts(self.src, self.tgt, s_rows, t_cols, self.weights.src_gain, self.weights.tgt_gain)
+
+    def __call__(self, rows: np.ndarray, j_grid: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+        """Costs of every bead type ending at (rows[r], j_grid[r, k]) (local positions)."""
+        blocks, s_lo, t_lo = self._matches(rows, j_grid)
+        i_abs = (self.s0 + rows)[:, None] + np.zeros_like(j_grid)
+        j_abs = self.t0 + j_grid
+        return {mv: self.costs(mv, i_abs, j_abs, blocks, s_lo, t_lo) for mv in MOVES}
+
+    def costs(self, move: tuple[int, int], i_abs: np.ndarray, j_abs: np.ndarray,
+              blocks: tuple[np.ndarray, ...], s_lo: int, t_lo: int) -> np.ndarray:
+        """Cost of beads of type ``move`` ending at absolute positions (i_abs, j_abs).
+
+        ``blocks`` are ``hit_counts`` for sentences from (s_lo, t_lo) on.
+        """
+        a, b = move
+        model = self.model
+        cost = np.full(i_abs.shape, model.prior_cost(move))
+        if b == 0:
+            return cost
+        i_start = np.maximum(i_abs - a, self.s0)
+        j_start = np.maximum(j_abs - b, self.t0)
+        len_s = self.src_len_cum[i_abs] - self.src_len_cum[i_start]
+        len_t = self.tgt_len_cum[j_abs] - self.tgt_len_cum[j_start]
+        cost += length_cost(len_s, len_t, model.ratio, model.variance)
+        cost -= model.lexical_weight * self._lexical_llr(a, b, i_abs, j_abs, i_start, j_start, blocks, s_lo, t_lo)
+        if self.structure is not None:
+            cost += self._structure_penalty(a, b, i_abs, j_abs)
+        return cost
+
+    def _lexical_llr(self, a, b, i_abs, j_abs, i_start, j_start, blocks, s_lo, t_lo) -> np.ndarray:
+        """LLR of the shared keys of a bead.
+
+        A key of a sentence facing b sentences on the other side is found there by
+        chance about b times as often, so each hit is worth log(b) less.
+        """
+        src_w, tgt_w, src_n, tgt_n = blocks
+        w = self.weights
+        llr = w.src_miss_cum[i_abs] - w.src_miss_cum[i_start] + w.tgt_miss_cum[j_abs] - w.tgt_miss_cum[j_start]
+        if not src_w.size:
+            return llr
+        rows_max, cols_max = src_w.shape[0] - 1, src_w.shape[1] - 1
+        tgt_sums = [np.zeros(i_abs.shape) for _ in range(b)]
+        tgt_nums = [np.zeros(i_abs.shape) for _ in range(b)]
+        for da in range(a):
+            si = np.clip(i_abs - 1 - da - s_lo, 0, rows_max)
+            row_sum = np.zeros(i_abs.shape)
+            row_num = np.zeros(i_abs.shape)
+            for db in range(b):
+                tj = np.clip(j_abs - 1 - db - t_lo, 0, cols_max)
+                row_sum += src_w[si, tj]
+                tgt_sums[db] += tgt_w[si, tj]
+                if b > 1:
+                    row_num += src_n[si, tj]
+                if a > 1:
+                    tgt_nums[db] += tgt_n[si, tj]
+            own = w.src_own[np.clip(i_abs - 1 - da, 0, len(self.src) - 1)]
+            llr += np.minimum(row_sum, own) - math.log(b) * row_num
+        for db in range(b):
+            own = w.tgt_own[np.clip(j_abs - 1 - db, 0, len(self.tgt) - 1)]
+            llr += np.minimum(tgt_sums[db], own) - math.log(a) * tgt_nums[db]
+        return llr
+
+    def _structure_penalty(self, a: int, b: int, i_abs: np.ndarray, j_abs: np.ndarray) -> np.ndarray:
+        src_s, tgt_s = self.structure
+        model = self.model
+        last_s = np.clip(i_abs - 1, 0, len(self.src) - 1)
+        last_t = np.clip(j_abs - 1, 0, len(self.tgt) - 1)
+        first_s = np.clip(i_abs - a, 0, len(self.src) - 1)
+        first_t = np.clip(j_abs - b, 0, len(self.tgt) - 1)
+        penalty = model.kind_penalty * (src_s.kinds[last_s] != tgt_s.kinds[last_t])
+        penalty = penalty + model.paragraph_penalty * (
+            (src_s.paragraphs[first_s] != src_s.paragraphs[last_s]).astype(float)
+            + (tgt_s.paragraphs[first_t] != tgt_s.paragraphs[last_t]))
+        return penalty
+
+    def bead_cost(self, src_idx: tuple[int, ...], tgt_idx: tuple[int, ...]) -> float:
+        """The cost of one bead given by absolute sentence indices."""
+        a, b = len(src_idx), len(tgt_idx)
+        if b == 0:
+            return float(self.model.prior_cost((1, 0)))
+        if a == 0:
+            return float(self.model.prior_cost((0, 1)))
+        i_end, j_end = src_idx[-1] + 1, tgt_idx[-1] + 1
+        s_rows, t_cols = range(i_end - a, i_end), range(j_end - b, j_end)
+        one = np.array([[i_end]]), np.array([[j_end]])
+        return float(self.costs((a, b), *one, self._block(s_rows, t_cols), i_end - a, j_end - b)[0, 0])
 
 
 def _texts(items: Sequence[str | Sentence]) -> list[str]:
     return [s.text if isinstance(s, Sentence) else s for s in items]
 
 
-def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]) -> list[Bead]:
+def _structure(items: Sequence[Sentence]) -> Structure:
+    codes = {kind: c for c, kind in enumerate(UNIT_KINDS)}
+    return Structure(
+        kinds=np.array([codes.get(s.kind, 0) for s in items], dtype=np.int64),
+        paragraphs=np.array([s.paragraph for s in items], dtype=np.int64),
+    )
+
+
+def _anchor_keys(items: Sequence[Sentence]) -> dict[tuple[str, str], int]:
+    """Structural keys that start exactly one run of sentences: key -> first sentence index.
+
+    A key is (kind, number): every sentence of UN paragraph 4 has ("body", "4"),
+    footnote 2 has ("footnote", "2"); body text and headings share one numbering.
+    """
+    starts: dict[tuple[str, str], list[int]] = {}
+    previous = None
+    for pos, s in enumerate(items):
+        key = None
+        if s.number:
+            kind = "footnote" if s.kind == "footnote" else BODY
+            key = (kind, s.number)
+        if key is not None and key != previous:
+            starts.setdefault(key, []).append(pos)
+        previous = key
+    return {k: v[0] for k, v in starts.items() if len(v) == 1}
+
+
+def anchor_points(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> list[tuple[int, int]]:
+    """Matched structural anchors as (source index, target index), strictly increasing."""
+    src_keys, tgt_keys = _anchor_keys(src), _anchor_keys(tgt)
+    common = sorted((src_keys[k], tgt_keys[k]) for k in src_keys.keys() & tgt_keys.keys())
+    # Longest chain increasing on both sides (patience sorting on target positions).
+    if not common:
+        return []
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    parent = [-1] * len(common)
+    for n, (_, t) in enumerate(common):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if tails[mid] < t:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(tails):
+            tails.append(t)
+            tail_idx.append(n)
+        else:
+            tails[lo], tail_idx[lo] = t, n
+        parent[n] = tail_idx[lo - 1] if lo else -1
+    chain, n = [], tail_idx[-1] if tail_idx else -1
+    while n >= 0:
+        chain.append(common[n])
+        n = parent[n]
+    return [p for p in reversed(chain) if p[0] > 0 or p[1] > 0]
+
+
+def _stretches(n: int, m: int, anchors: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    cuts = [(0, 0)] + anchors + [(n, m)]
+    return [(s0, s1, t0, t1) for (s0, t0), (s1, t1) in zip(cuts, cuts[1:]) if s1 > s0 or t1 > t0]
+
+
+def _search(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: KeyWeights, stretches,
+            structure) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[BeadCosts]]:
+    """Align each stretch; beads as (source indices, target indices, cost) and their scorers."""
+    beads, scorers = [], []
+    for s0, s1, t0, t1 in stretches:
+        costs = BeadCosts(src, tgt, model, (s0, s1), (t0, t1), weights, structure)
+        path = best_path(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"))
+        for p, q, cost in path:
+            beads.append((tuple(s0 + i for i in p), tuple(t0 + j for j in q), cost))
+            scorers.append(costs)
+    return beads, scorers
+
+
+def _reestimate(model: CostModel, src: SideFeatures, tgt: SideFeatures, beads) -> CostModel:
+    """Length variance, bead-type priors and match rates from first-pass beads."""
+    counts = {mv: 0.0 for mv in GC_PRIORS}
+    for p, q, _ in beads:
+        key = (len(p), len(q))
+        if key in counts:
+            counts[key] += 1
+    # Dirichlet smoothing towards Gale & Church with 100 pseudo-beads.
+    total = sum(counts.values()) + 100.0
+    priors = {mv: (counts[mv] + 100.0 * GC_PRIORS[mv]) / total for mv in GC_PRIORS}
+    ones = [(p[0], q[0]) for p, q, _ in beads if len(p) == 1 and len(q) == 1]
+    if len(ones) < 10:
+        return replace(model, priors=priors)
+    s_idx = np.array([p for p, _ in ones])
+    t_idx = np.array([q for _, q in ones])
+    ls, lt = src.lengths[s_idx], tgt.lengths[t_idx]
+    ratio = float(lt.sum() / max(ls.sum(), 1.0))
+    resid = (lt - ratio * ls) ** 2 / np.maximum((ratio * ls + lt) / 2, 1.0)
+    variance = float(np.clip(np.median(resid) / 0.455, 2.0, 40.0))  # median of chi2(1) is 0.455
+    return replace(model, priors=priors, ratio=ratio, variance=variance)
+
+
+def _confidences(beads, scorers) -> list[float]:
+    """Confidence of each bead: logistic of how much better it is than its alternative.
+
+    A link is compared with leaving its sentences unaligned; a null bead with
+    the link of its sentence to the nearest sentence on the other side.
+    """
+    out = []
+    for n, ((p, q, cost), costs) in enumerate(zip(beads, scorers)):
+        null_src = costs.model.prior_cost((1, 0))
+        null_tgt = costs.model.prior_cost((0, 1))
+        if p and q:
+            margin = len(p) * null_src + len(q) * null_tgt - cost
+        else:
+            margin = _null_margin(n, beads, costs, null_src + null_tgt)
+        out.append(round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin)))), 4))
+    return out
+
+
+def _null_margin(n: int, beads, costs: BeadCosts, both_null: float) -> float:
+    p, q, _ = beads[n]
+    candidates = []
+    if p:
+        near = [beads[k][1] for k in (n - 1, n + 1) if 0 <= k < len(beads) and beads[k][1]]
+        for other in near:
+            j = other[-1] if other is near[0] else other[0]
+            if costs.t0 <= j < costs.t1:
+                candidates.append(costs.bead_cost(p, (j,)))
+    else:
+        near = [beads[k][0] for k in (n - 1, n + 1) if 0 <= k < len(beads) and beads[k][0]]
+        for other in near:
+            i = other[-1] if other is near[0] else other[0]
+            if costs.s0 <= i < costs.s1:
+                candidates.append(costs.bead_cost((i,), q))
+    if not candidates:
+        return 5.0
+    return min(candidates) - both_null
+
+
+def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
+                    src_lang: str = "es", tgt_lang: str = "en", use_anchors: bool = True,
+                    realign: bool = True) -> list[Bead]:
     """Align source and target sentences; beads in document order.
 
-    Every sentence is in exactly one bead; unaligned ones are 1-0 / 0-1 beads.
+    Accepts lists of plain strings (no structure) or of ``Sentence`` objects
+    from the segmenter, whose paragraph numbers, footnotes and headings are
+    used as anchors. Every sentence is in exactly one bead; unaligned ones are
+    1-0 / 0-1 beads. ``score`` is a confidence in [0, 1]. Deterministic.
     """
     src_texts, tgt_texts = _texts(src), _texts(tgt)
-    src_lens = [len(t) for t in src_texts]
-    tgt_lens = [len(t) for t in tgt_texts]
-    # The length ratio is estimated from the text itself.
-    ratio = (sum(tgt_lens) / sum(src_lens)) if sum(src_lens) and sum(tgt_lens) else 1.0
-    beads = []
-    for s, t, cost in best_path(src_lens, tgt_lens, ratio):
-        beads.append(Bead(s, t, round(math.exp(-cost / 4), 4)))
-    return beads
+    n, m = len(src_texts), len(tgt_texts)
+    if n == 0 or m == 0:
+        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+    vocab = Vocabulary()
+    src_f = encode_side(src_texts, src_lang, vocab)
+    tgt_f = encode_side(tgt_texts, tgt_lang, vocab)
+    structured = all(isinstance(s, Sentence) for s in src) and all(isinstance(s, Sentence) for s in tgt)
+    structure = (_structure(src), _structure(tgt)) if structured else None
+    anchors = anchor_points(src, tgt) if structured and use_anchors else []
+    stretches = _stretches(n, m, anchors)
+
+    ratio = float(tgt_f.lengths.sum() / max(src_f.lengths.sum(), 1.0))
+    model = CostModel(ratio=ratio)
+    weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
+    beads, scorers = _search(src_f, tgt_f, model, weights, stretches, structure)
+    if realign:
+        model = _reestimate(model, src_f, tgt_f, beads)
+        weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
+        beads, scorers = _search(src_f, tgt_f, model, weights, stretches, structure)
+    scores = _confidences(beads, scorers)
+    return [Bead(p, q, s) for (p, q, _), s in zip(beads, scores)]
+
+
+def _confident_pairs(beads, scorers) -> list[tuple[int, int]]:
+    """1-1 beads of the first pass whose neighbours are 1-1 too (the confident core)."""
+    pairs = []
+    for n in range(1, len(beads) - 1):
+        if all(len(beads[k][0]) == 1 and len(beads[k][1]) == 1 for k in (n - 1, n, n + 1)):
+            pairs.append((beads[n][0][0], beads[n][1][0]))
+    return pairs

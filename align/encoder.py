@@ -1,0 +1,213 @@
+"""Sentence features for the aligner: length and language-neutral lexical keys.
+
+Each sentence becomes its character length and a bag of *keys*. A key is a
+string that a Spanish token and its English counterpart both map to, so that
+"shared keys" between two sentences is evidence that they translate each other:
+
+- numbers and document symbols (``align.numbers``): 1.000 and 1,000 both give
+  ``#1000``; A/56/329 gives ``#A/56/329``;
+- UN bodies and acronyms (``align.lexicon``): OIT and ILO both give ``@ILO``;
+- punctuation patterns: parentheses, quotes, colons, semicolons, question marks,
+  percent signs (``«`` and ``"`` are the same key);
+- words from a small Spanish-English lexicon of function words and frequent
+  non-cognate UN words (``resources/es_en_words.tsv``): mujeres and women share a key;
+- cognates: the first letters of a word after light spelling normalization
+  (accents stripped, doubled letters collapsed, ph->f, th->t, y->i, k->c), so
+  comisión/commission and migración/migration share a key.
+
+Keys are interned as integers in a :class:`Vocabulary` shared by both sides of
+one alignment, and a document side is encoded as a :class:`SideFeatures`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .lexicon import acronym_map
+from .numbers import numeric_tokens
+
+#: Letters of a word prefix used as its cognate key (Simard et al. 1992 used 4).
+COGNATE_PREFIX = 4
+#: Words shorter than this are keys only when the lexicon lists them.
+MIN_WORD = 4
+
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_PUNCT = {"(": "p(", "«": 'p"', "“": 'p"', '"': 'p"', "„": 'p"', "?": "p?", "!": "p!",
+          ":": "p:", ";": "p;", "%": "p%"}
+_PUNCT_RE = re.compile("[" + re.escape("".join(_PUNCT)) + "]")
+_SPELLING = (("ph", "f"), ("th", "t"), ("y", "i"), ("k", "c"))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=None)
+def word_lexicon() -> dict[str, str]:
+    """Spanish word -> English word, from ``resources/es_en_words.tsv``."""
+    text = (resources.files(__package__) / "resources" / "es_en_words.tsv").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            es, en = line.split("\t")[:2]
+            table[es.strip().lower()] = en.strip().lower()
+    return table
+
+
+@lru_cache(maxsize=None)
+def _lexicon_targets() -> frozenset[str]:
+    return frozenset(word_lexicon().values())
+
+
+@lru_cache(maxsize=None)
+def _english_acronyms() -> frozenset[str]:
+    return frozenset(v for values in acronym_map("es-en").values() for v in values)
+
+
+def strip_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1 << 16)
+def cognate_key(word: str) -> str:
+    """The spelling-normalized prefix of a word: comisión and commission -> "comi"."""
+    word = strip_accents(word.lower())
+    for old, new in _SPELLING:
+        word = word.replace(old, new)
+    return _DOUBLED.sub(r"\1", word)[:COGNATE_PREFIX]
+
+
+@lru_cache(maxsize=1 << 17)
+def word_keys(token: str, lang: str) -> tuple[str, ...]:
+    """Keys of one word token (possibly hyphenated) in language ``lang`` ("es"/"en")."""
+    if lang == "es":
+        targets = acronym_map("es-en").get(token)
+        if targets:
+            return tuple(sorted("@" + t for t in targets))
+    elif token in _english_acronyms():
+        return ("@" + token,)
+    keys = []
+    for part in token.split("-"):
+        lower = part.lower()
+        if lang == "es":
+            english = word_lexicon().get(lower)
+            if english is not None:
+                keys.append(cognate_key(english))
+                continue
+        elif lower in _lexicon_targets():
+            keys.append(cognate_key(lower))
+            continue
+        if len(lower) >= MIN_WORD:
+            keys.append(cognate_key(lower))
+    return tuple(keys)
+
+
+def sentence_keys(text: str, lang: str) -> list[str]:
+    """The bag of keys of one sentence, with repetitions."""
+    lang = "es" if lang.startswith("es") else "en"
+    keys = [key for token in _WORD.findall(text) for key in word_keys(token, lang)]
+    keys += [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
+    if _DIGIT.search(text):
+        for token, count in numeric_tokens(text, lang).items():
+            keys += ["#" + token] * count
+    return keys
+
+
+class Vocabulary:
+    """Interns keys as consecutive integers; shared by the two sides of an alignment."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def encode(self, keys: list[str]) -> np.ndarray:
+        ids = self.ids
+        return np.fromiter((ids.setdefault(k, len(ids)) for k in keys), dtype=np.int64, count=len(keys))
+
+
+@dataclass(frozen=True)
+class SideFeatures:
+    """One side of a bitext as the aligner sees it."""
+
+    #: character length of each sentence
+    lengths: np.ndarray
+    #: key ids of each sentence (with repetitions)
+    keys: tuple[np.ndarray, ...]
+    #: number of keys of each sentence
+    key_counts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+
+def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
+    """Encode the sentences of one side."""
+    keys = tuple(vocab.encode(sentence_keys(t, lang)) for t in texts)
+    return SideFeatures(
+        lengths=np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)),
+        keys=keys,
+        key_counts=np.fromiter((len(k) for k in keys), dtype=np.float64, count=len(keys)),
+    )
+
+
+def document_frequencies(side: SideFeatures, vocab_size: int) -> np.ndarray:
+    """For each key id, the share of the side's sentences that contain it."""
+    if not len(side):
+        return np.zeros(vocab_size)
+    sent = np.repeat(np.arange(len(side)), [len(k) for k in side.keys])
+    flat = np.concatenate(side.keys) if len(sent) else np.zeros(0, np.int64)
+    pairs = np.unique(sent * vocab_size + flat) % vocab_size if len(flat) else flat
+    return np.bincount(pairs, minlength=vocab_size) / len(side)
+
+
+def _cross(rows_a: np.ndarray, keys_a: np.ndarray, weights_a: np.ndarray,
+           rows_b: np.ndarray, keys_b: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """For every (sentence a, sentence b): summed weights and count of a's key occurrences found in b.
+
+    Enumerates the (occurrence in a, sentence of b holding the same key) pairs
+    with a ragged ``np.repeat`` and sums them with ``np.bincount``: no dense
+    vocabulary matrices, no BLAS threads.
+    """
+    n_b = shape[1]
+    present = np.unique(keys_b * n_b + rows_b)          # sorted by key, then by sentence
+    p_keys, p_rows = present // n_b, present % n_b
+    lo = np.searchsorted(p_keys, keys_a, "left")
+    span = np.searchsorted(p_keys, keys_a, "right") - lo
+    total = int(span.sum())
+    starts = np.repeat(lo - (np.cumsum(span) - span), span)
+    b_rows = p_rows[starts + np.arange(total)]
+    flat = np.repeat(rows_a, span) * n_b + b_rows
+    size = shape[0] * shape[1]
+    weighted = np.bincount(flat, np.repeat(weights_a, span), minlength=size).reshape(shape)
+    counted = np.bincount(flat, minlength=size).reshape(shape).astype(np.float64)
+    return weighted, counted
+
+
+def hit_counts(src: SideFeatures, tgt: SideFeatures, src_rows: range, tgt_cols: range,
+               src_weights: np.ndarray, tgt_weights: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Shared-key evidence for a block of sentence pairs.
+
+    Returns four arrays of shape (len(src_rows), len(tgt_cols)):
+    ``src_w[a, b]``, the summed weights of the keys of source sentence
+    ``src_rows[a]`` that occur in target sentence ``tgt_cols[b]``; ``tgt_w``, the
+    converse; ``src_n`` and ``tgt_n``, the same as plain counts. Keys of weight 0
+    are ignored; weights are looked up by key id.
+    """
+    s_keys = [src.keys[i] for i in src_rows]
+    t_keys = [tgt.keys[j] for j in tgt_cols]
+    shape = (len(s_keys), len(t_keys))
+    if not shape[0] or not shape[1]:
+        return tuple(np.zeros(shape) for _ in range(4))
+    s_rows = np.repeat(np.arange(shape[0]), [len(k) for k in s_keys])
+    t_rows = np.repeat(np.arange(shape[1]), [len(k) for k in t_keys])
+    s_flat, t_flat = np.concatenate(s_keys), np.concatenate(t_keys)
+    s_keep, t_keep = src_weights[s_flat] > 0, tgt_weights[t_flat] > 0
+    s_flat, s_rows, t_flat, t_rows = s_flat[s_keep], s_rows[s_keep], t_flat[t_keep], t_rows[t_keep]
+    src_w, src_n = _cross(s_rows, s_flat, src_weights[s_flat], t_rows, t_flat, shape)
+    tgt_w, tgt_n = _cross(t_rows, t_flat, tgt_weights[t_flat], s_rows, s_flat, shape[::-1])
+    return src_w, tgt_w.T, src_n, tgt_n.T
