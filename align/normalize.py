@@ -259,7 +259,8 @@ def _rejoin_page_breaks(blocks: list[list[str]]) -> list[list[str]]:
     out: list[list[str]] = []
     for block in blocks:
         if out and _continues(out[-1], block):
-            out[-1] = out[-1] + block
+            # One sentence: the two lines around the break become one line.
+            out[-1] = out[-1][:-1] + [f"{out[-1][-1].rstrip()} {block[0].lstrip()}"] + block[1:]
         else:
             out.append(block)
     return out
@@ -294,7 +295,8 @@ def _classify(lines: list[str], state: dict) -> list[_Unit]:
         # A running head, page number or job number left by the PDF.
         return [_Unit(HEADER, joined)]
     if not state.get("seen_body"):
-        if len(lines) > 1 and all(_is_header_line(line.strip()) for line in lines):
+        if len(lines) > 1 and all(_is_header_line(line.strip()) for line in lines) \
+                and not _PARA_NUMBER.match(first):
             return [_Unit(HEADER, line.strip()) for line in lines]
         if _is_header_line(joined) and not _PARA_NUMBER.match(joined):
             return [_Unit(HEADER, joined)]

@@ -1,0 +1,224 @@
+"""Cleaning and block structure: markup, footnote markers, page breaks, contents, headers."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.model import BODY, CONTENTS, FOOTNOTE, HEADER, HEADING
+from align.normalize import clean_text, normalize
+from align.read import read_document
+
+
+def nonspace(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def es_doc(es_path):
+    return normalize(read_document(es_path), "es")
+
+
+@pytest.fixture(scope="module")
+def en_doc(en_path):
+    return normalize(read_document(en_path), "en")
+
+
+def block_with(doc, words: str):
+    found = [b for b in doc.blocks if words in b.text]
+    assert len(found) == 1, f"{words!r} is in {len(found)} blocks"
+    return found[0]
+
+
+# ------------------------------------------------------------ page breaks (real A/58/98)
+
+@pytest.mark.parametrize("number, across", [
+    ("3", "sobre la posibilidad de convocar una conferencia de las Naciones Unidas"),
+    ("12", "son los migrantes que más han aumentado en la región"),
+    ("22", "basado en derechos. Al igual que en el caso de los programas"),
+    ("25", "en los países de asilo. El ACNUR facilita el regreso"),
+    ("29", "Entre ellos figuran los siguientes: un estudio comparativo"),
+    ("33", "los beneficios que pueden reportar las comunidades transnacionales"),
+    ("36", "sobre los países en desarrollo. La Comisión también opina"),
+    ("39", "Como se indica en la Declaración, el proyecto reafirmó"),
+    ("41", "a fin de comunicarles que debían enviar una respuesta"),
+    ("47", "podrían ser un foro apropiado para debatirlo"),
+    ("51", "parte integral de la planificación del desarrollo"),
+])
+def test_spanish_page_breaks_are_rejoined(es_doc, number, across):
+    block = block_with(es_doc, across)
+    assert block.kind == BODY and block.number == number
+    assert block.text.startswith(f"{number}. ")
+
+
+@pytest.mark.parametrize("number, across", [
+    ("7", "subject to multiple forms of discrimination and violence"),
+    ("19", "when government delegations represented ministries dealing"),
+    ("48", "has prompted the international community to re-examine"),
+])
+def test_english_page_breaks_are_rejoined(en_doc, number, across):
+    block = block_with(en_doc, across)
+    assert block.kind == BODY and block.number == number
+
+
+def test_both_sides_have_the_same_numbered_paragraphs(es_doc, en_doc):
+    def numbered(doc):
+        return [b.number for b in doc.blocks if b.kind == BODY and b.number]
+
+    assert numbered(es_doc) == numbered(en_doc) == [str(n) for n in range(1, 56)]
+
+
+def test_page_break_rules_on_small_cases():
+    text = ("1. La Asamblea pidió al Secretario General que le presentara un informe sobre la\n\n"
+            "migración internacional y el desarrollo.\n\n"
+            "2. El informe se presentó en el plazo previsto y fue examinado por la Comisión en la\n\n"
+            "Sede de las Naciones Unidas durante el período de sesiones.\n\n"
+            "II. Conclusiones\n\n"
+            "Texto sin número que sigue al título y termina aquí.")
+    doc = normalize(text, "es")
+    assert [(b.kind, b.number) for b in doc.blocks] == [
+        (BODY, "1"), (BODY, "2"), (HEADING, None), (BODY, None)]
+    assert "sobre la migración internacional" in doc.blocks[0].text
+    assert "en la Sede de las Naciones Unidas" in doc.blocks[1].text
+
+
+def test_a_heading_is_not_glued_to_the_paragraph_after_it():
+    text = ("12. El párrafo anterior termina con una frase completa. Y con otra más.\n\n"
+            "Otros medios y arbitrios que las Naciones Unidas pueden emplear para abordar la migración\n\n"
+            "Se considera que una conferencia podría ser un foro adecuado. Muchos gobiernos lo apoyan.")
+    doc = normalize(text, "es")
+    assert [(b.kind, b.number) for b in doc.blocks] == [(BODY, "12"), (HEADING, None), (BODY, None)]
+
+
+def test_subparagraphs_carry_the_paragraph_number():
+    text = ("Introducción general del informe del Secretario General. Tiene dos frases.\n\n"
+            "5. El Comité recomienda lo siguiente:\n\n(a) Que se adopten medidas;\n\n(b) Que se informe.\n\n"
+            "III. Otros asuntos\n\nUn párrafo sin número después del título.")
+    doc = normalize(text, "es")
+    assert [(b.kind, b.number) for b in doc.blocks] == [
+        (BODY, None), (BODY, "5"), (BODY, "5"), (BODY, "5"), (HEADING, None), (BODY, None)]
+
+
+def test_line_end_hyphenation_is_undone():
+    doc = normalize("Primer párrafo del informe, con dos frases. Esta es la segunda.\n\n"
+                    "La migración internacional contribuye al desarro-\nllo de los países. Socio-\n"
+                    "Económico es otra palabra.", "es")
+    assert "desarrollo de los países" in doc.text
+    assert "Socio- Económico" in doc.text  # an upper-case continuation keeps its hyphen
+
+
+# ------------------------------------------------------------ header, titles, markup
+
+def test_header_lines_and_bold_titles(es_doc):
+    headers = [b.text for b in es_doc.blocks if b.kind == HEADER]
+    assert headers[:6] == ["Asamblea General", "Distr. general", "1° de julio de 2003", "Español",
+                           "Original: inglés", "Quincuagésimo octavo período de sesiones"]
+    # A line break inside one bold title is joined; glued titles are separate units.
+    assert "Desarrollo sostenible y cooperación económica internacional" in headers
+    assert "Migración internacional y desarrollo" in headers
+    assert "Informe del Secretario General" in headers
+    assert "internacional" not in headers
+    assert "*" not in "".join(headers)
+
+
+def test_emphasis_markup_goes_and_words_stay():
+    text = ("**Título en negrita\npartido en dos líneas**\n\n"
+            "El *Demographic Yearbook* y la <i>Revista</i> se publican. **Nota final.**")
+    doc = normalize(text, "es")
+    assert doc.blocks[0].text == "Título en negrita partido en dos líneas"
+    assert doc.blocks[1].text == "El Demographic Yearbook y la Revista se publican. Nota final."
+    assert "*" not in doc.text and "<" not in doc.text
+
+
+def test_glued_bold_then_italic_titles():
+    doc = normalize("**Informe del Secretario General***Resumen*\n\nDe conformidad con la resolución.", "es")
+    assert [b.text for b in doc.blocks[:2]] == ["Informe del Secretario General", "Resumen"]
+
+
+def test_unicode_is_nfc_and_controls_go():
+    text = "\ufeffLa migraci\u006f\u0301n\u00a0internacional\x07 y el desarrollo.\r\nFin."
+    doc = normalize(text, "es")
+    assert "migración internacional y el desarrollo." in doc.text
+    assert "\x07" not in doc.text and "\ufeff" not in doc.text and "\r" not in doc.text
+
+
+# ------------------------------------------------------------ footnote markers
+
+def test_superscript_markers_are_detached_and_recoverable(es_doc, en_doc):
+    for doc, words in ((es_doc, "Revisión 1"), (en_doc, "Revision 1")):
+        markers = [m for _, m in doc.footnote_refs]
+        assert markers == ["*", "1", "2", "3", "4", "5", "6"]
+        for offset, marker in doc.footnote_refs:
+            assert doc.text[offset - 1].isalnum()  # right after the marked word
+        offset = dict((m, o) for o, m in doc.footnote_refs)["4"]
+        assert doc.text[:offset].endswith(words)
+    assert not re.search(r"\w[¹²³⁴⁵⁶⁷⁸⁹]|\^a", "".join(b.text for b in es_doc.blocks if b.kind == BODY))
+
+
+def test_marker_kinds():
+    text = "Texto¹ con marcas^7 y asterisco* y frase<sup>3</sup> aquí²³. Fin del párrafo final."
+    cleaned, refs = clean_text(text)
+    assert cleaned == "Texto con marcas y asterisco y frase aquí. Fin del párrafo final."
+    assert [m for _, m in refs] == ["1", "7", "*", "3", "23"]
+    for (offset, _), word in zip(refs, ["Texto", "marcas", "asterisco", "frase", "aquí"]):
+        assert cleaned[:offset].endswith(word)
+
+
+def test_letter_marker_in_a_numeric_gap_takes_the_missing_number():
+    doc = normalize("Uno¹ dos² tres^a cuatro⁴ y cinco^b al final del texto.", "es")
+    assert [m for _, m in doc.footnote_refs] == ["1", "2", "3", "4", "b"]
+
+
+def test_footnotes_are_units_with_their_number(es_doc):
+    notes = [b for b in es_doc.blocks if b.kind == FOOTNOTE]
+    assert [b.number for b in notes] == ["*", "1", "2", "3", "4", "5", "6"]
+    assert notes[1].text == "¹ ESA/P/WP.176."
+    assert notes[0].text == "* A/58/50/Rev.1 y Corr.1."
+
+
+# ------------------------------------------------------------ contents
+
+def test_contents_lines_are_units_of_their_own(es_doc):
+    contents = [b for b in es_doc.blocks if b.kind == CONTENTS]
+    assert len(contents) == 10
+    assert contents[1].text == "I. Introducción\t1-3\t3"
+    assert all("<i>" not in b.text for b in contents)
+    index = [b.text for b in es_doc.blocks].index("Índice")
+    assert es_doc.blocks[index].kind == HEADING
+    assert [b.kind for b in es_doc.blocks[index + 1:index + 11]] == [CONTENTS] * 10
+
+
+def test_contents_with_dot_leaders():
+    text = ("Contents\n\nI. Introduction .......... 1-3 3\nII. Recent work ........ 4-39 3\n\n"
+            "I. Introduction\n\n1. The United Nations estimates the number of migrants. It grew.")
+    doc = normalize(text, "en")
+    assert [b.kind for b in doc.blocks] == [HEADING, CONTENTS, CONTENTS, HEADING, BODY]
+
+
+# ------------------------------------------------------------ offsets and losslessness
+
+def test_blocks_tile_the_text(es_doc):
+    assert es_doc.text == "\n\n".join(b.text for b in es_doc.blocks)
+    for b in es_doc.blocks:
+        assert es_doc.text[b.start:b.end] == b.text
+    assert [b.index for b in es_doc.blocks] == list(range(len(es_doc.blocks)))
+
+
+def test_normalize_keeps_every_word_of_the_corpus(es_path):
+    raw = read_document(es_path)
+    doc = normalize(raw, "es")
+    # Markup and attached markers go; the "*" that opens a footnote line stays.
+    expected = re.sub(r"(?<=\S)\*+|\*+(?=\S)|<i>|</i>|(?<=\S)[¹²³⁴⁵⁶⁷⁸⁹]+|\^a", "", raw)
+    assert nonspace(doc.text) == nonspace(expected)
+
+
+_PLAIN = st.text(alphabet=st.sampled_from(list("abcdeñáXYZ 0123456789.,;:?!()\"'\n\t/%")), max_size=300)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_PLAIN)
+def test_without_markup_cleaning_drops_nothing(text):
+    """Input free of markup, markers and hyphens: Document.text keeps every non-space char in order."""
+    assert nonspace(normalize(text, "es").text) == nonspace(text)
