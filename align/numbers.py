@@ -69,10 +69,12 @@ def percentages(text: str, lang: str) -> list[str]:
 _SCALE_AFTER = {
     "es": [(re.compile(r"\s(?:mil\s+millones)\b", re.IGNORECASE), 10**9),
            (re.compile(r"\s(?:millones|millón)\b", re.IGNORECASE), 10**6),
-           (re.compile(r"\s(?:billones|billón)\b", re.IGNORECASE), 10**12)],
+           (re.compile(r"\s(?:billones|billón)\b", re.IGNORECASE), 10**12),
+           (re.compile(r"\smil\b", re.IGNORECASE), 10**3)],
     "en": [(re.compile(r"\s(?:billion)s?\b", re.IGNORECASE), 10**9),
            (re.compile(r"\s(?:million)s?\b", re.IGNORECASE), 10**6),
-           (re.compile(r"\s(?:trillion)s?\b", re.IGNORECASE), 10**12)],
+           (re.compile(r"\s(?:trillion)s?\b", re.IGNORECASE), 10**12),
+           (re.compile(r"\sthousands?\b", re.IGNORECASE), 10**3)],
 }
 
 
