@@ -181,22 +181,80 @@ class InconsistentSource(Check):
                                    f"segments in {len(group)} places", first, others)
 
 
-# Small numbers are often spelled out on one side ("dos países" / "2 countries").
-_SPELLED = {
-    "es": ["cero", "uno|una|un", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
-           "diez", "once", "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete",
-           "dieciocho", "diecinueve", "veinte"],
-    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-           "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-           "eighteen", "nineteen", "twenty"],
-}
+# Numbers under 100 are often spelled out on one side ("dos países" / "2 countries",
+# "59º período de sesiones" / "Fifty-ninth session"): cardinals and ordinals in words.
+_EN_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen " \
+            "fifteen sixteen seventeen eighteen nineteen".split()
+_EN_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_EN_ORDINAL_UNITS = "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh " \
+                    "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
+# ("un", "una" left out: as articles they would excuse any missing 1)
+_ES_UNITS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
+             "diez", "once", "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete", "dieciocho",
+             "diecinueve", "veinte", "veintiuno|veintiuna", "veintidós", "veintitrés",
+             "veinticuatro", "veinticinco", "veintiséis", "veintisiete", "veintiocho", "veintinueve"]
+_ES_TENS = "_ _ veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa".split()
+_ES_ORDINAL_UNITS = ["", "primer[oa]?", "segund[oa]", "tercer[oa]?", "cuart[oa]", "quint[oa]", "sext[oa]",
+                     "séptim[oa]", "octav[oa]", "noven[oa]"]
+_ES_ORDINAL_TENS = ["", "décim[oa]", "vigésim[oa]", "trigésim[oa]", "cuadragésim[oa]", "quincuagésim[oa]",
+                    "sexagésim[oa]", "septuagésim[oa]", "octogésim[oa]", "nonagésim[oa]"]
+
+
+def _number_words(n: int, lang: str) -> str:
+    """A regex for ``n`` (0-99) written in words, as a cardinal or an ordinal."""
+    tens, units = divmod(n, 10)
+    if lang == "en":
+        if n < 20:
+            cardinal, ordinal = _EN_UNITS[n], _EN_ORDINAL_UNITS[n]
+        elif units == 0:
+            cardinal, ordinal = _EN_TENS[tens], _EN_TENS[tens][:-1] + "ieth"
+        else:
+            cardinal = f"{_EN_TENS[tens]}[- ]{_EN_UNITS[units]}"
+            ordinal = f"{_EN_TENS[tens]}[- ]{_EN_ORDINAL_UNITS[units]}"
+        return f"{cardinal}|{ordinal}"
+    if n < 30:
+        cardinal = _ES_UNITS[n]
+    elif units == 0:
+        cardinal = _ES_TENS[tens]
+    else:
+        cardinal = f"{_ES_TENS[tens]} y (?:{_ES_UNITS[units]})"
+    if n == 0:
+        return cardinal
+    ordinal = {11: "undécim[oa]|decimoprimer[oa]?", 12: "duodécim[oa]|decimosegund[oa]"}.get(n)
+    if ordinal is None:
+        if tens == 1 and units:
+            ordinal = "décimo ?" + _ES_ORDINAL_UNITS[units]
+        else:
+            ordinal = " ".join(p for p in (_ES_ORDINAL_TENS[tens], _ES_ORDINAL_UNITS[units]) if p)
+    return f"{cardinal}|{ordinal}"
+
+
+_ROUND_WORDS = {"es": {100: "cien|ciento", 1000: "mil", 10**6: "un millón"},
+                "en": {100: "a hundred|one hundred", 1000: "a thousand|one thousand", 10**6: "a million|one million"}}
 
 
 def _spelled_out(number: str, text: str, lang: str) -> bool:
-    if not number.isdigit() or int(number) >= len(_SPELLED[lang]):
+    if not number.isdigit():
         return False
-    words = _SPELLED[lang][int(number)]
+    words = _ROUND_WORDS[lang].get(int(number))
+    if words is None and int(number) >= 100:
+        return False
+    words = words or _number_words(int(number), lang)
     return re.search(rf"(?<!\w)(?:{words})(?!\w)", text, re.IGNORECASE) is not None
+
+
+# A UN paragraph number opening a segment ("29. In order to ..."): often kept on one side only
+# (the other side has it as x-paragraph metadata), so it is not compared when only one side has it.
+_LEADING_NUMBER = re.compile(r"^\s*\d{1,3}\.\s+(?=\D)")
+
+
+def _drop_lone_paragraph_number(source: str, target: str) -> tuple[str, str]:
+    src_has, tgt_has = bool(_LEADING_NUMBER.match(source)), bool(_LEADING_NUMBER.match(target))
+    if src_has and not tgt_has:
+        return _LEADING_NUMBER.sub("", source, count=1), target
+    if tgt_has and not src_has:
+        return source, _LEADING_NUMBER.sub("", target, count=1)
+    return source, target
 
 
 def _numeric(text: str, lang: str) -> Counter:
@@ -227,20 +285,28 @@ class NumberMismatch(PairCheck):
                    "(56/203) present on one side and missing or different on the other.")
 
     def problems(self, source, target):
-        src, tgt = _numeric(source, "es"), _numeric(target, "en")
-        missing = [t for t in (src - tgt).elements() if not _spelled_out(t, target, "en")]
-        extra = [t for t in (tgt - src).elements() if not _spelled_out(t, source, "es")]
+        source, target = _drop_lone_paragraph_number(source, target)
+        source, src_times = _take_times(source, "es")
+        target, tgt_times = _take_times(target, "en")
+        source, target = _prepare_numbers(source, "es"), _prepare_numbers(target, "en")
+        # sets, not counts: "2015" said twice on one side and once (or "that year") on the other is fine
+        src, tgt = set(_numeric(source, "es")), set(_numeric(target, "en"))
+        missing = sorted(t for t in src - tgt if not _spelled_out(t, target, "en"))
+        extra = sorted(t for t in tgt - src if not _spelled_out(t, source, "es"))
         missing, extra = _cancel_scaled(missing, extra, source, target)
         parts = []
         if missing:
             parts.append("in the Spanish only: " + ", ".join(missing))
         if extra:
             parts.append("in the English only: " + ", ".join(extra))
+        if src_times != tgt_times:
+            only_src, only_tgt = sorted(src_times - tgt_times), sorted(tgt_times - src_times)
+            parts.append("times differ: " + ", ".join(only_src or ["none"]) + " in the Spanish, "
+                         + ", ".join(only_tgt or ["none"]) + " in the English")
         if not parts:  # same numbers: are the same ones percentages?
-            src_pct, tgt_pct = Counter(percentages(source, "es")), Counter(percentages(target, "en"))
+            src_pct, tgt_pct = set(percentages(source, "es")), set(percentages(target, "en"))
             if src_pct != tgt_pct:
-                diff = sorted((src_pct - tgt_pct) + (tgt_pct - src_pct))
-                parts.append("percentage on one side only: " + ", ".join(diff))
+                parts.append("percentage on one side only: " + ", ".join(sorted(src_pct ^ tgt_pct)))
         if not parts:  # ... and at the same scale ("3 millones" is not "3 billion")?
             src_scaled, tgt_scaled = dict(scaled_numbers(source, "es")), dict(scaled_numbers(target, "en"))
             for token in sorted(src_scaled.keys() & tgt_scaled.keys()):
@@ -251,12 +317,66 @@ class NumberMismatch(PairCheck):
             yield "; ".join(parts)
 
 
-def _body_names() -> dict[str, set[str]]:
+# Spanish "meta 3.3", "2.1 Mayor eficiencia": a dot followed by one or two digits cannot be a
+# thousands separator, so it is a section number; written with a comma it canonicalizes like
+# the English "3.3". Clock times are taken out first.
+_ES_SECTION = re.compile(r"(?<![\w.,])(\d+)\.(\d{1,2})(?![\d.,]?\d)")
+# "$A45,000", "US$45": a currency prefix glued to the digits hides the number from numeric_tokens.
+_GLUED_PREFIX = re.compile(r"(?<=[A-Z$€£¥])(?=\d)")
+
+
+def _prepare_numbers(text: str, lang: str) -> str:
+    text = _GLUED_PREFIX.sub(" ", text)
+    return _ES_SECTION.sub(r"\1,\2", text) if lang == "es" else text
+
+
+_ES_TIME = re.compile(r"(?<![\w.,])(\d{1,2})[.:](\d{2})\s*(?:horas|h)\b", re.IGNORECASE)
+_ES_TIME_BARE = re.compile(r"(?<=\blas )(\d{1,2})[.:](\d{2})(?!\d)", re.IGNORECASE)
+_EN_TIME = re.compile(r"(?<![\w.,])(\d{1,2})(?:[.:](\d{2}))?\s*([ap])\.?m\.?(?!\w)", re.IGNORECASE)
+_EN_TIME_24 = re.compile(r"(?<![\w.,])(\d{1,2})[.:]?(\d{2})\s*(?:hours|hrs)\b|(?<=\bat )([01]\d|2[0-3])([0-5]\d)\b",
+                         re.IGNORECASE)
+
+
+def _take_times(text: str, lang: str) -> tuple[str, set[str]]:
+    """Clock times as "HH:MM" (15.00 horas = 3 p.m. = 1500 hours), removed from ``text``."""
+    times: set[str] = set()
+
+    def keep(hour: int, minute: int) -> str:
+        times.add(f"{hour % 24:02d}:{minute:02d}")
+        return " "
+
+    if lang == "es":
+        text = _ES_TIME.sub(lambda m: keep(int(m.group(1)), int(m.group(2))), text)
+        text = _ES_TIME_BARE.sub(lambda m: keep(int(m.group(1)), int(m.group(2))), text)
+        return text, times
+
+    def twelve(m: re.Match) -> str:
+        hour, minute = int(m.group(1)) % 12, int(m.group(2) or 0)
+        return keep(hour + (12 if m.group(3).lower() == "p" else 0), minute)
+
+    text = re.sub(r"(?<![\w.,])(?:12\s*)?(?:noon|midday)\b", lambda m: keep(12, 0), text, flags=re.IGNORECASE)
+    text = _EN_TIME.sub(twelve, text)
+    text = _EN_TIME_24.sub(lambda m: keep(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))), text)
+    return text, times
+
+
+def _fold_name(text: str) -> str:
+    """Casefolded words only: "United Nations Children's Fund" ~ "united nations children fund"."""
+    return " ".join(re.sub(r"['’]s\b", "", text.casefold()).replace("-", " ").split())
+
+
+@lru_cache(maxsize=None)
+def _body_names() -> dict[str, frozenset[str]]:
     names: dict[str, set[str]] = defaultdict(set)
     for es, en, name in un_bodies():
         if name:
-            names[es].add(name)
-    return names
+            names[es].add(_fold_name(name))
+    return {k: frozenset(v) for k, v in names.items()}
+
+
+def _mentions(acronym: str, text: str) -> bool:
+    """``acronym`` in ``text``, also as a plural or in a compound ("SDGs", "FAO-hosted", "UN's")."""
+    return re.search(rf"(?<![\w-]){re.escape(acronym)}(?:s|['’]s)?(?!\w)", text) is not None
 
 
 class MissingBody(PairCheck):
@@ -266,12 +386,12 @@ class MissingBody(PairCheck):
                    "(OIT in the Spanish, neither ILO nor its name in the English).")
 
     def problems(self, source, target):
-        found = set(acronyms(target, "en"))
-        names = _body_names()
-        folded = target.casefold()
+        folded = _fold_name(re.sub(r"[^\w\s'’-]", " ", target))
         for acronym in dict.fromkeys(acronyms(source, "es")):
             expected = acronym_map("es-en").get(acronym, frozenset())
-            if expected & found or any(n.casefold() in folded for n in names.get(acronym, ())):
+            if any(_mentions(e, target) for e in expected):
+                continue
+            if any(name in folded for name in _body_names().get(acronym, ())):
                 continue
             yield f"{acronym} in the Spanish, no {' or '.join(sorted(expected))} in the English"
 
@@ -283,10 +403,9 @@ class ExtraBody(PairCheck):
                    "(the Spanish may spell the name out).")
 
     def problems(self, source, target):
-        found = set(acronyms(source, "es"))
         for acronym in dict.fromkeys(acronyms(target, "en")):
             expected = acronym_map("en-es").get(acronym, frozenset())
-            if not expected & found:
+            if not any(_mentions(e, source) for e in expected):
                 yield f"{acronym} in the English, no {' or '.join(sorted(expected))} in the Spanish"
 
 
@@ -337,9 +456,10 @@ class Untranslated(PairCheck):
 
     def problems(self, source, target):
         if source == target:
-            # codes, symbols and names ("A/58/98", "UNICEF") legitimately stay the same
-            words = re.findall(r"[^\W\d_]{3,}", source)
-            if sum(not w.isupper() for w in words) >= 3:
+            # codes, symbols and names ("A/58/98", "UNICEF", "Odo Tevi (Vanuatu)", "Empresa
+            # Argentina de Soluciones S.A.") legitimately stay the same; a sentence does not
+            words = re.findall(r"[^\W\d_]+", source.lower())
+            if looks_spanish(source) or sum(w in _ES_WORDS for w in words) >= 2:
                 yield "the English is identical to the Spanish"
         elif looks_spanish(target):
             yield "the English side is still Spanish"

@@ -21,7 +21,8 @@ PLANTED = [
     ("percent", "La tasa aumentó un 4% en la región.", "The rate rose by 4 points in the region."),
     ("bodies", "La OIT publicó un estudio sobre la migración laboral.",
      "A study on labour migration was published by the Organization."),
-    ("identical", "Los trabajadores migrantes tienen derechos.", "Los trabajadores migrantes tienen derechos."),
+    ("identical", "Los trabajadores migrantes tienen derechos en el país de destino.",
+     "Los trabajadores migrantes tienen derechos en el país de destino."),
     ("spanish", "Los países de origen y de destino deben cooperar.",
      "Los paises de origen y de destino deben cooperar en la gestion de la migracion."),
     ("empty", "Esta oración no tiene traducción.", ""),
@@ -56,6 +57,10 @@ CLEAN = [
     ("11", "UNICEF", "UNICEF"),
     ("12", "Se necesitan US$ 80.000 millones, es decir, 3,5 millones por país.",
      "That is $80 billion, or 3,500,000 per country."),
+    ("13", "La sesión se celebrará el jueves 5 de febrero de 2015, a las 15.00 horas.",
+     "The meeting will be held on Thursday, 5 February 2015, at 3 p.m."),
+    ("14", "59º período de sesiones", "Fifty-ninth session"),
+    ("15", "29. Se examinaron veinticinco casos relativos a la meta 3.3.", "25 cases relating to target 3.3 were considered."),
 ]
 GLOSSARY_CSV = "es,en\ntrabajador migratorio,migrant worker\nremesa,remittance\n"
 
@@ -277,6 +282,8 @@ def test_cli_json_to_stdout(run_cli, clean):
     ("Se aprobó la resolución 56/203.", "Resolution 56/230 was adopted.", "56/203"),
     ("El documento A/58/98 se publicó.", "The document was issued.", "A/58/98"),
     ("Hubo 1.500 casos.", "There were 1.500 cases.", "1500"),
+    ("Se reunirá a las 18.00 horas.", "It will meet at 5 p.m.", "times differ"),
+    ("29. Hubo 4 casos.", "30. There were 4 cases.", "29"),
 ])
 def test_number_mismatches(es, en, problem):
     from report.consistency import NumberMismatch
