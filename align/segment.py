@@ -44,6 +44,7 @@ NON_FINAL_ABBREVIATIONS = {
         "sr", "sra", "sras", "sres", "srta", "srs", "dr", "dra", "dres", "excmo", "excma",
         "ilmo", "ilma", "lic", "ing", "prof", "profa", "p. ej", "p.ej", "ej", "cf", "cfr",
         "vs", "v.gr", "aprox", "avda", "av", "s.e", "sto", "sta", "dña", "d", "da", "gral",
+        "ee",  # "EE. UU."
     },
     "en": {
         "mr", "mrs", "ms", "messrs", "mmes", "dr", "prof", "h.e", "e.g", "i.e", "cf", "vs",
@@ -110,10 +111,17 @@ STARTERS = {
     },
 }
 
-#: What Punkt's own abbreviation list gets: the non-final and number
-#: abbreviations (the soft ones are decided by the rules below).
+#: Number abbreviations that are also ordinary words ("dijo que no.", "voted
+#: no."): Punkt does not get them, only the number rule applies to them.
+ORDINARY_WORDS = {
+    "es": {"no", "nos", "n", "p", "res", "dec", "doc", "op", "cit", "inc", "lib"},
+    "en": {"no", "nos", "p", "art", "res", "dec", "doc", "op", "cit", "ref", "tab", "reg", "ann", "sec"},
+}
+
+#: What Punkt's own abbreviation list gets on top of its pretrained one.
 UN_ABBREVIATIONS = {
-    lang: NON_FINAL_ABBREVIATIONS[lang] | NUMBER_ABBREVIATIONS[lang] | SOFT_ABBREVIATIONS[lang]
+    lang: NON_FINAL_ABBREVIATIONS[lang] | SOFT_ABBREVIATIONS[lang]
+    | (NUMBER_ABBREVIATIONS[lang] - ORDINARY_WORDS[lang])
     for lang in _PUNKT_MODULES
 }
 

@@ -35,6 +35,9 @@ def nonspace(text: str) -> str:
      ["Se trataron la salud, la educación, etc.", "La Comisión decidió aplazar el tema."]),
     ("Véase A/58/50/Rev.1 y Corr.1. El documento se publicó en la pág. 3 del cap. II.",
      ["Véase A/58/50/Rev.1 y Corr.1.", "El documento se publicó en la pág. 3 del cap. II."]),
+    ("Votaron en EE. UU. El Gobierno lo confirmó.", ["Votaron en EE. UU.", "El Gobierno lo confirmó."]),
+    ("La delegación dijo que no. Cuba respondió que sí.",
+     ["La delegación dijo que no.", "Cuba respondió que sí."]),
 ])
 def test_spanish_abbreviations(text, expected):
     assert split_sentences(text, "es") == expected
@@ -58,6 +61,8 @@ def test_spanish_abbreviations(text, expected):
     ("Statements were made (cf. A/56/329). See also ST/ESA/SER.A/220 and ibid. The item was closed.",
      ["Statements were made (cf. A/56/329).", "See also ST/ESA/SER.A/220 and ibid.",
       "The item was closed."]),
+    ("Spain voted no. Cuba voted yes. St. Lucia abstained.",
+     ["Spain voted no.", "Cuba voted yes.", "St. Lucia abstained."]),
 ])
 def test_english_abbreviations(text, expected):
     assert split_sentences(text, "en") == expected
