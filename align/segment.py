@@ -211,7 +211,8 @@ def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
     bare = nxt.lstrip(_OPENERS)
     if bare[:1].islower() and not _is_enumerator(nxt) and not _note_letter(right):
         return False
-    starts_number = nxt[0].isdigit() or nxt[0] in "([" or bool(_ROMAN.match(nxt))
+    # "No. 5", "párr. 4", "Sales No. E.98.XVII.14", "cap. IV", "art. (a)"
+    starts_number = any(c.isdigit() for c in nxt) or nxt[0] in "([" or bool(_ROMAN.match(nxt))
     if names & NUMBER_ABBREVIATIONS[lang] and starts_number:
         return False
     return True
