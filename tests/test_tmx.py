@@ -233,6 +233,7 @@ def test_recovers_bead_structure_for_reports(tmp_path, small_bitext):
     assert [round(b.score, 4) for b in bitext.beads] == [0.91, 0.62, 0.8]
     assert [bitext.paragraph_number(b) for b in bitext.beads] == ["4", "5", None]
     assert bitext.meta["symbol"] == "A/58/98"
+    assert bitext.meta["tuids"] == "1,2,4"  # the 1-0 bead 3 was not written
     # the 2-1 bead is split back into its two Spanish sentences
     assert [bitext.src[i].text for i in bitext.beads[1].src] == ["El Consejo examinó el informe.",
                                                                  "También tomó nota."]

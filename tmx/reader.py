@@ -233,6 +233,7 @@ def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: s
     tgt: list[Sentence] = []
     beads: list[Bead] = []
     documents: list[str] = []
+    tuids: list[str] = []
     skipped = scored = 0
     block, last_paragraph = -1, object()
     for unit in units:
@@ -251,12 +252,15 @@ def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: s
         score = unit.score
         scored += score is not None
         beads.append(Bead(src_ids, tgt_ids, 1.0 if score is None else score))
+        tuids.append(unit.tuid)
         document = unit.props.get("x-document")
         if document and document not in documents:
             documents.append(document)
     info = dict(meta or {})
     if documents:
         info.setdefault("symbol", documents[0] if len(documents) == 1 else "; ".join(documents))
+    # One tuid per bead, in bead order, for reports that cite units by id.
+    info["tuids"] = ",".join(tuids) if not any("," in t for t in tuids) else tuids
     info["units"] = str(len(units))
     info["skipped_units"] = str(skipped)
     info["scores"] = "yes" if scored == len(beads) and beads else ("partial" if scored else "no")
