@@ -520,6 +520,8 @@ TOOLKIT_FILTERS = ("brackets", "endpunc", "startpunc", "doublespacing", "doubleq
                    "doublewords", "urls", "emails")
 
 _ES_LIST_MARKER = re.compile(r"(?<![\w(])([a-z]|\d{1,2}|[ivx]{1,4})\)")
+_FINAL_ABBREVIATION = re.compile(r"(?<!\w)(?:[ap]\.\s?m|etc|Inc|Ltd|Ltda|Corp|Co|S\.A|Jr|Sr|Sra|Dr|No|Nº|núm|párrs?|paras?)\.$",
+                                 re.IGNORECASE)
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
 
 
@@ -564,8 +566,15 @@ class ToolkitCheck(PairCheck):
         from translate.filters.checks import FilterFailure
 
         checker = _toolkit_checker()
+        source, target = _toolkit_text(source, "es").rstrip(), _toolkit_text(target, "en").rstrip()
+        # The dot of a final abbreviation ("at 3 p.m.", "etc.") may or may not also end the
+        # sentence: read it the way the other side ends.
+        if _FINAL_ABBREVIATION.search(target) and not source.endswith("."):
+            target = target[:-1]
+        elif _FINAL_ABBREVIATION.search(source) and not target.endswith("."):
+            source = source[:-1]
         try:
-            getattr(checker, self.filter_name)(_toolkit_text(source, "es"), _toolkit_text(target, "en"))
+            getattr(checker, self.filter_name)(source, target)
         except FilterFailure as failure:
             messages = getattr(failure, "messages", None) or [str(failure)]
             yield "; ".join(str(m) for m in messages)
