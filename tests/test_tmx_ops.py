@@ -206,3 +206,29 @@ def test_align_cli_tmx_options(run_cli, es_path, en_path, tmp_path):
     run_cli("align", es_path, en_path, "-o", plain)
     assert not [tu for tu in etree.parse(str(plain)).iter("tu") if tu.find("note") is not None]
     assert len(units(plain)) == len(units(out)) - len(notes)
+
+
+def test_foreign_tmx_survives_validate_merge_and_filter(run_cli, two_tmx, tmp_path):
+    from tests.test_tmx import DTD, TRADOS
+
+    trados = tmp_path / "trados.tmx"
+    trados.write_text(TRADOS, encoding="utf-16")
+    result = run_cli("tmx", "validate", trados)
+    assert result.exit_code == 0
+    assert "3 translation units" in result.output and ":23:5: warning: <tu> has no <tuv> in its source" in result.output
+    out = tmp_path / "merged.tmx"
+    assert run_cli("tmx", "merge", trados, two_tmx[0], "-o", out).exit_code == 0
+    merged = units(out)
+    assert len(merged) == 6
+    assert merged[0].get("usagecount") == "3"
+    assert merged[0].find("prop[@type='x-LastUsedBy']").text == "UN\\reviser"
+    assert [e.tag for e in merged[0].find("tuv/seg")] == ["bpt", "ept", "ph"]
+    assert run_cli("tmx", "validate", out).exit_code == 0
+    if DTD.is_file():
+        assert run_cli("tmx", "validate", out, "--dtd", DTD).exit_code == 0
+    # the merged header says the sources disagree on srclang
+    assert etree.parse(str(out)).getroot().find("header").get("srclang") == "*all*"
+    kept = tmp_path / "kept.tmx"
+    run_cli("tmx", "filter", out, "-o", kept, "--min-ratio", "0.5", "--max-ratio", "2")
+    assert [(s, t) for _, s, t in read_tmx(kept).pairs()][0] == \
+        ("La Asamblea General aprobó la resolución.", "The General Assembly adopted the resolution.")
