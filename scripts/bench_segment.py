@@ -111,11 +111,21 @@ def corpus_report(show: int) -> None:
         print(f"  {lang}: {len(sentences)} units ({detail}); {numbers} numbered paragraphs")
     print(f"suspicious units (body shorter than {SHORT_CHARS} or longer than {LONG_CHARS} characters)")
     for lang, sentences in sides.items():
-        odd = [s for s in sentences if s.kind == BODY and not SHORT_CHARS <= len(s.text) <= LONG_CHARS]
+        body = [s for s in sentences if s.kind == BODY]
+        odd = [s for s in body if not SHORT_CHARS <= len(s.text) <= LONG_CHARS]
         print(f"  {lang}: {len(odd)}")
         for s in odd[:show]:
-            text = s.text if len(s.text) <= 110 else s.text[:60] + " ... " + s.text[-45:]
-            print(f"    [{s.index} par {s.number or '-'} {len(s.text)} ch] {text}")
+            print("    " + _unit(s))
+    print("for reference, the shortest and the longest body units")
+    for lang, sentences in sides.items():
+        body = sorted((s for s in sentences if s.kind == BODY), key=lambda s: len(s.text))
+        for s in body[:2] + body[-2:]:
+            print(f"  {lang} " + _unit(s))
+
+
+def _unit(s) -> str:
+    text = s.text if len(s.text) <= 100 else s.text[:55] + " ... " + s.text[-40:]
+    return f"[#{s.index} par {s.number or '-'}, {len(s.text)} ch] {text}"
 
 
 def main(argv: list[str] | None = None) -> int:
