@@ -31,7 +31,7 @@ def review_reasons(bead: Bead, threshold: float = LOW_CONFIDENCE) -> list[str]:
         reasons.append(f"Spanish without English ({bead.kind})")
     elif bead.kind != "1-1":
         reasons.append(f"{bead.kind} bead")
-    if bead.score < threshold:
+    if bead.score < threshold and not bead.is_null:  # a null bead's score says nothing more
         reasons.append(f"low confidence ({bead.score:.2f})")
     return reasons
 
