@@ -409,3 +409,18 @@ def test_clean_segment_is_idempotent_and_xml_safe(text):
     element = etree.Element("seg")
     element.text = cleaned  # lxml refuses XML-illegal characters
     assert etree.fromstring(etree.tostring(element)).text in (cleaned, None)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(HOSTILE, HOSTILE), min_size=1, max_size=5), st.sampled_from([".tsv", ".csv"]))
+def test_table_round_trip_property_with_hostile_text(pairs, suffix):
+    pairs = [(s, t) for s, t in pairs if s.split() and t.split()]
+    if not pairs:
+        return
+    bitext = make_bitext([s for s, _ in pairs], [t for _, t in pairs],
+                         [Bead((i,), (i,), 0.5) for i in range(len(pairs))])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"t{suffix}"
+        write_table(bitext_frame(bitext), path)  # tabs and line breaks in cells must not split rows
+        back = load_bitext(path, "es", "en")
+    assert [(s, t) for _, s, t in back.pairs()] == [(" ".join(s.split()), " ".join(t.split())) for s, t in pairs]

@@ -9,6 +9,7 @@ two languages (``es``/``en``).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ from align.errors import InputError
 from align.model import Bitext
 from align.utils import atomic_path
 
+_LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 COLUMNS = ["bead", "type", "score", "paragraph", "src_ids", "tgt_ids", "source", "target"]
 
 
@@ -45,7 +47,10 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
             _write_xlsx(frame, tmp)
         else:
             sep = "," if suffix == ".csv" else "\t"
-            frame.to_csv(tmp, sep=sep, index=False, encoding="utf-8")
+            # One line per row: a tab or line break inside a cell (a bare "\r" is not
+            # even quoted by the csv module) would split the row for most tools.
+            flat = frame.map(lambda v: _LINE_BREAKS.sub(" ", v) if isinstance(v, str) else v)
+            flat.to_csv(tmp, sep=sep, index=False, encoding="utf-8")
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
