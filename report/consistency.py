@@ -87,23 +87,13 @@ def _norm(text: str) -> str:
 
 
 def segments_of(bitext: Bitext) -> list[Segment]:
-    """The beads of ``bitext`` as segments, with tuid and paragraph when known."""
-    tuids = _tuids(bitext)
-    out = []
-    for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1):
-        tuid = tuids[n - 1] if n - 1 < len(tuids) and tuids[n - 1] else str(n)
-        out.append(Segment(n, tuid, bitext.paragraph_number(bead) or "", _norm(src), _norm(tgt)))
-    return out
+    """The beads of ``bitext`` as segments.
 
-
-def _tuids(bitext: Bitext) -> list[str]:
-    """TMX tuids if the reader kept them (meta "tuids", comma-separated or a list)."""
-    value = bitext.meta.get("tuids") if isinstance(bitext.meta, dict) else None
-    if isinstance(value, str):
-        return value.split(",")
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    return []
+    The tuid is the bead number, which is the tuid ``alinea align -o`` writes
+    for that bead; :func:`load_segments` keeps a TMX file's own tuids.
+    """
+    return [Segment(n, str(n), bitext.paragraph_number(bead) or "", _norm(src), _norm(tgt))
+            for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1)]
 
 
 # --------------------------------------------------------------------------- checks
