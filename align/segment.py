@@ -164,16 +164,26 @@ def _abbreviation(word: str) -> str:
     return word.lstrip(_OPENERS).rstrip(".").lower()
 
 
+def _word_before(text: str, end: int) -> tuple[str, int] | None:
+    """The last word of ``text[:end]`` and its start offset.
+
+    Searched in a short window so that a long paragraph stays linear time.
+    """
+    start = max(0, end - 120)
+    match = _LAST_WORD.search(text[start:end])
+    return (match.group(1), start + match.start()) if match else None
+
+
 def _tail(text: str, end: int) -> str:
     """The abbreviation candidate ending at ``end``, two-word ones included."""
-    match = _LAST_WORD.search(text, 0, end)
-    if not match:
+    found = _word_before(text, end)
+    if not found:
         return ""
-    word = match.group(1)
+    word, start = found
     # Two-word abbreviations: "p. ej.", "op. cit.", "a. m.", "EE. UU.", "et al."
-    before = _LAST_WORD.search(text, 0, match.start())
-    if before and len(before.group(1)) <= 3:
-        return f"{_abbreviation(before.group(1))}. {_abbreviation(word)}".replace(".. ", ". ")
+    before = _word_before(text, start)
+    if before and len(before[0]) <= 3:
+        return f"{_abbreviation(before[0])}. {_abbreviation(word)}".replace(".. ", ". ")
     return _abbreviation(word)
 
 
@@ -196,7 +206,7 @@ def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
     left, right = text[:cut], text[cut:]
     if not left.rstrip().endswith("."):
         return True
-    word = _LAST_WORD.search(left).group(1)
+    word = _word_before(text, cut)[0]
     nxt = _first_word(right)
     if not nxt:
         return True
@@ -230,15 +240,15 @@ def _missing_boundary(text: str, end: int, lang: str) -> bool:
     if not words:
         return False
     nxt = words[0].lstrip(_OPENERS)
-    last = _LAST_WORD.search(text, 0, end)
-    names = {_abbreviation(last.group(1)), _tail(text, end)}
+    last, last_start = _word_before(text, end)
+    names = {_abbreviation(last), _tail(text, end)}
     if not names & SOFT_ABBREVIATIONS[lang]:
         return False
     if _is_enumerator(words[0]) and len(words) > 1 and words[1].lstrip(_OPENERS)[:1].isupper():
         return True
     if not nxt or not nxt[0].isupper():
         return False
-    if names & CLOCK_ABBREVIATIONS and re.search(r"\d\s*$", text[:last.start()]):
+    if names & CLOCK_ABBREVIATIONS and re.search(r"\d\s*$", text[max(0, last_start - 20):last_start]):
         return True
     word = re.sub(r"\W+$", "", nxt).lower()
     return word in STARTERS[lang] or word in punkt_parameters(lang).sent_starters
