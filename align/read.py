@@ -65,17 +65,17 @@ def decode_text(data: bytes, name: str = "input") -> str:
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
-            raise InputError(f"{name}: looks like a binary file, not text") from None
+            raise InputError(f"{name}: cannot decode the text: it looks like a binary file") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
     else:
         if _binary(data):
-            raise InputError(f"{name}: looks like a binary file, not text")
+            raise InputError(f"{name}: cannot decode the text: it looks like a binary file")
         return text
     if _binary(data):
-        raise InputError(f"{name}: looks like a binary file, not text (not UTF-8 at byte {utf8_error.start})")
+        raise InputError(f"{name}: cannot decode the text: it looks like a binary file (not UTF-8 at byte {utf8_error.start})")
     # Spanish and English text that is not UTF-8 is, in practice, Windows-1252
     # (a superset of Latin-1 for printable text). Statistical detection guesses
     # wrong on short texts (a Spanish sentence comes out as Cyrillic), so
