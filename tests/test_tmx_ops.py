@@ -53,7 +53,7 @@ def test_validate_locates_problems(run_cli, tmp_path):
                    'srclang="es" datatype="plaintext"/>\n<body>\n'
                    '<tu><tuv xml:lang="es"><seg>a</seg></tuv><prop type="x">y</prop>'
                    '<tuv xml:lang="en"><seg>b <bpt i="1">{</bpt></seg></tuv></tu>\n'
-                   '<tu tuid="7"></tu>\n</body>\n</tmx>\n', encoding="utf-8")
+                   '<tu tuid="7" creationdate="2020-01-01"></tu>\n</body>\n</tmx>\n', encoding="utf-8")
     result = run_cli("tmx", "validate", bad)
     assert result.exit_code == 1
     lines = result.output.splitlines()
@@ -61,6 +61,7 @@ def test_validate_locates_problems(run_cli, tmp_path):
     assert any(l.startswith(f"{bad}:5:42: error: <prop> after <tuv>") for l in lines)
     assert any(l.startswith(f"{bad}:5:") and "<bpt i=\"1\"> is never closed" in l for l in lines)
     assert any(l.startswith(f"{bad}:6:1: error: <tu> has no <tuv>") for l in lines)
+    assert any(l.startswith(f"{bad}:6:1: warning: creationdate=\"2020-01-01\" is not a TMX date") for l in lines)
     assert "INVALID: 4 error(s)" in result.output
 
 

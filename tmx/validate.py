@@ -55,6 +55,7 @@ MIXED = {
     "bpt": {"sub"}, "ept": {"sub"}, "it": {"sub"}, "ph": {"sub"}, "ut": {"sub"},
     "note": set(), "prop": set(),
 }
+_DATE = re.compile(r"^\d{8}T\d{6}Z$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
@@ -196,6 +197,10 @@ def _check_tree(root: etree._Element, report) -> None:
             for child in element:
                 if (child.tail or "").strip():
                     report(child, f"text after <{_name(child)}> inside <{name}> is not allowed")
+        for attr in ("creationdate", "changedate", "lastusagedate"):
+            value = element.get(attr)
+            if value is not None and not _DATE.match(value):
+                report(element, f"{attr}=\"{value}\" is not a TMX date (YYYYMMDDThhmmssZ, UTC)", "warning")
         if name == "it" and element.get("pos") not in (None, "begin", "end"):
             report(element, f"<it pos=\"{element.get('pos')}\"> must be pos=\"begin\" or \"end\"")
     header = root.find("header")
