@@ -204,13 +204,13 @@ def _split_joined(text: str, n: int, lang: str) -> list[str]:
     spaces = [i for i, ch in enumerate(text) if ch == " "]
     if len(spaces) < n - 1:
         return [text]
+    # Prefer spaces after sentence punctuation; each cut lands nearest to an even share.
     strong = [i for i in spaces if text[i - 1] in ".!?;:…»”\"')"]
+    candidates = strong if len(strong) >= n - 1 else spaces
     chosen: list[int] = []
     for k in range(1, n):
         target = len(text) * k / n
-        pool = [i for i in (strong if len(strong) >= n - 1 else spaces) if i not in chosen] or \
-               [i for i in spaces if i not in chosen]
-        chosen.append(min(pool, key=lambda i: abs(i - target)))
+        chosen.append(min((i for i in candidates if i not in chosen), key=lambda i: abs(i - target)))
     chosen.sort()
     bounds = [-1] + chosen + [len(text)]
     return [text[bounds[j] + 1:bounds[j + 1]] for j in range(n)]
