@@ -37,7 +37,9 @@ Every unit knows its kind and, for body text, its UN paragraph number ("4" for
 (subparagraphs "(a) ...") carry the number of the paragraph they belong to.
 Cleaning never drops words: apart from markup and detached markers, the
 non-space characters of the input are the non-space characters of
-``Document.text``, in order.
+``Document.text``, in order — except page furniture (a running head, page
+number or job number between the two halves of a page-broken sentence), which
+is moved after the re-joined paragraph as a header unit of its own.
 """
 from __future__ import annotations
 
@@ -255,15 +257,46 @@ def _continues(prev: list[str], block: list[str]) -> bool:
     return _is_prose(joined) and _ends_sentence(following) and len(following) > 80
 
 
+def _is_furniture(block: list[str]) -> bool:
+    """A running head, page number or job number left by the PDF, alone on its line."""
+    return len(block) == 1 and bool(_STANDALONE.match(block[0].strip()))
+
+
+def _split_furniture(block: list[str]) -> list[list[str]]:
+    """Split page furniture off the top and bottom of a block of PDF lines."""
+    if len(block) < 2:
+        return [block]
+    head: list[list[str]] = []
+    tail: list[list[str]] = []
+    while len(block) > 1 and _STANDALONE.match(block[0].strip()):
+        head.append([block[0]])
+        block = block[1:]
+    while len(block) > 1 and _STANDALONE.match(block[-1].strip()):
+        tail.insert(0, [block[-1]])
+        block = block[:-1]
+    return head + [block] + tail
+
+
 def _rejoin_page_breaks(blocks: list[list[str]]) -> list[list[str]]:
+    """Join blocks that continue a sentence across a page break.
+
+    Page furniture between the two halves (running head, page number) does not
+    stop the join; it is moved after the re-joined block, as a unit of its own.
+    """
     out: list[list[str]] = []
+    pending: list[list[str]] = []
     for block in blocks:
+        if _is_furniture(block) and out:
+            pending.append(block)
+            continue
         if out and _continues(out[-1], block):
             # One sentence: the two lines around the break become one line.
             out[-1] = out[-1][:-1] + [f"{out[-1][-1].rstrip()} {block[0].lstrip()}"] + block[1:]
         else:
+            out.extend(pending)
+            pending = []
             out.append(block)
-    return out
+    return out + pending
 
 
 def _is_header_line(line: str) -> bool:
@@ -340,7 +373,8 @@ def normalize(text: str, lang: str = "") -> Document:
     cleaned, refs = clean_text(text)
     raw: list[list[str]] = []
     for block in _raw_blocks(cleaned):
-        raw.extend(_split_runs(block))
+        for part in _split_furniture(block):
+            raw.extend(_split_runs(part))
     state: dict = {}
     units: list[_Unit] = []
     for lines in _rejoin_page_breaks(raw):
