@@ -42,7 +42,7 @@ from .model import BODY, UNIT_KINDS, Bead, Sentence
 
 #: Gale & Church (1993) bead-type probabilities, with a little mass for 3-1 / 1-3.
 GC_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.0445, (1, 2): 0.0445,
-             (2, 2): 0.011, (3, 1): 0.002, (1, 3): 0.002}
+             (2, 2): 0.002, (3, 1): 0.002, (1, 3): 0.002}
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ class CostModel:
     paragraph_penalty: float = 4.0
     kind_penalty: float = 8.0
     null_penalty: float = 0.0
+    merge_discount: float = 1.0
+    miss_weight: float = 1.0
 
     def prior_cost(self, move: tuple[int, int]) -> float:
         return -math.log(self.priors[move]) + (self.null_penalty if 0 in move else 0.0)
@@ -145,60 +147,61 @@ class BeadCosts:
         blocks, s_lo, t_lo = self._matches(rows, j_grid)
         i_abs = (self.s0 + rows)[:, None] + np.zeros_like(j_grid)
         j_abs = self.t0 + j_grid
-        return {mv: self.costs(mv, i_abs, j_abs, blocks, s_lo, t_lo) for mv in MOVES}
+        cells = _Cells(self, i_abs, j_abs, blocks, s_lo, t_lo)
+        return {mv: self.costs(mv, cells) for mv in MOVES}
 
-    def costs(self, move: tuple[int, int], i_abs: np.ndarray, j_abs: np.ndarray,
-              blocks: tuple[np.ndarray, ...], s_lo: int, t_lo: int) -> np.ndarray:
-        """Cost of beads of type ``move`` ending at absolute positions (i_abs, j_abs).
-
-        ``blocks`` are ``hit_counts`` for sentences from (s_lo, t_lo) on.
-        """
+    def costs(self, move: tuple[int, int], cells: "_Cells") -> np.ndarray:
+        """Cost of beads of type ``move`` ending at the cells."""
         a, b = move
         model = self.model
-        cost = np.full(i_abs.shape, model.prior_cost(move))
+        cost = np.full(cells.i_abs.shape, model.prior_cost(move))
         if b == 0:
             return cost
+        i_abs, j_abs = cells.i_abs, cells.j_abs
         i_start = np.maximum(i_abs - a, self.s0)
         j_start = np.maximum(j_abs - b, self.t0)
         len_s = self.src_len_cum[i_abs] - self.src_len_cum[i_start]
         len_t = self.tgt_len_cum[j_abs] - self.tgt_len_cum[j_start]
         cost += length_cost(len_s, len_t, model.ratio, model.variance)
-        cost -= model.lexical_weight * self._lexical_llr(a, b, i_abs, j_abs, i_start, j_start, blocks, s_lo, t_lo)
+        cost -= model.lexical_weight * self._lexical_llr(a, b, cells, i_start, j_start)
         if self.structure is not None:
             cost += self._structure_penalty(a, b, i_abs, j_abs)
         return cost
 
-    def _lexical_llr(self, a, b, i_abs, j_abs, i_start, j_start, blocks, s_lo, t_lo) -> np.ndarray:
+    def _lexical_llr(self, a: int, b: int, cells: "_Cells", i_start, j_start) -> np.ndarray:
         """LLR of the shared keys of a bead.
 
-        A key of a sentence facing b sentences on the other side is found there by
-        chance about b times as often, so each hit is worth log(b) less.
+        In a bead whose target side is T1 + T2, the translation of a source key
+        lies in T1 with probability about len(T1) / len(T1 + T2), so a hit in T1
+        is worth log(len(T1 + T2) / len(T1)) less than in a 1-1 bead (likewise
+        for target keys). A short heading merged with a long sentence costs
+        the long sentence's hits almost nothing; two long sentences cost log 2 each.
         """
-        src_w, tgt_w, src_n, tgt_n = blocks
-        w = self.weights
-        llr = w.src_miss_cum[i_abs] - w.src_miss_cum[i_start] + w.tgt_miss_cum[j_abs] - w.tgt_miss_cum[j_start]
-        if not src_w.size:
+        w, model = self.weights, self.model
+        llr = (w.src_miss_cum[cells.i_abs] - w.src_miss_cum[i_start]
+               + w.tgt_miss_cum[cells.j_abs] - w.tgt_miss_cum[j_start])
+        if not cells.blocks[0].size:
             return llr
-        rows_max, cols_max = src_w.shape[0] - 1, src_w.shape[1] - 1
-        tgt_sums = [np.zeros(i_abs.shape) for _ in range(b)]
-        tgt_nums = [np.zeros(i_abs.shape) for _ in range(b)]
+        if a > 1:
+            src_total = np.maximum(self.src_len_cum[cells.i_abs] - self.src_len_cum[i_start], 1.0)
+            src_share = [-np.log(np.maximum(cells.src_len(da), 1.0) / src_total) for da in range(a)]
+        if b > 1:
+            tgt_total = np.maximum(self.tgt_len_cum[cells.j_abs] - self.tgt_len_cum[j_start], 1.0)
+            tgt_share = [-np.log(np.maximum(cells.tgt_len(db), 1.0) / tgt_total) for db in range(b)]
+        tgt_sums = [0.0] * b
         for da in range(a):
-            si = np.clip(i_abs - 1 - da - s_lo, 0, rows_max)
-            row_sum = np.zeros(i_abs.shape)
-            row_num = np.zeros(i_abs.shape)
+            row_sum = 0.0
             for db in range(b):
-                tj = np.clip(j_abs - 1 - db - t_lo, 0, cols_max)
-                row_sum += src_w[si, tj]
-                tgt_sums[db] += tgt_w[si, tj]
+                src_w, tgt_w, src_n, tgt_n = cells.pair(da, db)
+                row_sum = row_sum + src_w
+                tgt_sums[db] = tgt_sums[db] + tgt_w
                 if b > 1:
-                    row_num += src_n[si, tj]
+                    llr -= model.merge_discount * tgt_share[db] * src_n
                 if a > 1:
-                    tgt_nums[db] += tgt_n[si, tj]
-            own = w.src_own[np.clip(i_abs - 1 - da, 0, len(self.src) - 1)]
-            llr += np.minimum(row_sum, own) - math.log(b) * row_num
+                    llr -= model.merge_discount * src_share[da] * tgt_n
+            llr = llr + np.minimum(row_sum, cells.src_own(da))
         for db in range(b):
-            own = w.tgt_own[np.clip(j_abs - 1 - db, 0, len(self.tgt) - 1)]
-            llr += np.minimum(tgt_sums[db], own) - math.log(a) * tgt_nums[db]
+            llr = llr + np.minimum(tgt_sums[db], cells.tgt_own(db))
         return llr
 
     def _structure_penalty(self, a: int, b: int, i_abs: np.ndarray, j_abs: np.ndarray) -> np.ndarray:
@@ -223,8 +226,54 @@ class BeadCosts:
             return float(self.model.prior_cost((0, 1)))
         i_end, j_end = src_idx[-1] + 1, tgt_idx[-1] + 1
         s_rows, t_cols = range(i_end - a, i_end), range(j_end - b, j_end)
-        one = np.array([[i_end]]), np.array([[j_end]])
-        return float(self.costs((a, b), *one, self._block(s_rows, t_cols), i_end - a, j_end - b)[0, 0])
+        cells = _Cells(self, np.array([[i_end]]), np.array([[j_end]]), self._block(s_rows, t_cols),
+                       i_end - a, j_end - b)
+        return float(self.costs((a, b), cells)[0, 0])
+
+
+class _Cells:
+    """The cells of one cost computation, with the shifted views that beads share.
+
+    ``pair(da, db)`` is the evidence between source sentence ``i - 1 - da`` and
+    target sentence ``j - 1 - db`` for every cell (i, j); a 2-2 bead and a 1-1
+    bead ending at the same cell share ``pair(0, 0)``, so it is gathered once.
+    """
+
+    def __init__(self, costs: BeadCosts, i_abs: np.ndarray, j_abs: np.ndarray,
+                 blocks: tuple[np.ndarray, ...], s_lo: int, t_lo: int) -> None:
+        self.costs, self.i_abs, self.j_abs, self.blocks = costs, i_abs, j_abs, blocks
+        self.s_lo, self.t_lo = s_lo, t_lo
+        self._pairs: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
+        self._rows: dict[int, np.ndarray] = {}
+        self._cols: dict[int, np.ndarray] = {}
+
+    def _row(self, da: int) -> np.ndarray:
+        if da not in self._rows:
+            self._rows[da] = np.clip(self.i_abs - 1 - da - self.s_lo, 0, self.blocks[0].shape[0] - 1)
+        return self._rows[da]
+
+    def _col(self, db: int) -> np.ndarray:
+        if db not in self._cols:
+            self._cols[db] = np.clip(self.j_abs - 1 - db - self.t_lo, 0, self.blocks[0].shape[1] - 1)
+        return self._cols[db]
+
+    def pair(self, da: int, db: int) -> tuple[np.ndarray, ...]:
+        if (da, db) not in self._pairs:
+            flat = self._row(da) * self.blocks[0].shape[1] + self._col(db)
+            self._pairs[da, db] = tuple(block.ravel()[flat] for block in self.blocks)
+        return self._pairs[da, db]
+
+    def src_len(self, da: int) -> np.ndarray:
+        return self.costs.src.lengths[self._row(da) + self.s_lo]
+
+    def tgt_len(self, db: int) -> np.ndarray:
+        return self.costs.tgt.lengths[self._col(db) + self.t_lo]
+
+    def src_own(self, da: int) -> np.ndarray:
+        return self.costs.weights.src_own[self._row(da) + self.s_lo]
+
+    def tgt_own(self, db: int) -> np.ndarray:
+        return self.costs.weights.tgt_own[self._col(db) + self.t_lo]
 
 
 def _texts(items: Sequence[str | Sentence]) -> list[str]:
@@ -367,6 +416,20 @@ def _null_margin(n: int, beads, costs: BeadCosts, both_null: float) -> float:
     return min(candidates) - both_null
 
 
+_VOCABULARY = Vocabulary()
+
+
+def _shared_vocabulary() -> Vocabulary:
+    """One key vocabulary for the process, so that each word is analysed once.
+
+    Key ids only name keys; results do not depend on them. Reset when it grows large.
+    """
+    global _VOCABULARY
+    if len(_VOCABULARY.tokens) > 1_000_000:
+        _VOCABULARY = Vocabulary()
+    return _VOCABULARY
+
+
 def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
                     src_lang: str = "es", tgt_lang: str = "en", use_anchors: bool = True,
                     realign: bool = True) -> list[Bead]:
@@ -381,7 +444,7 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-    vocab = Vocabulary()
+    vocab = _shared_vocabulary()
     src_f = encode_side(src_texts, src_lang, vocab)
     tgt_f = encode_side(tgt_texts, tgt_lang, vocab)
     structured = all(isinstance(s, Sentence) for s in src) and all(isinstance(s, Sentence) for s in tgt)

@@ -74,15 +74,6 @@ def _band_bases(n: int, m: int, width: int) -> np.ndarray:
     return np.clip(centre - width // 2, 0, m + 1 - width)
 
 
-def _shifted(row: np.ndarray, shift: int, width: int) -> np.ndarray:
-    """``row[k + shift]`` for k in range(width), +inf outside the row."""
-    out = np.full(width, np.inf)
-    lo, hi = max(0, -shift), min(width, len(row) - shift)
-    if lo < hi:
-        out[lo:hi] = row[lo + shift:hi + shift]
-    return out
-
-
 def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndarray,
             moves: tuple[tuple[int, int], ...]) -> tuple[Path, bool]:
     """One banded search; returns the path and whether it touched the band's edge."""
@@ -92,36 +83,39 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
     z_full = np.concatenate(([np.inf], zero_one.astype(np.float64), np.full(width + 1, np.inf)))
     back = np.full((n + 1, width), -1, dtype=np.int8)
     step = np.zeros((n + 1, width), dtype=np.float32)  # cost of the bead chosen into each cell
-    rows: dict[int, np.ndarray] = {}
-    codes = {mv: c for c, mv in enumerate(moves)}
+    move_a = np.array([a for a, _ in moves])
+    move_b = np.array([b for _, b in moves])
+    # The last four rows of D, padded with +inf on both sides so that shifted reads stay inside.
+    ring = np.full((4, 3 * width), np.inf)
+    ring[0, width] = 0.0
+    columns = np.arange(width)
     zero_one_code = len(moves)
-    chunk_costs: dict[tuple[int, int], np.ndarray] = {}
-    chunk_start = 0
     for i in range(n + 1):
         j_row = base[i] + offsets
         in_matrix = j_row <= m
-        best = np.full(width, np.inf)
         if i == 0:
-            best[0 - base[0]] = 0.0 if base[0] == 0 else np.inf
+            best = ring[0, width:2 * width].copy()
+            step_row = np.zeros(width)
         else:
             if (i - 1) % CHUNK_ROWS == 0:
                 chunk_start = i
                 last = min(n, i + CHUNK_ROWS - 1)
                 row_ids = np.arange(i, last + 1)
                 j_grid = np.minimum(base[row_ids][:, None] + offsets[None, :], m)
-                chunk_costs = cost_block(row_ids, j_grid)
+                block = cost_block(row_ids, j_grid)
+                chunk_costs = np.stack([block[mv] for mv in moves])
+                # A bead (a, b) cannot end before target position b.
+                chunk_costs[(base[row_ids][None, :, None] + offsets[None, None, :]) < move_b[:, None, None]] = np.inf
             r = i - chunk_start
-            for mv in moves:
-                a, b = mv
-                if a > i:
-                    continue
-                prev = rows[i - a]
-                cand = _shifted(prev, int(base[i] - b - base[i - a]), width) + chunk_costs[mv][r]
-                cand[j_row < b] = np.inf
-                better = cand < best
-                best[better] = cand[better]
-                back[i][better] = codes[mv]
-                step[i][better] = chunk_costs[mv][r][better]
+            prev_rows = i - move_a
+            shifts = base[i] - move_b - base[np.maximum(prev_rows, 0)]
+            gather = np.clip(width + shifts[:, None] + offsets[None, :], 0, 3 * width - 1)
+            costs_here = chunk_costs[:, r, :]
+            cand = ring[(prev_rows % 4)[:, None], gather] + costs_here
+            code = np.argmin(cand, axis=0)
+            best = cand[code, columns]
+            step_row = costs_here[code, columns]
+            back[i] = np.where(np.isfinite(best), code, -1)
         best[~in_matrix] = np.inf
         # 0-1 beads along the row: a running minimum over cumulated 0-1 costs.
         z = z_full[j_row]
@@ -129,13 +123,12 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
         cum = np.cumsum(np.where(in_matrix, z, 0.0))
         h = best - cum
         run = np.minimum.accumulate(h)
-        from_left = run < h
+        from_left = (run < h) & in_matrix
         row = np.where(from_left, run + cum, best)
         row[~in_matrix] = np.inf
-        back[i][from_left & in_matrix] = zero_one_code
-        step[i][from_left & in_matrix] = z[from_left & in_matrix]
-        rows[i] = row
-        rows.pop(i - 4, None)
+        back[i][from_left] = zero_one_code
+        step[i] = np.where(from_left, z, step_row)
+        ring[i % 4, width:2 * width] = row
     # Backtrace from (n, m).
     path: Path = []
     touched = False

@@ -105,22 +105,43 @@ def word_keys(token: str, lang: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _numeric_text(text: str) -> str:
+    """Only the digit-bearing tokens of ``text``, runs of other tokens replaced by "~".
+
+    ``numeric_tokens`` on this shorter text finds the same numbers and symbols
+    ("175 000" stays together, "5 y 100" becomes "5 ~ 100", not 5100).
+    """
+    out, gap = [], False
+    for token in text.split():
+        if _DIGIT.search(token):
+            out.append(token)
+            gap = False
+        elif not gap:
+            out.append("~")
+            gap = True
+    return " ".join(out)
+
+
 def sentence_keys(text: str, lang: str) -> list[str]:
     """The bag of keys of one sentence, with repetitions."""
     lang = "es" if lang.startswith("es") else "en"
     keys = [key for token in _WORD.findall(text) for key in word_keys(token, lang)]
     keys += [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
     if _DIGIT.search(text):
-        for token, count in numeric_tokens(text, lang).items():
+        for token, count in numeric_tokens(_numeric_text(text), lang).items():
             keys += ["#" + token] * count
     return keys
 
 
 class Vocabulary:
-    """Interns keys as consecutive integers; shared by the two sides of an alignment."""
+    """Interns keys as consecutive integers; shared by the two sides of an alignment.
+
+    Also remembers the key ids of each word token, so that a word is analysed once.
+    """
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
+        self.tokens: dict[tuple[str, str], list[int]] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -128,6 +149,25 @@ class Vocabulary:
     def encode(self, keys: list[str]) -> np.ndarray:
         ids = self.ids
         return np.fromiter((ids.setdefault(k, len(ids)) for k in keys), dtype=np.int64, count=len(keys))
+
+    def _word_ids(self, token: str, lang: str) -> list[int]:
+        ids = self.ids
+        found = self.tokens[lang, token] = [ids.setdefault(k, len(ids)) for k in word_keys(token, lang)]
+        return found
+
+    def encode_text(self, text: str, lang: str) -> np.ndarray:
+        """The key ids of one sentence (same keys as ``sentence_keys``)."""
+        tokens, ids = self.tokens, []
+        for token in _WORD.findall(text):
+            found = tokens.get((lang, token))
+            ids += found if found is not None else self._word_ids(token, lang)
+        extra = [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
+        if _DIGIT.search(text):
+            for token, count in numeric_tokens(_numeric_text(text), lang).items():
+                extra += ["#" + token] * count
+        if extra:
+            ids += [self.ids.setdefault(k, len(self.ids)) for k in extra]
+        return np.array(ids, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -147,7 +187,8 @@ class SideFeatures:
 
 def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     """Encode the sentences of one side."""
-    keys = tuple(vocab.encode(sentence_keys(t, lang)) for t in texts)
+    lang = "es" if lang.startswith("es") else "en"
+    keys = tuple(vocab.encode_text(t, lang) for t in texts)
     return SideFeatures(
         lengths=np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)),
         keys=keys,
