@@ -279,11 +279,22 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 """
 
 
-def test_billion_laughs_is_refused(tmp_path):
+@pytest.mark.parametrize("padding,encoding,where", [
+    ("", "utf-8", ":3:2:"),
+    ("<!--" + "x" * 200_000 + "-->\n", "utf-8", ":4:2:"),  # a long comment does not hide the DOCTYPE
+    ("", "utf-16", ":3:2:"),
+])
+def test_billion_laughs_is_refused(tmp_path, padding, encoding, where):
     path = tmp_path / "laughs.tmx"
-    path.write_text(BILLION_LAUGHS, encoding="utf-8")
-    with pytest.raises(InputError, match=r"laughs\.tmx:3:2: .*declares the XML entity 'lol'"):
+    text = BILLION_LAUGHS.replace("<!DOCTYPE", padding + "<!DOCTYPE", 1)
+    if encoding == "utf-16":
+        text = text.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    path.write_text(text, encoding=encoding)
+    with pytest.raises(InputError, match=rf"laughs\.tmx{where} .*declares the XML entity 'lol'"):
         read_tmx(path)
+    from tmx.validate import validate_tmx
+
+    assert "declares the XML entity" in validate_tmx(path).problems[0].message
 
 
 def test_external_entity_is_refused(tmp_path):

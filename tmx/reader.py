@@ -67,16 +67,30 @@ def parse_xml(path: str | os.PathLike) -> etree._ElementTree:
     return tree
 
 
+def _prolog(path: Path, limit: int = 1 << 24) -> str:
+    """The text before the root element (XML declaration, comments, DOCTYPE), decoded."""
+    import codecs
+
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        text = decoder.decode(head)
+        # Read on until the root element starts: a long comment must not hide a DOCTYPE.
+        while len(text) < limit and not re.search(r"<[A-Za-z_]", text.replace("\x00", "")):
+            chunk = fh.read(1 << 16)
+            if not chunk:
+                break
+            text += decoder.decode(chunk)
+    text = text.replace("\x00", "")
+    root = re.search(r"<[A-Za-z_]", text)
+    return text[:root.start()] if root else text
+
+
 def _refuse_entity_declarations(path: Path) -> None:
     """Refuse a prolog that declares entities before libxml2 sees it (clear message, no work done)."""
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        prolog = head.decode("utf-16", errors="replace")
-    else:
-        prolog = head.decode("utf-8", errors="replace").replace("\x00", "")
-    root = re.search(r"<(?![?!])", prolog)
-    match = re.search(r"<!ENTITY\s+(%\s*)?([^\s>]+)", prolog[:root.start()] if root else prolog)
+    prolog = _prolog(path)
+    match = re.search(r"<!ENTITY\s+(%\s*)?([^\s>]+)", prolog)
     if match:
         line = prolog.count("\n", 0, match.start()) + 1
         column = match.start() - (prolog.rfind("\n", 0, match.start()) + 1) + 1
