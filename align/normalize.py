@@ -62,6 +62,7 @@ _BOLD = re.compile(r"(?<!\*)\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)", re.S)
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?!\*)", re.S)
 _LOWER = "a-záéíóúñüàèìòùçâêîôûäëïö"
 _HYPHENATED = re.compile(rf"(?<=[{_LOWER}]{{2}})-[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[{_LOWER}])")
+_HYPHEN_BEFORE_CAPITAL = re.compile(r"(?<=\w)-[ \t]*\n[ \t]*(?=[A-ZÁÉÍÓÚÑ])")
 # Footnote markers attached to the end of a word (or its closing punctuation).
 _ATTACHED = r"(?<=[\w.,;:)\]”\"»’'])"
 _FOOTNOTE_REF = re.compile(
@@ -75,6 +76,7 @@ _OPENERS = "\"'«“‘(¿¡"
 _PARA_NUMBER = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 # Paragraph, heading and list enumerators at the start of a block.
 _ENUMERATED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.|[A-Z]\.|\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\(\d{1,3}\)|\d{1,2}\))\s")
+_SECTION_HEADING = re.compile(r"^(?:[IVXLC]{1,6}|[A-Z])\.\s+\S")
 _INTERNAL_END = re.compile(rf"[.!?][{_CLOSERS}]*\s+[{_OPENERS}]*[A-ZÁÉÍÓÚÑ]")
 _CONTENTS_TITLES = {"índice", "indice", "contents", "table of contents", "sumario", "contenido"}
 _NOTES_TITLES = {"notas", "notes", "nota", "note"}
@@ -95,7 +97,7 @@ FUNCTION_WORDS = {
 }
 
 
-def clean_text(text: str) -> tuple[str, list[tuple[int, str]]]:
+def clean_text(text: str, lang: str = "") -> tuple[str, list[tuple[int, str]]]:
     """Character-level cleaning; returns the cleaned text and footnote refs.
 
     Footnote refs are ``(offset, marker)`` pairs: the marker stood right
@@ -108,7 +110,9 @@ def clean_text(text: str) -> tuple[str, list[tuple[int, str]]]:
     text = _HTML_SUP.sub(r"^\1", text)
     text = _HTML_EMPHASIS.sub("", text)
     text = _strip_emphasis(text)
-    text = _HYPHENATED.sub("", text)
+    text = _dehyphenate(text, lang)
+    # "Secretary-\nGeneral": a compound split after its hyphen keeps it.
+    text = _HYPHEN_BEFORE_CAPITAL.sub("-", text)
     return _detach_footnote_refs(text)
 
 
@@ -129,6 +133,33 @@ def _strip_emphasis(text: str) -> str:
         chunk = _ITALIC.sub(lambda m: _one_line(m.group(1)), chunk)
         out.append(chunk)
     return "".join(out)
+
+
+def _dehyphenate(text: str, lang: str = "") -> str:
+    """Undo line-end hyphenation, keeping the hyphen of real compounds.
+
+    The document's own words decide: ``desarro-\nllo`` becomes ``desarrollo``
+    when the document writes ``desarrollo`` elsewhere, ``rights-\nbased`` stays
+    ``rights-based`` when it writes ``rights-based``. Otherwise Spanish drops
+    the hyphen (compounds with hyphens are rare) and English keeps it (they are
+    common, and English UN documents are seldom hyphenated at line ends).
+    """
+    if "-" not in text:
+        return text
+    hyphenated = set(re.findall(r"\w+-\w+", text))
+    words = set(re.findall(r"\w+", text))
+
+    def join(match: re.Match) -> str:
+        left = re.search(r"\w+$", text[max(0, match.start() - 60):match.start()])
+        right = re.match(r"\w+", text[match.end():match.end() + 60])
+        if left and right:
+            if f"{left.group()}-{right.group()}" in hyphenated:
+                return "-"
+            if f"{left.group()}{right.group()}" in words:
+                return ""
+        return "-" if lang.startswith("en") else ""
+
+    return _HYPHENATED.sub(join, text)
 
 
 def _one_line(span: str) -> str:
@@ -208,19 +239,31 @@ def _raw_blocks(text: str) -> list[list[str]]:
     return blocks
 
 
-def _split_runs(block: list[str]) -> list[list[str]]:
+def _line_width(blocks: list[list[str]]) -> int:
+    """The usual length of a wrapped line: the median over multi-line blocks."""
+    lengths = sorted(len(line.strip()) for block in blocks if len(block) > 1 for line in block)
+    return lengths[len(lengths) // 2] if lengths else 0
+
+
+def _split_runs(block: list[str], width: int) -> list[list[str]]:
     """Split a block of hard-wrapped lines (PDF text) where a paragraph starts.
 
-    A line that opens with a paragraph, heading or list number after a line
-    that ends a sentence or is short (a heading, a paragraph's last line)
-    starts a new block.
+    PDF text often has no blank line between paragraphs. Within a block, a new
+    block starts after a short line (a paragraph's last line, a heading, a
+    header line: lines of running text are about as long as each other), and
+    at a line that opens with a paragraph, heading or list number after a
+    sentence end or after a numbered heading.
     """
     if len(block) < 2 or any("\t" in line for line in block):
         return [block]
+    short = 0.6 * width if width >= 50 else 0
     out: list[list[str]] = [[block[0]]]
     for prev, line in zip(block, block[1:]):
-        after_end = _ends_sentence(prev) or len(prev.strip()) < 60
-        if after_end and _ENUMERATED.match(line.strip()):
+        prev_short = len(prev.strip()) < short
+        enumerated = _ENUMERATED.match(line.strip()) is not None
+        after_heading = len(out[-1]) == 1 and _ENUMERATED.match(out[-1][0].strip()) is not None \
+            and not _ends_sentence(out[-1][0])
+        if prev_short or (enumerated and (_ends_sentence(prev) or after_heading or len(prev.strip()) < 60)):
             out.append([line])
         else:
             out[-1].append(line)
@@ -234,7 +277,8 @@ def _is_heading_line(lines: list[str]) -> bool:
 def _is_prose(text: str) -> bool:
     """Prose has a sentence end inside it (a heading does not)."""
     body = _ENUMERATED.sub("", text.strip(), count=1)
-    return bool(_INTERNAL_END.search(body)) or len(body) > 300
+    numbered = _PARA_NUMBER.match(text.strip()) is not None
+    return bool(_INTERNAL_END.search(body)) or len(body) > (120 if numbered else 300)
 
 
 def _continues(prev: list[str], block: list[str]) -> bool:
@@ -319,14 +363,16 @@ def _classify(lines: list[str], state: dict) -> list[_Unit]:
         state["in_contents"] = True
         return [_Unit(CONTENTS, line.strip()) for line in lines]
     state["in_contents"] = False
+    if _STANDALONE.match(joined):
+        # A running head, page number or job number left by the PDF.
+        return [_Unit(HEADER, joined)]
     if _FOOTNOTE_START.match(first) or state.get("in_notes"):
         if state.get("in_notes") and not _FOOTNOTE_START.match(first) and _is_heading_line(lines):
             state["in_notes"] = False  # a heading after the notes: an annex
             return [_Unit(HEADING, joined)]
         return [_Unit(FOOTNOTE, joined, _footnote_number(joined))]
-    if _STANDALONE.match(joined):
-        # A running head, page number or job number left by the PDF.
-        return [_Unit(HEADER, joined)]
+    if not state.get("seen_body") and _SECTION_HEADING.match(joined):
+        state["seen_body"] = True  # "I. Introducción": the header is over
     if not state.get("seen_body"):
         if len(lines) > 1 and all(_is_header_line(line.strip()) for line in lines) \
                 and not _PARA_NUMBER.match(first):
@@ -345,7 +391,7 @@ def _contents_like(lines: list[str]) -> bool:
 
 
 def _footnote_number(text: str) -> str | None:
-    match = re.match(rf"^([{SUPERSCRIPT_DIGITS}]+|\*+|\^?[a-z]\^?(?=\s))", text)
+    match = re.match(rf"^([{SUPERSCRIPT_DIGITS}]+|\*+|\^?[a-z]\^?(?=\s)|\d{{1,3}}(?=\s))", text)
     return match.group(1).translate(_SUP_TO_DIGIT).strip("^") if match else None
 
 
@@ -370,11 +416,13 @@ def _continue_paragraphs(units: list[_Unit]) -> list[_Unit]:
 
 def normalize(text: str, lang: str = "") -> Document:
     """Clean ``text`` and cut it into typed blocks (see the module docstring)."""
-    cleaned, refs = clean_text(text)
+    cleaned, refs = clean_text(text, lang)
     raw: list[list[str]] = []
-    for block in _raw_blocks(cleaned):
+    blocks = _raw_blocks(cleaned)
+    width = _line_width(blocks)
+    for block in blocks:
         for part in _split_furniture(block):
-            raw.extend(_split_runs(part))
+            raw.extend(_split_runs(part, width))
     state: dict = {}
     units: list[_Unit] = []
     for lines in _rejoin_page_breaks(raw):

@@ -106,7 +106,41 @@ def test_line_end_hyphenation_is_undone():
                     "La migración internacional contribuye al desarro-\nllo de los países. Socio-\n"
                     "Económico es otra palabra.", "es")
     assert "desarrollo de los países" in doc.text
-    assert "Socio- Económico" in doc.text  # an upper-case continuation keeps its hyphen
+    assert "Socio-Económico" in doc.text  # an upper-case continuation keeps its hyphen
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("en", "a rights-\nbased approach, and a rights-based one.", "a rights-based approach"),
+    ("en", "the organ-\nizations and other organizations.", "the organizations and"),
+    ("en", "a people-\ncentred policy.", "a people-centred policy"),
+    ("es", "los socio-\neconómicos y más.", "los socioeconómicos y"),
+])
+def test_hyphenation_follows_the_document_words(lang, text, expected):
+    assert expected in normalize(text, lang).text
+
+
+def test_pdf_text_without_blank_lines_between_paragraphs():
+    # What pypdf gives: wrapped lines, no blank line between paragraphs,
+    # page furniture at the top and bottom of each page.
+    text = (
+        "A/58/98\n"
+        "II. Labor realizada por las organizaciones\n"
+        "A. Secretaría de las Naciones Unidas\n"
+        "4. Varias oficinas del Departamento de Asuntos Económicos y Sociales (DAES) llevan a\n"
+        "cabo actividades relacionadas con la migración internacional y el desarrollo. La\n"
+        "División de Población publica estudios.\n"
+        "1. Fondo de las Naciones Unidas para la Infancia\n"
+        "5. El Fondo presta asistencia primordialmente a los menores y las mujeres refugiados o\n"
+        "víctimas de la trata. Además colabora con los gobiernos en la elaboración de las\n"
+        "3\n03-41530\n\n"
+        "A/58/98\n"
+        "políticas nacionales de protección de los niños.\n"
+        "6. Otro párrafo breve.\n")
+    doc = normalize(text, "es")
+    assert [(b.kind, b.number) for b in doc.blocks] == [
+        (HEADER, None), (HEADING, None), (HEADING, None), (BODY, "4"), (HEADING, None),
+        (BODY, "5"), (HEADER, None), (HEADER, None), (HEADER, None), (BODY, "6")]
+    assert doc.blocks[5].text.endswith("en la elaboración de las políticas nacionales de protección de los niños.")
 
 
 # ------------------------------------------------------------ header, titles, markup
