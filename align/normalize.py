@@ -14,7 +14,11 @@ What cleaning does (and nothing else):
   emphasised title is joined; two emphasised titles glued together
   (``**Title one****Title two**``) become two blocks.
 - Line-end hyphenation is undone when lower-case letters stand on both sides
-  (``desarro-\\nllo``), across a page break too.
+  (``desarro-\\nllo``), across a page break too; the document's own words
+  decide whether the hyphen was a real one (see :func:`_dehyphenate`).
+- PDF text without blank lines between paragraphs is cut into paragraphs
+  after short lines and at paragraph numbers; page furniture (running heads,
+  page numbers, job numbers) becomes header units of its own.
 - Footnote markers attached to words are detached and recorded in
   ``Document.footnote_refs`` as ``(offset, marker)``, the offset being where the
   marker stood in ``Document.text`` (right after the word it marked): superscript
