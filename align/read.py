@@ -157,8 +157,10 @@ def _pdf_text(path: Path) -> str:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            raise InputError(f"{path}: the PDF is encrypted")
+        # Many PDFs are encrypted with an empty user password (only copying or
+        # printing is restricted): those open; the others need the password.
+        if reader.is_encrypted and not _decrypts(reader):
+            raise InputError(f"{path}: the PDF is encrypted with a password; save an unprotected copy")
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
         raise
@@ -166,3 +168,10 @@ def _pdf_text(path: Path) -> str:
         raise InputError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
     # A page break is a blank line, like in PDF-extracted text files.
     return "\n\n".join(pages)
+
+
+def _decrypts(reader) -> bool:
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # pypdf raises several types, e.g. for a missing AES backend
+        return False

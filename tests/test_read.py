@@ -123,6 +123,19 @@ def test_docx_without_text_and_zip_that_is_not_word(tmp_path):
         read_document(fake)
 
 
+def test_encrypted_pdfs(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    plain = make_pdf(tmp_path / "plain.pdf", [["El informe se aprobó. Luego se votó."]])
+    for password, name in (("", "open.pdf"), ("secret", "locked.pdf")):
+        writer = PdfWriter(clone_from=PdfReader(str(plain)))
+        writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+        writer.write(str(tmp_path / name))
+    assert "El informe se aprobó." in read_document(tmp_path / "open.pdf")
+    with pytest.raises(InputError, match="encrypted with a password"):
+        read_document(tmp_path / "locked.pdf")
+
+
 def test_pdf_without_text(tmp_path):
     path = make_pdf(tmp_path / "blank.pdf", [[]])
     with pytest.raises(InputError, match="no text found"):
