@@ -37,7 +37,8 @@ import numpy as np
 
 from . import ibm1
 from .corelib import MOVES, best_path, length_cost
-from .encoder import SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts
+from .encoder import (SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts, shares_key,
+                      with_link_keys)
 from .model import BODY, UNIT_KINDS, Bead, Sentence
 
 #: Gale & Church (1993) bead-type probabilities, with a little mass for 3-1 / 1-3.
@@ -91,8 +92,10 @@ class KeyWeights:
             informative = p < rate
             miss = np.where(informative, np.log((1 - rate) / (1 - p)), 0.0)
             gain = np.where(informative, np.log(rate / p), 0.0) - miss
-            per_sentence_miss = np.array([miss[k].sum() for k in feats.keys])
-            own = np.array([gain[k].sum() for k in feats.keys])
+            sentence = np.repeat(np.arange(len(feats)), feats.key_counts.astype(np.int64))
+            flat = np.concatenate(feats.keys) if len(feats) else np.zeros(0, np.int64)
+            per_sentence_miss = np.bincount(sentence, miss[flat], minlength=len(feats))
+            own = np.bincount(sentence, gain[flat], minlength=len(feats))
             return gain, own, np.concatenate(([0.0], np.cumsum(per_sentence_miss)))
         s_gain, s_own, s_miss = side(document_frequencies(tgt, vocab_size), src)
         t_gain, t_own, t_miss = side(document_frequencies(src, vocab_size), tgt)
@@ -178,8 +181,8 @@ class BeadCosts:
         the long sentence's hits almost nothing; two long sentences cost log 2 each.
         """
         w, model = self.weights, self.model
-        llr = (w.src_miss_cum[cells.i_abs] - w.src_miss_cum[i_start]
-               + w.tgt_miss_cum[cells.j_abs] - w.tgt_miss_cum[j_start])
+        llr = model.miss_weight * (w.src_miss_cum[cells.i_abs] - w.src_miss_cum[i_start]
+                                   + w.tgt_miss_cum[cells.j_abs] - w.tgt_miss_cum[j_start])
         if not cells.blocks[0].size:
             return llr
         if a > 1:
@@ -356,6 +359,48 @@ def _search(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: Key
     return beads, scorers
 
 
+def _realign_plan(beads, stretches) -> list[tuple[str, object]]:
+    """Where the second pass searches again: everything but the solid 1-1 chains.
+
+    A 1-1 bead with 1-1 beads on both sides up to two beads away is kept as
+    it is; the other beads are grouped into stretches (never across an anchor)
+    that are searched again. Returns, in document order, ("keep", bead number)
+    and ("search", (s0, s1, t0, t1)) items.
+    """
+    cuts = {(s0, t0) for s0, _, t0, _ in stretches}
+    one_one = [len(p) == 1 and len(q) == 1 for p, q, _ in beads]
+    solid = [all(one_one[max(0, k - 2):k + 3]) for k in range(len(beads))]
+    plan: list[tuple[str, object]] = []
+    i = j = 0
+    start = None
+    for k, (p, q, _) in enumerate(beads):
+        if start is not None and (solid[k] or (i, j) in cuts):
+            plan.append(("search", (start[0], i, start[1], j)))
+            start = None
+        if solid[k]:
+            plan.append(("keep", k))
+        elif start is None:
+            start = (i, j)
+        i, j = i + len(p), j + len(q)
+    if start is not None:
+        plan.append(("search", (start[0], i, start[1], j)))
+    return plan
+
+
+def _second_pass(beads, scorers, plan, src_f, tgt_f, model, weights, structure):
+    """Search the plan's stretches again and splice the result between the kept beads."""
+    out_beads, out_scorers = [], []
+    for action, item in plan:
+        if action == "keep":
+            out_beads.append(beads[item])
+            out_scorers.append(scorers[item])
+        else:
+            again, again_scorers = _search(src_f, tgt_f, model, weights, [item], structure)
+            out_beads += again
+            out_scorers += again_scorers
+    return out_beads, out_scorers
+
+
 def _reestimate(model: CostModel, src: SideFeatures, tgt: SideFeatures, beads) -> CostModel:
     """Length variance, bead-type priors and match rates from first-pass beads."""
     counts = {mv: 0.0 for mv in GC_PRIORS}
@@ -457,14 +502,36 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
     weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
     beads, scorers = _search(src_f, tgt_f, model, weights, stretches, structure)
     if realign:
-        model = _reestimate(model, src_f, tgt_f, beads)
-        weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
-        beads, scorers = _search(src_f, tgt_f, model, weights, stretches, structure)
+        links = ibm1.translation_links(_content_words(src_f, vocab), _content_words(tgt_f, vocab),
+                                       _confident_pairs(beads))
+        if links is not None:
+            src_f, tgt_f = _add_links(src_f, tgt_f, links, vocab)
+            weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
+            plan = _realign_plan(beads, stretches)
+            beads, scorers = _second_pass(beads, scorers, plan, src_f, tgt_f, model, weights, structure)
     scores = _confidences(beads, scorers)
     return [Bead(p, q, s) for (p, q, _), s in zip(beads, scores)]
 
 
-def _confident_pairs(beads, scorers) -> list[tuple[int, int]]:
+def _content_words(side: SideFeatures, vocab: Vocabulary) -> tuple[np.ndarray, ...]:
+    """Each sentence's words of three letters or more (short function words only slow EM down)."""
+    long_enough = vocab.word_lengths() >= 3
+    return tuple(w[long_enough[w]] for w in side.words)
+
+
+def _add_links(src_f: SideFeatures, tgt_f: SideFeatures, links, vocab: Vocabulary):
+    """Learned word links as extra keys of both sides (links between cognates are already keys)."""
+    words = vocab.words
+    new = [(f, e) for f, e in zip(*(x.tolist() for x in links)) if not shares_key(words[f], words[e])]
+    if not new:
+        return src_f, tgt_f
+    link_keys = vocab.encode([f"t:{words[f]}|{words[e]}" for f, e in new])
+    f_ids = np.array([f for f, _ in new], dtype=np.int64)
+    e_ids = np.array([e for _, e in new], dtype=np.int64)
+    return with_link_keys(src_f, f_ids, link_keys), with_link_keys(tgt_f, e_ids, link_keys)
+
+
+def _confident_pairs(beads) -> list[tuple[int, int]]:
     """1-1 beads of the first pass whose neighbours are 1-1 too (the confident core)."""
     pairs = []
     for n in range(1, len(beads) - 1):

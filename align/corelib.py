@@ -30,10 +30,8 @@ from typing import Callable
 import numpy as np
 
 #: The bead types (source count, target count) searched besides 0-1.
-MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2))
 ZERO_ONE = (0, 1)
-#: Bands narrower than this are not worth it: search the full matrix.
-FULL_SEARCH_CELLS = 400_000
 #: Rows whose bead costs are computed in one vectorized call.
 CHUNK_ROWS = 128
 
@@ -149,10 +147,12 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
 
 
 def initial_width(n: int, m: int) -> int:
-    """Band width: the whole matrix when it is small, else a band around the diagonal."""
-    if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS:
-        return m + 1
-    return min(m + 1, 2 * (64 + int(2 * math.sqrt(max(n, m)))))
+    """Band width: a band around the diagonal that grows with the square root of the length.
+
+    Omissions move the true path off the diagonal like a random walk, by about
+    the square root of their number; the band doubles when the path touches it.
+    """
+    return min(m + 1, 32 + 2 * math.isqrt(max(n, m)) + abs(n - m))
 
 
 def best_path(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,

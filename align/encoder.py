@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
 from .lexicon import acronym_map
-from .numbers import numeric_tokens
+from .numbers import numbers, numeric_tokens, symbols
 
 #: Letters of a word prefix used as its cognate key (Simard et al. 1992 used 4).
 COGNATE_PREFIX = 4
@@ -136,38 +136,56 @@ def sentence_keys(text: str, lang: str) -> list[str]:
 class Vocabulary:
     """Interns keys as consecutive integers; shared by the two sides of an alignment.
 
-    Also remembers the key ids of each word token, so that a word is analysed once.
+    Also interns lower-cased words (per language, for ``align.ibm1``) and
+    remembers the key ids and word id of each token, so a word is analysed once.
     """
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
-        self.tokens: dict[tuple[str, str], list[int]] = {}
+        self.tokens: dict[tuple[str, str], tuple[list[int], int]] = {}
+        self.word_ids: dict[tuple[str, str], int] = {}
+        self.words: list[str] = []
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def word_lengths(self) -> np.ndarray:
+        """Length of each interned word, by word id (extended as words are added)."""
+        known = getattr(self, "_lengths", np.zeros(0, np.int64))
+        if len(known) < len(self.words):
+            extra = np.fromiter((len(w) for w in self.words[len(known):]), np.int64)
+            known = self._lengths = np.concatenate((known, extra))
+        return known
 
     def encode(self, keys: list[str]) -> np.ndarray:
         ids = self.ids
         return np.fromiter((ids.setdefault(k, len(ids)) for k in keys), dtype=np.int64, count=len(keys))
 
-    def _word_ids(self, token: str, lang: str) -> list[int]:
+    def _analyse(self, token: str, lang: str) -> tuple[list[int], int]:
         ids = self.ids
-        found = self.tokens[lang, token] = [ids.setdefault(k, len(ids)) for k in word_keys(token, lang)]
+        key_ids = [ids.setdefault(k, len(ids)) for k in word_keys(token, lang)]
+        word = token.lower()
+        word_id = self.word_ids.setdefault((lang, word), len(self.words))
+        if word_id == len(self.words):
+            self.words.append(word)
+        found = self.tokens[lang, token] = (key_ids, word_id)
         return found
 
-    def encode_text(self, text: str, lang: str) -> np.ndarray:
-        """The key ids of one sentence (same keys as ``sentence_keys``)."""
-        tokens, ids = self.tokens, []
+    def encode_text(self, text: str, lang: str) -> tuple[np.ndarray, np.ndarray]:
+        """The key ids (as ``sentence_keys``) and the distinct word ids of one sentence."""
+        tokens, ids, words = self.tokens, [], set()
         for token in _WORD.findall(text):
-            found = tokens.get((lang, token))
-            ids += found if found is not None else self._word_ids(token, lang)
+            found = tokens.get((lang, token)) or self._analyse(token, lang)
+            ids += found[0]
+            words.add(found[1])
         extra = [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
         if _DIGIT.search(text):
-            for token, count in numeric_tokens(_numeric_text(text), lang).items():
-                extra += ["#" + token] * count
+            # numeric_tokens without building Counters: the same multiset, as a list.
+            digits = _numeric_text(text)
+            extra += ["#" + token for token in symbols(digits) + numbers(digits, lang)]
         if extra:
             ids += [self.ids.setdefault(k, len(self.ids)) for k in extra]
-        return np.array(ids, dtype=np.int64)
+        return np.array(ids, dtype=np.int64), np.array(sorted(words), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -180,6 +198,8 @@ class SideFeatures:
     keys: tuple[np.ndarray, ...]
     #: number of keys of each sentence
     key_counts: np.ndarray
+    #: distinct word ids of each sentence (``Vocabulary.words``)
+    words: tuple[np.ndarray, ...] = ()
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -188,12 +208,34 @@ class SideFeatures:
 def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     """Encode the sentences of one side."""
     lang = "es" if lang.startswith("es") else "en"
-    keys = tuple(vocab.encode_text(t, lang) for t in texts)
+    encoded = [vocab.encode_text(t, lang) for t in texts]
+    keys = tuple(k for k, _ in encoded)
     return SideFeatures(
         lengths=np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)),
         keys=keys,
         key_counts=np.fromiter((len(k) for k in keys), dtype=np.float64, count=len(keys)),
+        words=tuple(w for _, w in encoded),
     )
+
+
+def with_link_keys(side: SideFeatures, link_words: np.ndarray, link_keys: np.ndarray) -> SideFeatures:
+    """The same side where each sentence also has key ``link_keys[n]`` if it holds word ``link_words[n]``."""
+    order = np.argsort(link_words, kind="stable")
+    link_words, link_keys = link_words[order], link_keys[order]
+    keys = []
+    for sentence_keys_, words in zip(side.keys, side.words):
+        lo = np.searchsorted(link_words, words, "left")
+        span = np.searchsorted(link_words, words, "right") - lo
+        if span.any():
+            starts = np.repeat(lo - (np.cumsum(span) - span), span)
+            sentence_keys_ = np.concatenate((sentence_keys_, link_keys[starts + np.arange(int(span.sum()))]))
+        keys.append(sentence_keys_)
+    return replace(side, keys=tuple(keys), key_counts=np.array([len(k) for k in keys], dtype=np.float64))
+
+
+def shares_key(src_word: str, tgt_word: str) -> bool:
+    """Whether a Spanish and an English word already share a key (cognates, lexicon)."""
+    return bool(set(word_keys(src_word, "es")) & set(word_keys(tgt_word, "en")))
 
 
 def document_frequencies(side: SideFeatures, vocab_size: int) -> np.ndarray:
