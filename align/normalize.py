@@ -81,11 +81,13 @@ _PARA_NUMBER = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 # Paragraph, heading and list enumerators at the start of a block.
 _ENUMERATED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.|[A-Z]\.|\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\(\d{1,3}\)|\d{1,2}\))\s")
 _SECTION_HEADING = re.compile(r"^(?:[IVXLC]{1,6}|[A-Z])\.\s+\S")
-_INTERNAL_END = re.compile(rf"[.!?][{_CLOSERS}]*\s+[{_OPENERS}]*[A-ZÁÉÍÓÚÑ]")
+_INTERNAL_END = re.compile(rf"[.!?][{re.escape(_CLOSERS)}]*\s+[{re.escape(_OPENERS)}]*[A-ZÁÉÍÓÚÑ]")
 _CONTENTS_TITLES = {"índice", "indice", "contents", "table of contents", "sumario", "contenido"}
 _NOTES_TITLES = {"notas", "notes", "nota", "note"}
 _LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}|\t")
-_FOOTNOTE_START = re.compile(rf"^(?:[{SUPERSCRIPT_DIGITS}]+|\*{{1,3}}|\^?[a-z]\^?)\s+\S")
+# A footnote opens with its marker; a letter marker ("a Represents ...") only
+# before a capital, so that a paragraph opening with "a los ..." is not one.
+_FOOTNOTE_START = re.compile(rf"^(?:(?:[{SUPERSCRIPT_DIGITS}]+|\*{{1,3}})\s+\S|\^?[a-z]\^?\s+[{re.escape(_OPENERS)}]*[A-ZÁÉÍÓÚÑ])")
 _STANDALONE = re.compile(r"^(?:\d{1,4}|[A-Z]{1,4}(?:/[\w.\-]+)+|\d{2}-\d{4,6}(?:\s*\(\w\))?|-\s*\d+\s*-)$")
 
 #: Words a sentence cannot end on: a block ending on one of them was cut by a
@@ -348,7 +350,10 @@ def _rejoin_page_breaks(blocks: list[list[str]]) -> list[list[str]]:
 
 
 def _is_header_line(line: str) -> bool:
-    return len(line) < 90 and not (_ends_sentence(line) and len(line) > 40)
+    """A short line that is not a sentence or two ("Distr. general", "1 July 2003")."""
+    if len(line) >= 90 or (_ends_sentence(line) and len(line) > 40):
+        return False
+    return not (_ends_sentence(line) and _INTERNAL_END.search(line))
 
 
 def _classify(lines: list[str], state: dict) -> list[_Unit]:

@@ -132,6 +132,11 @@ def test_blank_line_is_a_boundary_and_single_newline_is_not():
         "Primera línea sin punto", "Segunda frase que sigue\ncon un salto de línea."]
 
 
+def test_a_short_text_is_split_in_document_mode_too():
+    assert [(s.kind, s.text) for s in segment_text("El Sr. Pérez llegó. Luego se fue.", "es")] == [
+        (BODY, "El Sr. Pérez llegó."), (BODY, "Luego se fue.")]
+
+
 def test_split_sentences_rejects_unknown_language():
     from align.errors import InputError
 
