@@ -203,7 +203,8 @@ def _note_letter(text: str) -> bool:
 
 def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
     """Whether a boundary Punkt proposed at ``cut`` survives the UN rules."""
-    left, right = text[:cut], text[cut:]
+    # Short windows around the cut keep long paragraphs linear in time.
+    left, right = text[max(0, cut - 20):cut], text[cut:cut + 120]
     if not left.rstrip().endswith("."):
         return True
     word = _word_before(text, cut)[0]
@@ -236,7 +237,7 @@ def _missing_boundary(text: str, end: int, lang: str) -> bool:
     a clock abbreviation after a time ("at 10 a.m.") when any capitalised
     word follows (inside a sentence the time is followed by lower case).
     """
-    words = text[end:].split(None, 2)
+    words = text[end:end + 200].split(None, 2)
     if not words:
         return False
     nxt = words[0].lstrip(_OPENERS)
@@ -258,13 +259,13 @@ def _paragraph_cuts(text: str, lang: str) -> list[int]:
     """Boundary offsets inside one paragraph (no blank line in ``text``)."""
     spans = list(_tokenizer(lang).span_tokenize(text))
     cuts = [end for _start, end in spans[:-1]]
-    cuts = [cut for cut in cuts if _keeps_boundary(text, cut, lang)]
+    kept_by_rules = {cut for cut in cuts if _keeps_boundary(text, cut, lang)}
     # Periods after soft abbreviations that Punkt ran on through.
     for match in re.finditer(r"\.(?=\s+\S)", text):
         end = match.end()
-        if end not in cuts and _missing_boundary(text, end, lang):
-            cuts.append(end)
-    cuts.sort()
+        if end not in kept_by_rules and _missing_boundary(text, end, lang):
+            kept_by_rules.add(end)
+    cuts = sorted(kept_by_rules)
     # An enumerator alone ("4.", "(a)") joins the sentence it introduces.
     kept: list[int] = []
     start = 0
