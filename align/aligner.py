@@ -359,43 +359,50 @@ def _search(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: Key
     return beads, scorers
 
 
-def _realign_plan(beads, stretches) -> list[tuple[str, object]]:
+def _realign_plan(beads, stretches) -> list[tuple[tuple[int, int, int, int] | None, list[int]]]:
     """Where the second pass searches again: everything but the solid 1-1 chains.
 
     A 1-1 bead with 1-1 beads on both sides up to two beads away is kept as
     it is; the other beads are grouped into stretches (never across an anchor)
-    that are searched again. Returns, in document order, ("keep", bead number)
-    and ("search", (s0, s1, t0, t1)) items.
+    that are searched again. Returns, in document order, (None, [bead number])
+    for a kept bead and ((s0, s1, t0, t1), [bead numbers]) for a stretch.
     """
     cuts = {(s0, t0) for s0, _, t0, _ in stretches}
     one_one = [len(p) == 1 and len(q) == 1 for p, q, _ in beads]
     solid = [all(one_one[max(0, k - 2):k + 3]) for k in range(len(beads))]
-    plan: list[tuple[str, object]] = []
+    plan: list[tuple[tuple[int, int, int, int] | None, list[int]]] = []
     i = j = 0
-    start = None
+    start, run = None, []
     for k, (p, q, _) in enumerate(beads):
         if start is not None and (solid[k] or (i, j) in cuts):
-            plan.append(("search", (start[0], i, start[1], j)))
-            start = None
+            plan.append(((start[0], i, start[1], j), run))
+            start, run = None, []
         if solid[k]:
-            plan.append(("keep", k))
-        elif start is None:
-            start = (i, j)
+            plan.append((None, [k]))
+        else:
+            if start is None:
+                start = (i, j)
+            run.append(k)
         i, j = i + len(p), j + len(q)
     if start is not None:
-        plan.append(("search", (start[0], i, start[1], j)))
+        plan.append(((start[0], i, start[1], j), run))
     return plan
 
 
-def _second_pass(beads, scorers, plan, src_f, tgt_f, model, weights, structure):
-    """Search the plan's stretches again and splice the result between the kept beads."""
+def _second_pass(beads, scorers, plan, src_f, tgt_f, model, weights, structure, changed_src, changed_tgt):
+    """Search the plan's stretches again and splice the result between the kept beads.
+
+    A stretch none of whose sentences gained a key has the same costs as in the
+    first pass, so its beads (an optimal sub-path) are kept without searching.
+    """
     out_beads, out_scorers = [], []
-    for action, item in plan:
-        if action == "keep":
-            out_beads.append(beads[item])
-            out_scorers.append(scorers[item])
+    for stretch, numbers in plan:
+        if stretch is None or not (changed_src[stretch[0]:stretch[1]].any()
+                                   or changed_tgt[stretch[2]:stretch[3]].any()):
+            out_beads += [beads[k] for k in numbers]
+            out_scorers += [scorers[k] for k in numbers]
         else:
-            again, again_scorers = _search(src_f, tgt_f, model, weights, [item], structure)
+            again, again_scorers = _search(src_f, tgt_f, model, weights, [stretch], structure)
             out_beads += again
             out_scorers += again_scorers
     return out_beads, out_scorers
@@ -505,10 +512,12 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
         links = ibm1.translation_links(_content_words(src_f, vocab), _content_words(tgt_f, vocab),
                                        _confident_pairs(beads))
         if links is not None:
+            before = src_f.key_counts, tgt_f.key_counts
             src_f, tgt_f = _add_links(src_f, tgt_f, links, vocab)
+            changed = src_f.key_counts != before[0], tgt_f.key_counts != before[1]
             weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
             plan = _realign_plan(beads, stretches)
-            beads, scorers = _second_pass(beads, scorers, plan, src_f, tgt_f, model, weights, structure)
+            beads, scorers = _second_pass(beads, scorers, plan, src_f, tgt_f, model, weights, structure, *changed)
     scores = _confidences(beads, scorers)
     return [Bead(p, q, s) for (p, q, _), s in zip(beads, scores)]
 

@@ -29,7 +29,7 @@ from importlib import resources
 import numpy as np
 
 from .lexicon import acronym_map
-from .numbers import numbers, numeric_tokens, symbols
+from .numbers import numbers, symbols
 
 #: Letters of a word prefix used as its cognate key (Simard et al. 1992 used 4).
 COGNATE_PREFIX = 4
@@ -122,14 +122,19 @@ def _numeric_text(text: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=1 << 14)
+def _number_keys(digits: str, lang: str) -> tuple[str, ...]:
+    """``numeric_tokens`` as keys, without building Counters (the same multiset)."""
+    return tuple("#" + token for token in symbols(digits) + numbers(digits, lang))
+
+
 def sentence_keys(text: str, lang: str) -> list[str]:
     """The bag of keys of one sentence, with repetitions."""
     lang = "es" if lang.startswith("es") else "en"
     keys = [key for token in _WORD.findall(text) for key in word_keys(token, lang)]
     keys += [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
     if _DIGIT.search(text):
-        for token, count in numeric_tokens(_numeric_text(text), lang).items():
-            keys += ["#" + token] * count
+        keys += _number_keys(_numeric_text(text), lang)
     return keys
 
 
@@ -180,9 +185,7 @@ class Vocabulary:
             words.add(found[1])
         extra = [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
         if _DIGIT.search(text):
-            # numeric_tokens without building Counters: the same multiset, as a list.
-            digits = _numeric_text(text)
-            extra += ["#" + token for token in symbols(digits) + numbers(digits, lang)]
+            extra += _number_keys(_numeric_text(text), lang)
         if extra:
             ids += [self.ids.setdefault(k, len(self.ids)) for k in extra]
         return np.array(ids, dtype=np.int64), np.array(sorted(words), dtype=np.int64)
@@ -222,15 +225,20 @@ def with_link_keys(side: SideFeatures, link_words: np.ndarray, link_keys: np.nda
     """The same side where each sentence also has key ``link_keys[n]`` if it holds word ``link_words[n]``."""
     order = np.argsort(link_words, kind="stable")
     link_words, link_keys = link_words[order], link_keys[order]
-    keys = []
-    for sentence_keys_, words in zip(side.keys, side.words):
-        lo = np.searchsorted(link_words, words, "left")
-        span = np.searchsorted(link_words, words, "right") - lo
-        if span.any():
-            starts = np.repeat(lo - (np.cumsum(span) - span), span)
-            sentence_keys_ = np.concatenate((sentence_keys_, link_keys[starts + np.arange(int(span.sum()))]))
-        keys.append(sentence_keys_)
-    return replace(side, keys=tuple(keys), key_counts=np.array([len(k) for k in keys], dtype=np.float64))
+    counts = np.array([len(w) for w in side.words], dtype=np.int64)
+    words = np.concatenate(side.words) if len(side.words) else np.zeros(0, np.int64)
+    lo = np.searchsorted(link_words, words, "left")
+    span = np.searchsorted(link_words, words, "right") - lo
+    total = int(span.sum())
+    if not total:
+        return side
+    starts = np.repeat(lo - (np.cumsum(span) - span), span)
+    new_keys = link_keys[starts + np.arange(total)]
+    sentence = np.repeat(np.repeat(np.arange(len(counts)), counts), span)
+    bounds = np.searchsorted(sentence, np.arange(len(counts) + 1))
+    keys = tuple(np.concatenate((k, new_keys[bounds[n]:bounds[n + 1]])) if bounds[n + 1] > bounds[n] else k
+                 for n, k in enumerate(side.keys))
+    return replace(side, keys=keys, key_counts=np.array([len(k) for k in keys], dtype=np.float64))
 
 
 def shares_key(src_word: str, tgt_word: str) -> bool:

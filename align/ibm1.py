@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-ITERATIONS = 4
+ITERATIONS = 3
 THRESHOLD = 0.4
 MIN_PAIRS = 20
 
