@@ -126,4 +126,38 @@ def demo(out_dir: Path) -> None:
     _summary(bitext, units, seconds, outputs)
 
 
-COMMANDS = [align, segment, demo]
+@click.command("align-lines")
+@click.argument("es_file", type=click.Path(path_type=Path))
+@click.argument("en_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="TSV file to write: src, tgt (line numbers), score, src_text, tgt_text.")
+@click.option("--src-lang", default="es", show_default=True, type=_LANG, help="Language of ES_FILE.")
+@click.option("--tgt-lang", default="en", show_default=True, type=_LANG, help="Language of EN_FILE.")
+def align_lines(es_file: Path, en_file: Path, out: Path, src_lang: str, tgt_lang: str) -> None:
+    """Align two pre-segmented files (one sentence per line, like hunalign's input).
+
+    Writes one bead per row; line numbers are 0-based, blank lines are skipped,
+    unaligned lines get a row with an empty side.
+
+    Example: alinea align-lines report.es.txt report.en.txt -o beads.tsv
+    """
+    from align.aligner import align_sentences, read_sentence_lines, write_beads_tsv
+    from align.utils import check_lang
+
+    if check_lang(src_lang) == check_lang(tgt_lang):
+        raise click.UsageError("--src-lang and --tgt-lang must be one Spanish and one English")
+    started = time.perf_counter()
+    src, src_lines = read_sentence_lines(es_file)
+    tgt, tgt_lines = read_sentence_lines(en_file)
+    beads = align_sentences(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang))
+    rows = write_beads_tsv(beads, src, tgt, out, src_lines, tgt_lines)
+    counts: dict[str, int] = {}
+    for bead in beads:
+        counts[bead.kind] = counts.get(bead.kind, 0) + 1
+    click.echo(f"sentences: {len(src)} ({src_lang}), {len(tgt)} ({tgt_lang})", err=True)
+    click.echo(f"beads: {rows} ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items()))})", err=True)
+    click.echo(f"wrote {out}", err=True)
+    click.echo(f"time: {time.perf_counter() - started:.2f} s", err=True)
+
+
+COMMANDS = [align, segment, demo, align_lines]
