@@ -258,18 +258,26 @@ def _split_runs(block: list[str], width: int) -> list[list[str]]:
     block starts after a short line (a paragraph's last line, a heading, a
     header line: lines of running text are about as long as each other), and
     at a line that opens with a paragraph, heading or list number after a
-    sentence end or after a numbered heading.
+    sentence end or after a numbered heading, and at a short line that is not
+    a sentence (a heading) or a footnote line after a sentence end. Tabbed or
+    dot-leader lines (contents, table rows) are runs of their own.
     """
-    if len(block) < 2 or any("\t" in line for line in block):
+    if len(block) < 2:
         return [block]
     short = 0.6 * width if width >= 50 else 0
     out: list[list[str]] = [[block[0]]]
     for prev, line in zip(block, block[1:]):
-        prev_short = len(prev.strip()) < short
+        # A tabbed or dot-leader line (contents, table row) is a run of its own.
+        tabular = bool(_LEADERS.search(prev) or _LEADERS.search(line))
+        prev_short = len(prev.strip()) < short or tabular
         enumerated = _ENUMERATED.match(line.strip()) is not None
         after_heading = len(out[-1]) == 1 and _ENUMERATED.match(out[-1][0].strip()) is not None \
             and not _ends_sentence(out[-1][0])
-        if prev_short or (enumerated and (_ends_sentence(prev) or after_heading or len(prev.strip()) < 60)):
+        # After a sentence end, a short line that is not a sentence is a
+        # heading ("Notas"), and a line opening with a marker is a footnote.
+        heading = _ends_sentence(prev) and (
+            (len(line.strip()) < short and not _ends_sentence(line)) or _FOOTNOTE_START.match(line.strip()))
+        if prev_short or heading or (enumerated and (_ends_sentence(prev) or after_heading or len(prev.strip()) < 60)):
             out.append([line])
         else:
             out[-1].append(line)

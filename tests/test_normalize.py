@@ -274,3 +274,18 @@ def test_page_furniture_does_not_stop_a_page_break_join():
         (BODY, "7. La Asamblea General pidió al Secretario General que le presentara un informe "
                "sobre la migración internacional y el desarrollo. Así se hizo."),
         (HEADER, "12"), (HEADER, "03-41530"), (HEADER, "A/58/98"), (BODY, "8. Otro párrafo.")]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_same_units_without_blank_lines(lang, es_path, en_path):
+    """PDF extractors often drop the blank lines between paragraphs: same units all the same."""
+    from align.segment import segment
+
+    raw = read_document(es_path if lang == "es" else en_path)
+    collapsed = re.sub(r"\n\s*\n", "\n", raw)
+    assert "\n\n" not in collapsed
+
+    def units(text):
+        return [(s.kind, s.number, s.text) for s in segment(normalize(text, lang), lang)]
+
+    assert units(collapsed) == units(raw)
