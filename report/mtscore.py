@@ -175,10 +175,26 @@ def _divide(text: str, refs: Sequence[str]) -> list[str]:
     return pieces
 
 
-def realign(mt_text: str, refs: Sequence[str], lang: str = "en") -> tuple[list[str], Realignment]:
+def mt_sentences_of(mt_text: str, lang: str = "en", by_line: bool = True) -> list[str]:
+    """The sentences of MT output.
+
+    MT systems write one paragraph (or sentence) per line, so by default every
+    line is split on its own and a line break always ends a sentence; with
+    ``by_line=False`` (text extracted from Word/PDF) the whole text goes to
+    ``split_sentences``, which treats single line breaks as wrapping.
+    """
+    from align.segment import split_sentences
+
+    if not by_line:
+        return split_sentences(mt_text, lang)
+    return [s for line in split_lines(mt_text) if line.strip() for s in split_sentences(line, lang)]
+
+
+def realign(mt_text: str, refs: Sequence[str], lang: str = "en",
+            by_line: bool = True) -> tuple[list[str], Realignment]:
     """One hypothesis per reference sentence from document-level MT output.
 
-    The MT text is split into sentences (``split_sentences``) and aligned to the
+    The MT text is split into sentences (:func:`mt_sentences_of`) and aligned to the
     reference sentences with ``align_sentences``. A reference gets the MT
     sentences of its bead; when one bead holds several references (the MT
     merged them) the MT words are cut into consecutive pieces that best match
@@ -187,9 +203,8 @@ def realign(mt_text: str, refs: Sequence[str], lang: str = "en") -> tuple[list[s
     that every MT word is scored; references without MT get an empty hypothesis.
     """
     from align.aligner import align_sentences
-    from align.segment import split_sentences
 
-    mt_sentences = split_sentences(mt_text, lang)
+    mt_sentences = mt_sentences_of(mt_text, lang, by_line)
     lines = len(split_lines(mt_text))
     hyps = [""] * len(refs)
     unmatched: list[tuple[int, str]] = []
@@ -431,7 +446,8 @@ def score_files(hyp_paths: Sequence[str | os.PathLike], ref_path: str | os.PathL
     for path, name in zip(hyp_paths, names):
         text = read_text(path)
         if realign_output:
-            hyps, info = realign(text, refs, tgt_lang)
+            by_line = Path(path).suffix.lower() not in (".docx", ".pdf")
+            hyps, info = realign(text, refs, tgt_lang, by_line)
             realignments[name] = info
         else:
             hyps = split_lines(text)
