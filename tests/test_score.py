@@ -304,3 +304,11 @@ def test_metric_selection_and_chrf_plus_plus(refs, hyps):
     assert result.primary == "chrF2++"
     with pytest.raises(InputError):
         mtscore.parse_metrics(" , ")
+
+
+def test_realign_line_per_sentence_output_is_kept(refs):
+    """A line break ends an MT sentence even without final punctuation (headings)."""
+    lines = ["Introduction", refs[0], "II. Recent work of relevant organizations", refs[1], refs[2]]
+    hyps, info = mtscore.realign("\n".join(lines) + "\n", lines, "en")
+    assert hyps == lines
+    assert info.sentences == len(lines) and info.missing == [] and info.unmatched == []
