@@ -539,10 +539,13 @@ def _histogram_uri(result: ScoreResult) -> str:
     fig = Figure(figsize=(4.2 * len(labels), 3.2))
     axes = fig.subplots(1, len(labels), squeeze=False)[0]
     for ax, label in zip(axes, labels):
+        clipped = False
         for system in result.systems:
-            ax.hist(system.sentences[label], bins=20, range=(0, 100), alpha=0.55,
-                    label=system.name)
-        ax.set_title(f"sentence {label}")
+            # sentence TER can exceed 100; count those at 100 rather than lose them
+            values = [min(v, 100.0) for v in system.sentences[label]]
+            clipped |= any(v > 100.0 for v in system.sentences[label])
+            ax.hist(values, bins=20, range=(0, 100), alpha=0.55, label=system.name)
+        ax.set_title(f"sentence {label}" + (" (over 100 counted at 100)" if clipped else ""))
         ax.set_xlabel("score")
         ax.set_ylabel("segments")
     if len(result.systems) > 1:
