@@ -120,8 +120,8 @@ class BeadCosts:
         self.s0, self.s1 = src_range
         self.t0, self.t1 = tgt_range
         self.structure = structure
-        self.src_len_cum = np.concatenate(([0.0], np.cumsum(src.lengths)))
-        self.tgt_len_cum = np.concatenate(([0.0], np.cumsum(tgt.lengths)))
+        self.src_len_cum = src.length_cum
+        self.tgt_len_cum = tgt.length_cum
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -33,7 +33,7 @@ import numpy as np
 MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2))
 ZERO_ONE = (0, 1)
 #: Rows whose bead costs are computed in one vectorized call.
-CHUNK_ROWS = 128
+CHUNK_ROWS = 64
 
 CostBlock = Callable[[np.ndarray, np.ndarray], dict[tuple[int, int], np.ndarray]]
 Path = list[tuple[tuple[int, ...], tuple[int, ...], float]]
@@ -152,7 +152,7 @@ def initial_width(n: int, m: int) -> int:
     Omissions move the true path off the diagonal like a random walk, by about
     the square root of their number; the band doubles when the path touches it.
     """
-    return min(m + 1, 32 + 2 * math.isqrt(max(n, m)) + abs(n - m))
+    return min(m + 1, 32 + math.isqrt(max(n, m)))
 
 
 def best_path(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -206,6 +206,11 @@ class SideFeatures:
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    @cached_property
+    def length_cum(self) -> np.ndarray:
+        """Prefix sums of the lengths: the length of sentences [a, b) is length_cum[b] - length_cum[a]."""
+        return np.concatenate(([0.0], np.cumsum(self.lengths)))
 
 
 def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:

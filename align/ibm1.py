@@ -20,6 +20,8 @@ import numpy as np
 ITERATIONS = 3
 THRESHOLD = 0.4
 MIN_PAIRS = 20
+#: Training pairs used at most (evenly spaced over the document).
+MAX_PAIRS = 2000
 
 
 def train_model1(pairs: list[tuple[np.ndarray, np.ndarray]],
@@ -64,6 +66,9 @@ def translation_links(src_words: tuple[np.ndarray, ...], tgt_words: tuple[np.nda
     the model is trained on the sentence pairs ``pairs``. Returns two arrays of
     word ids, or None when there are fewer than ``MIN_PAIRS`` usable pairs.
     """
+    if len(pairs) > MAX_PAIRS:
+        # An evenly spaced sample: EM memory and time stay bounded on long documents.
+        pairs = [pairs[k * len(pairs) // MAX_PAIRS] for k in range(MAX_PAIRS)]
     training = [(src_words[i] + 1, tgt_words[j]) for i, j in pairs if len(src_words[i]) and len(tgt_words[j])]
     if len(training) < MIN_PAIRS:
         return None
