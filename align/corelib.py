@@ -40,7 +40,7 @@ Path = list[tuple[tuple[int, ...], tuple[int, ...], float]]
 
 
 def log_erfc(x: np.ndarray) -> np.ndarray:
-    """log(erfc(x)) for x >= 0, vectorized, with relative error < 1.2e-7.
+    """log(erfc(x)) for x >= 0, vectorized, to within 1e-5 (absolute, in the log).
 
     Numerical Recipes' Chebyshev fit erfc(x) = t * exp(-x^2 + P(t)), t = 1/(1 + x/2),
     taken in log form so that it stays finite far in the tail.
