@@ -118,9 +118,9 @@ def _sacrebleu_lines(ref: Path, *hyps: Path, width: int = 4) -> list[str]:
     return [line.strip() for line in out.stdout.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("which", ["hyp", "hyp2"])
-def test_cli_prints_what_the_sacrebleu_command_prints(run_cli, files, which):
-    result = run_cli("score", "--hyp", files[which], "--ref", files["ref"], "-w", "4")
+@pytest.mark.parametrize("which,jobs", [("hyp", "1"), ("hyp2", "1"), ("hyp", "2")])
+def test_cli_prints_what_the_sacrebleu_command_prints(run_cli, files, which, jobs):
+    result = run_cli("score", "--hyp", files[which], "--ref", files["ref"], "-w", "4", "-j", jobs)
     assert result.exit_code == 0, result.output
     ours = [line for line in result.stdout.splitlines() if " = " in line]
     assert ours == _sacrebleu_lines(files["ref"], files[which])
