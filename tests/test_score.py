@@ -43,6 +43,7 @@ def perturb(line: str, k: int) -> str:
 def hyps(refs) -> list[str]:
     out = [perturb(r, k) for k, r in enumerate(refs)]
     out[7] = ""  # an empty MT line is a legitimate (bad) translation
+    out[20] = " ".join(refs[20].split()[:3])  # no 4-gram: sentence BLEU needs effective order
     out[11] = "<b>Migrants & \"remittances\"</b> " + out[11]
     return out
 
@@ -82,6 +83,7 @@ def test_sentence_scores_equal_sentence_score(refs, hyps):
         assert sentences["BLEU"][i] == bleu.sentence_score(hyp, [ref]).score
         assert sentences["chrF2"][i] == chrf.sentence_score(hyp, [ref]).score
         assert sentences["TER"][i] == ter.sentence_score(hyp, [ref]).score
+    assert sentences["BLEU"][20] != BLEU().sentence_score(hyps[20], [refs[20]]).score
     assert "eff:yes" in result.sentence_signatures["BLEU"]
     assert "eff:no" in result.signatures["BLEU"]
 
