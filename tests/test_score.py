@@ -43,7 +43,10 @@ def perturb(line: str, k: int) -> str:
 def hyps(refs) -> list[str]:
     out = [perturb(r, k) for k, r in enumerate(refs)]
     out[7] = ""  # an empty MT line is a legitimate (bad) translation
-    out[20] = " ".join(refs[20].split()[:3])  # no 4-gram: sentence BLEU needs effective order
+    # a junk word after every third word: trigram matches but no 4-gram match, where
+    # sentence BLEU needs effective order
+    words = refs[20].split()
+    out[20] = " ".join(w + (" zzz" if i % 3 == 2 else "") for i, w in enumerate(words))
     out[11] = "<b>Migrants & \"remittances\"</b> " + out[11]
     return out
 
