@@ -60,6 +60,9 @@ class CostModel:
     kind_penalty: float = 8.0
     null_penalty: float = 0.0
     merge_discount: float = 1.0
+    orphan_penalty: float = 2.0
+    min_orphan_keys: int = 2
+    length_cap: float = 1e9
     miss_weight: float = 1.0
 
     def prior_cost(self, move: tuple[int, int]) -> float:
@@ -82,6 +85,8 @@ class KeyWeights:
     tgt_own: np.ndarray
     src_miss_cum: np.ndarray  # prefix sums over sentences of the miss terms
     tgt_miss_cum: np.ndarray
+    src_informative: np.ndarray  # per sentence: how many of its keys carry evidence
+    tgt_informative: np.ndarray
 
     @classmethod
     def build(cls, src: SideFeatures, tgt: SideFeatures, vocab_size: int, model: "CostModel") -> "KeyWeights":
@@ -96,10 +101,11 @@ class KeyWeights:
             flat = np.concatenate(feats.keys) if len(feats) else np.zeros(0, np.int64)
             per_sentence_miss = np.bincount(sentence, miss[flat], minlength=len(feats))
             own = np.bincount(sentence, gain[flat], minlength=len(feats))
-            return gain, own, np.concatenate(([0.0], np.cumsum(per_sentence_miss)))
-        s_gain, s_own, s_miss = side(document_frequencies(tgt, vocab_size), src)
-        t_gain, t_own, t_miss = side(document_frequencies(src, vocab_size), tgt)
-        return cls(s_gain, t_gain, s_own, t_own, s_miss, t_miss)
+            informative = np.bincount(sentence, (gain[flat] > 0).astype(float), minlength=len(feats))
+            return gain, own, np.concatenate(([0.0], np.cumsum(per_sentence_miss))), informative
+        s_gain, s_own, s_miss, s_inf = side(document_frequencies(tgt, vocab_size), src)
+        t_gain, t_own, t_miss, t_inf = side(document_frequencies(src, vocab_size), tgt)
+        return cls(s_gain, t_gain, s_own, t_own, s_miss, t_miss, s_inf, t_inf)
 
 
 @dataclass(frozen=True)
@@ -165,8 +171,10 @@ class BeadCosts:
         j_start = np.maximum(j_abs - b, self.t0)
         len_s = self.src_len_cum[i_abs] - self.src_len_cum[i_start]
         len_t = self.tgt_len_cum[j_abs] - self.tgt_len_cum[j_start]
-        cost += length_cost(len_s, len_t, model.ratio, model.variance)
+        cost += np.minimum(length_cost(len_s, len_t, model.ratio, model.variance), model.length_cap)
         cost -= model.lexical_weight * self._lexical_llr(a, b, cells, i_start, j_start)
+        if (a > 1 or b > 1) and model.orphan_penalty and cells.blocks[0].size:
+            cost += model.orphan_penalty * self._orphans(a, b, cells)
         if self.structure is not None:
             cost += self._structure_penalty(a, b, i_abs, j_abs)
         return cost
@@ -206,6 +214,25 @@ class BeadCosts:
         for db in range(b):
             llr = llr + np.minimum(tgt_sums[db], cells.tgt_own(db))
         return llr
+
+    def _orphans(self, a: int, b: int, cells: "_Cells") -> np.ndarray:
+        """How many sentences of a merged side share no key at all with the other side.
+
+        A sentence that brings nothing the other side has is more likely an
+        omission next to a 1-1 bead than a part of a 2-1 bead; sentences with
+        fewer than ``min_orphan_keys`` informative keys are too short to tell.
+        """
+        w = self.weights
+        count = np.zeros(cells.i_abs.shape)
+        if a > 1:
+            for da in range(a):
+                hits = sum(cells.pair(da, db)[2] + cells.pair(da, db)[3] for db in range(b))
+                count += (hits == 0) & (cells.src_informative(da) >= self.model.min_orphan_keys)
+        if b > 1:
+            for db in range(b):
+                hits = sum(cells.pair(da, db)[2] + cells.pair(da, db)[3] for da in range(a))
+                count += (hits == 0) & (cells.tgt_informative(db) >= self.model.min_orphan_keys)
+        return count
 
     def _structure_penalty(self, a: int, b: int, i_abs: np.ndarray, j_abs: np.ndarray) -> np.ndarray:
         src_s, tgt_s = self.structure
@@ -271,6 +298,12 @@ class _Cells:
 
     def tgt_len(self, db: int) -> np.ndarray:
         return self.costs.tgt.lengths[self._col(db) + self.t_lo]
+
+    def src_informative(self, da: int) -> np.ndarray:
+        return self.costs.weights.src_informative[self._row(da) + self.s_lo]
+
+    def tgt_informative(self, db: int) -> np.ndarray:
+        return self.costs.weights.tgt_informative[self._col(db) + self.t_lo]
 
     def src_own(self, da: int) -> np.ndarray:
         return self.costs.weights.src_own[self._row(da) + self.s_lo]
