@@ -67,7 +67,14 @@ def _english_acronyms() -> frozenset[str]:
     return frozenset(v for values in acronym_map("es-en").values() for v in values)
 
 
+_ACCENTS = str.maketrans("áéíóúüñàèìòùâêîôûäëïöçÁÉÍÓÚÜÑ", "aeiouunaeiouaeiouaeiocAEIOUUN")
+
+
 def strip_accents(word: str) -> str:
+    """The word without diacritics (a table for Spanish letters, Unicode decomposition for the rest)."""
+    word = word.translate(_ACCENTS)
+    if word.isascii():
+        return word
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 

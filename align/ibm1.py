@@ -19,7 +19,7 @@ import numpy as np
 
 ITERATIONS = 3
 THRESHOLD = 0.4
-MIN_PAIRS = 20
+MIN_PAIRS = 100
 #: Training pairs used at most (evenly spaced over the document).
 MAX_PAIRS = 2000
 
