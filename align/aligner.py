@@ -464,41 +464,52 @@ def _reestimate(model: CostModel, src: SideFeatures, tgt: SideFeatures, beads) -
 
 
 def _confidences(beads, scorers) -> list[float]:
-    """Confidence of each bead: logistic of how much better it is than its alternative.
+    """Confidence of each bead: the logistic of its margin over the nearest alternative.
 
-    A link is compared with leaving its sentences unaligned; a null bead with
-    the link of its sentence to the nearest sentence on the other side.
+    - a 1-1 bead against leaving both sentences unaligned;
+    - a merge (2-1, 1-2, 2-2) against its splits into a smaller link plus null beads;
+    - a null bead against joining it to the link before or after it.
+
+    The margin is the difference of costs (negative log-probabilities), so
+    confidence = 1 / (1 + exp(-margin)) reads as the odds of this bead over that
+    alternative, all else equal.
     """
     out = []
     for n, ((p, q, cost), costs) in enumerate(zip(beads, scorers)):
-        null_src = costs.model.prior_cost((1, 0))
-        null_tgt = costs.model.prior_cost((0, 1))
         if p and q:
-            margin = len(p) * null_src + len(q) * null_tgt - cost
+            margin = min(_split_costs(p, q, costs)) - cost
         else:
-            margin = _null_margin(n, beads, costs, null_src + null_tgt)
+            joined = _join_costs(n, beads, scorers)
+            margin = min(joined) - cost if joined else 5.0
         out.append(round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin)))), 4))
     return out
 
 
-def _null_margin(n: int, beads, costs: BeadCosts, both_null: float) -> float:
-    p, q, _ = beads[n]
-    candidates = []
-    if p:
-        near = [beads[k][1] for k in (n - 1, n + 1) if 0 <= k < len(beads) and beads[k][1]]
-        for other in near:
-            j = other[-1] if other is near[0] else other[0]
-            if costs.t0 <= j < costs.t1:
-                candidates.append(costs.bead_cost(p, (j,)))
-    else:
-        near = [beads[k][0] for k in (n - 1, n + 1) if 0 <= k < len(beads) and beads[k][0]]
-        for other in near:
-            i = other[-1] if other is near[0] else other[0]
-            if costs.s0 <= i < costs.s1:
-                candidates.append(costs.bead_cost((i,), q))
-    if not candidates:
-        return 5.0
-    return min(candidates) - both_null
+def _split_costs(p: tuple[int, ...], q: tuple[int, ...], costs: BeadCosts) -> list[float]:
+    """Costs of the alternatives to a link: all null, or one sentence of the bigger side left out."""
+    null_src, null_tgt = costs.model.prior_cost((1, 0)), costs.model.prior_cost((0, 1))
+    options = [len(p) * null_src + len(q) * null_tgt]
+    if len(p) > 1:
+        options += [null_src + costs.bead_cost(p[1:], q), null_src + costs.bead_cost(p[:-1], q)]
+    if len(q) > 1:
+        options += [null_tgt + costs.bead_cost(p, q[1:]), null_tgt + costs.bead_cost(p, q[:-1])]
+    return options
+
+
+def _join_costs(n: int, beads, scorers) -> list[float]:
+    """Costs of joining null bead n to the link before or after it (minus that link's own cost)."""
+    p, q, own = beads[n]
+    options = []
+    for k in (n - 1, n + 1):
+        if not (0 <= k < len(beads)) or scorers[k] is not scorers[n]:
+            continue
+        kp, kq, k_cost = beads[k]
+        if not (kp and kq):
+            continue
+        jp, jq = tuple(sorted(p + kp)), tuple(sorted(q + kq))
+        if (len(jp), len(jq)) in scorers[n].model.priors:
+            options.append(scorers[n].bead_cost(jp, jq) - k_cost)
+    return options
 
 
 _VOCABULARY = Vocabulary()
