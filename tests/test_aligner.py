@@ -214,8 +214,8 @@ def test_cognates_numbers_and_acronyms_share_keys():
 
 def test_ibm1_learns_word_translations_from_the_pairs():
     vocab = Vocabulary()
-    src = ["la casa verde", "la casa", "el perro", "el perro verde", "la casa grande", "un perro grande"] * 4
-    tgt = ["the green house", "the house", "the dog", "the green dog", "the big house", "a big dog"] * 4
+    src = ["la casa verde", "la casa", "el perro", "el perro verde", "la casa grande", "un perro grande"] * 20
+    tgt = ["the green house", "the house", "the dog", "the green dog", "the big house", "a big dog"] * 20
     src_words = [vocab.encode_text(t, "es")[1] for t in src]
     tgt_words = [vocab.encode_text(t, "en")[1] for t in tgt]
     links = ibm1.translation_links(tuple(src_words), tuple(tgt_words), [(i, i) for i in range(len(src))])
@@ -251,3 +251,9 @@ def test_align_lines_reports_a_missing_file_in_one_line(tmp_path, run_cli):
     assert result.exit_code == 2
     assert "missing.en" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_ibm1_needs_enough_pairs_to_learn_anything():
+    vocab = Vocabulary()
+    words = tuple(vocab.encode_text(t, "es")[1] for t in ["la casa"] * 5)
+    assert ibm1.translation_links(words, words, [(i, i) for i in range(5)]) is None
