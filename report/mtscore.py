@@ -126,6 +126,7 @@ class Realignment:
     missing: list[int]               # reference indices left without MT counterpart
     unmatched: list[tuple[int, str]]  # MT sentences aligned to no reference
     split: list[int]                 # reference indices that share one MT bead
+    moved: int = 0                   # boundaries moved by refine_boundaries
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +135,7 @@ class Realignment:
             "references_without_mt": self.missing,
             "mt_sentences_without_reference": [{"index": i, "text": t} for i, t in self.unmatched],
             "references_sharing_mt": self.split,
+            "boundaries_moved": self.moved,
         }
 
 
@@ -175,6 +177,51 @@ def _divide(text: str, refs: Sequence[str]) -> list[str]:
     return pieces
 
 
+def _best_cut(words: list[str], left_ref: Counter, right_ref: Counter, current: int) -> int:
+    """Where to cut ``words`` between two references: most shared words, else ``current``."""
+    keys = [w.strip(".,;:!?()\"'«»“”").lower() for w in words]
+    left: Counter = Counter()
+    right = Counter(keys)
+    overlap = sum(min(c, right_ref[w]) for w, c in right.items())
+    best = (overlap, -abs(current), 0)
+    for cut in range(1, len(words) + 1):
+        w = keys[cut - 1]
+        overlap += (left[w] < left_ref[w]) - (right[w] <= right_ref[w])
+        left[w] += 1
+        right[w] -= 1
+        best = max(best, (overlap, -abs(cut - current), cut))
+    return best[2]
+
+
+def refine_boundaries(hyps: Sequence[str], refs: Sequence[str], passes: int = 5) -> tuple[list[str], int]:
+    """Move the boundary between each pair of neighbouring hypotheses to where
+    the MT words best match the two references (multiset word overlap).
+
+    A length-based alignment can be a sentence off in places; sweeping the
+    pairs forward repairs such shifts, words only ever move to a neighbour
+    (order kept, nothing dropped), and a boundary moves only when the overlap
+    strictly grows. Returns the hypotheses and the number of moves.
+    """
+    pieces = [h.split() for h in hyps]
+    ref_counts = [Counter(_words(r)) for r in refs]
+    moves = 0
+    for _ in range(passes):
+        changed = False
+        for j in range(len(pieces) - 1):
+            union = pieces[j] + pieces[j + 1]
+            if not union:
+                continue
+            current = len(pieces[j])
+            cut = _best_cut(union, ref_counts[j], ref_counts[j + 1], current)
+            if cut != current:
+                pieces[j], pieces[j + 1] = union[:cut], union[cut:]
+                moves += 1
+                changed = True
+        if not changed:
+            break
+    return [" ".join(p) for p in pieces], moves
+
+
 def mt_sentences_of(mt_text: str, lang: str = "en", by_line: bool = True) -> list[str]:
     """The sentences of MT output.
 
@@ -200,7 +247,9 @@ def realign(mt_text: str, refs: Sequence[str], lang: str = "en",
     merged them) the MT words are cut into consecutive pieces that best match
     each reference (:func:`_divide`). MT sentences aligned to no reference are appended to the
     hypothesis of the preceding reference (the first one if none precedes), so
-    that every MT word is scored; references without MT get an empty hypothesis.
+    that every MT word is scored. Then :func:`refine_boundaries` moves the cut
+    between neighbouring hypotheses where the words match the references
+    better. References left with nothing get an empty hypothesis.
     """
     from align.aligner import align_sentences
 
@@ -234,11 +283,12 @@ def realign(mt_text: str, refs: Sequence[str], lang: str = "en",
         last_ref = bead.tgt[-1]
     if pending and hyps:
         hyps[0] = " ".join(pending + [hyps[0]]).strip()
+    hyps, moved = refine_boundaries(hyps, refs)
     # A reference is without MT when no MT sentence was aligned to it, or when
     # it shares a merged MT sentence whose words all went to its neighbours.
     missing = [i for i, hyp in enumerate(hyps) if not hyp.strip()]
     info = Realignment(lines, len(mt_sentences), len(refs), dict(sorted(counts.items())),
-                       missing, unmatched, split)
+                       missing, unmatched, split, moved)
     return hyps, info
 
 

@@ -202,8 +202,9 @@ def test_realign_document_with_merged_and_split_sentences(refs):
     assert " ".join(hyps).split() == doc.split()
     assert omitted in info.missing
     assert hyps[omitted] == ""
+    # only the merged pair, the split sentence and the omitted one may differ
     exact = sum(h == r for h, r in zip(hyps, refs))
-    assert exact >= len(refs) - 8
+    assert exact >= len(refs) - 4
     bleu = BLEU().corpus_score(hyps, [refs]).score
     assert bleu > 80
 
@@ -315,3 +316,14 @@ def test_realign_line_per_sentence_output_is_kept(refs):
     hyps, info = mtscore.realign("\n".join(lines) + "\n", lines, "en")
     assert hyps == lines
     assert info.sentences == len(lines) and info.missing == [] and info.unmatched == []
+
+
+def test_refine_boundaries_repairs_a_shifted_alignment(refs):
+    """A length-based alignment one sentence off: the overlap search puts it back."""
+    a, b, c, d = refs[30:34]
+    shifted = ["", a, b + " " + c, d]
+    fixed, moves = mtscore.refine_boundaries(shifted, [a, b, c, d])
+    assert fixed == [a, b, c, d]
+    assert moves == 2  # a to the first reference, then b to the second
+    # a correct alignment is left alone
+    assert mtscore.refine_boundaries([a, b, c, d], [a, b, c, d]) == ([a, b, c, d], 0)
