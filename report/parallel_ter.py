@@ -121,7 +121,12 @@ def corpus_statistics(jobs: Sequence[tuple[str, Sequence[str]]], refs: Sequence[
     tasks.sort(key=lambda t: -t[0])  # longest first: the classic LPT schedule
 
     results: list[list[Any]] = [[None] * n for _ in jobs]
-    with _pool(workers) as pool:
+    try:
+        pool = _pool(workers)
+    except (OSError, NotImplementedError):
+        # no usable semaphores (some containers lack /dev/shm): same numbers, serially
+        return [serial_statistics(name, hyps, refs) for name, hyps in jobs]
+    with pool:
         futures = []
         for _, job, chunk in tasks:
             name, hyps = jobs[job]
