@@ -2,35 +2,38 @@
 
 The cost of a bead joining source sentences P with target sentences Q is::
 
-    cost(P, Q) = -log prior(|P|-|Q|)                      bead-type prior
-               + GC(sum of lengths of P, sum of lengths of Q)  Gale-Church length cost
-               - lam * LLR(matched, total)                  lexical evidence
-               + structure penalties                        (structured mode)
+    cost(P, Q) = -log prior(|P|, |Q|)                   bead-type prior (Gale & Church)
+               + GC(len P, len Q)                       Gale-Church length cost
+               - lam * LLR(P, Q)                        shared-key evidence
+               + orphan penalty                         a merged sentence sharing no key
+               + structure penalties                    (structured mode)
 
-``LLR`` is the log-likelihood ratio of the shared-key counts (see
-``align.encoder``) under "these sentences translate each other" (each key finds
-its counterpart with probability r) against "they are unrelated" (probability
-r0)::
+``LLR`` compares "P and Q translate each other" with "they are unrelated", key
+by key (keys: ``align.encoder``). A key that occurs in a share p of the other
+side's sentences is found in an unrelated sentence with probability p and in
+its translation with probability r, so::
 
-    LLR = matched * log(r / r0) + (total - matched) * log((1 - r) / (1 - r0))
+    LLR = sum over hits of log(r / p)  +  sum over misses of log((1 - r) / (1 - p))
 
-Null beads (1-0, 0-1) cost ``-log prior`` plus nothing else. The search is
-done twice: the first pass uses Gale & Church's priors and default rates; the
-second re-estimates the length ratio and variance, the bead-type priors and r,
-r0 from the confident beads of the first pass, and adds an IBM Model 1
-translation table learned from them (``align.ibm1``).
+In a merged bead, a key of P found in the target sentence Q_k is worth
+log(len Q / len Q_k) less (it had more text in which to be found by chance).
+Null beads (1-0, 0-1) cost ``-log prior`` only.
 
-With ``Sentence`` input, UN paragraph numbers, footnote numbers and similar
-structural keys that occur once on each side are matched first (longest common
-subsequence, so they stay in order); the documents are cut at these anchors and
-each stretch between two anchors is aligned on its own, so an omission inside
-paragraph 4 cannot move paragraph 5. Inside a stretch, beads that join two
-paragraphs or pair a heading with body text pay a penalty.
+With ``Sentence`` input, UN paragraph numbers and footnote numbers that occur
+once on each side are matched first (longest chain in order on both sides);
+the documents are cut at these anchors and each stretch between two anchors is
+aligned on its own, so an omission inside paragraph 4 cannot move paragraph 5.
+Inside a stretch, beads that join two paragraphs or pair a heading with body
+text pay a penalty.
+
+A second pass trains IBM Model 1 (``align.ibm1``) on the solid 1-1 chains of
+the first and adds the learned word links as keys; only the stretches between
+solid chains whose sentences gained a key are searched again.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -247,19 +250,6 @@ class BeadCosts:
             + (tgt_s.paragraphs[first_t] != tgt_s.paragraphs[last_t]))
         return penalty
 
-    def bead_cost(self, src_idx: tuple[int, ...], tgt_idx: tuple[int, ...]) -> float:
-        """The cost of one bead given by absolute sentence indices."""
-        a, b = len(src_idx), len(tgt_idx)
-        if b == 0:
-            return float(self.model.prior_cost((1, 0)))
-        if a == 0:
-            return float(self.model.prior_cost((0, 1)))
-        i_end, j_end = src_idx[-1] + 1, tgt_idx[-1] + 1
-        s_rows, t_cols = range(i_end - a, i_end), range(j_end - b, j_end)
-        cells = _Cells(self, np.array([[i_end]]), np.array([[j_end]]), self._block(s_rows, t_cols),
-                       i_end - a, j_end - b)
-        return float(self.costs((a, b), cells)[0, 0])
-
 
 class _Cells:
     """The cells of one cost computation, with the shifted views that beads share.
@@ -380,16 +370,14 @@ def _stretches(n: int, m: int, anchors: list[tuple[int, int]]) -> list[tuple[int
 
 
 def _search(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: KeyWeights, stretches,
-            structure) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[BeadCosts]]:
-    """Align each stretch; beads as (source indices, target indices, cost) and their scorers."""
-    beads, scorers = [], []
+            structure) -> list[tuple[tuple[int, ...], tuple[int, ...], float, float]]:
+    """Align each stretch; beads as (source indices, target indices, cost, margin)."""
+    beads = []
     for s0, s1, t0, t1 in stretches:
         costs = BeadCosts(src, tgt, model, (s0, s1), (t0, t1), weights, structure)
         path = best_path(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"))
-        for p, q, cost in path:
-            beads.append((tuple(s0 + i for i in p), tuple(t0 + j for j in q), cost))
-            scorers.append(costs)
-    return beads, scorers
+        beads += [(tuple(s0 + i for i in p), tuple(t0 + j for j in q), cost, margin) for p, q, cost, margin in path]
+    return beads
 
 
 def _realign_plan(beads, stretches) -> list[tuple[tuple[int, int, int, int] | None, list[int]]]:
@@ -401,12 +389,12 @@ def _realign_plan(beads, stretches) -> list[tuple[tuple[int, int, int, int] | No
     for a kept bead and ((s0, s1, t0, t1), [bead numbers]) for a stretch.
     """
     cuts = {(s0, t0) for s0, _, t0, _ in stretches}
-    one_one = [len(p) == 1 and len(q) == 1 for p, q, _ in beads]
+    one_one = [len(p) == 1 and len(q) == 1 for p, q, *_ in beads]
     solid = [all(one_one[max(0, k - 2):k + 3]) for k in range(len(beads))]
     plan: list[tuple[tuple[int, int, int, int] | None, list[int]]] = []
     i = j = 0
     start, run = None, []
-    for k, (p, q, _) in enumerate(beads):
+    for k, (p, q, *_) in enumerate(beads):
         if start is not None and (solid[k] or (i, j) in cuts):
             plan.append(((start[0], i, start[1], j), run))
             start, run = None, []
@@ -422,94 +410,31 @@ def _realign_plan(beads, stretches) -> list[tuple[tuple[int, int, int, int] | No
     return plan
 
 
-def _second_pass(beads, scorers, plan, src_f, tgt_f, model, weights, structure, changed_src, changed_tgt):
+def _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, changed_src, changed_tgt):
     """Search the plan's stretches again and splice the result between the kept beads.
 
     A stretch none of whose sentences gained a key has the same costs as in the
     first pass, so its beads (an optimal sub-path) are kept without searching.
     """
-    out_beads, out_scorers = [], []
+    out = []
     for stretch, numbers in plan:
         if stretch is None or not (changed_src[stretch[0]:stretch[1]].any()
                                    or changed_tgt[stretch[2]:stretch[3]].any()):
-            out_beads += [beads[k] for k in numbers]
-            out_scorers += [scorers[k] for k in numbers]
+            out += [beads[k] for k in numbers]
         else:
-            again, again_scorers = _search(src_f, tgt_f, model, weights, [stretch], structure)
-            out_beads += again
-            out_scorers += again_scorers
-    return out_beads, out_scorers
-
-
-def _reestimate(model: CostModel, src: SideFeatures, tgt: SideFeatures, beads) -> CostModel:
-    """Length variance, bead-type priors and match rates from first-pass beads."""
-    counts = {mv: 0.0 for mv in GC_PRIORS}
-    for p, q, _ in beads:
-        key = (len(p), len(q))
-        if key in counts:
-            counts[key] += 1
-    # Dirichlet smoothing towards Gale & Church with 100 pseudo-beads.
-    total = sum(counts.values()) + 100.0
-    priors = {mv: (counts[mv] + 100.0 * GC_PRIORS[mv]) / total for mv in GC_PRIORS}
-    ones = [(p[0], q[0]) for p, q, _ in beads if len(p) == 1 and len(q) == 1]
-    if len(ones) < 10:
-        return replace(model, priors=priors)
-    s_idx = np.array([p for p, _ in ones])
-    t_idx = np.array([q for _, q in ones])
-    ls, lt = src.lengths[s_idx], tgt.lengths[t_idx]
-    ratio = float(lt.sum() / max(ls.sum(), 1.0))
-    resid = (lt - ratio * ls) ** 2 / np.maximum((ratio * ls + lt) / 2, 1.0)
-    variance = float(np.clip(np.median(resid) / 0.455, 2.0, 40.0))  # median of chi2(1) is 0.455
-    return replace(model, priors=priors, ratio=ratio, variance=variance)
-
-
-def _confidences(beads, scorers) -> list[float]:
-    """Confidence of each bead: the logistic of its margin over the nearest alternative.
-
-    - a 1-1 bead against leaving both sentences unaligned;
-    - a merge (2-1, 1-2, 2-2) against its splits into a smaller link plus null beads;
-    - a null bead against joining it to the link before or after it.
-
-    The margin is the difference of costs (negative log-probabilities), so
-    confidence = 1 / (1 + exp(-margin)) reads as the odds of this bead over that
-    alternative, all else equal.
-    """
-    out = []
-    for n, ((p, q, cost), costs) in enumerate(zip(beads, scorers)):
-        if p and q:
-            margin = min(_split_costs(p, q, costs)) - cost
-        else:
-            joined = _join_costs(n, beads, scorers)
-            margin = min(joined) - cost if joined else 5.0
-        out.append(round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin)))), 4))
+            out += _search(src_f, tgt_f, model, weights, [stretch], structure)
     return out
 
 
-def _split_costs(p: tuple[int, ...], q: tuple[int, ...], costs: BeadCosts) -> list[float]:
-    """Costs of the alternatives to a link: all null, or one sentence of the bigger side left out."""
-    null_src, null_tgt = costs.model.prior_cost((1, 0)), costs.model.prior_cost((0, 1))
-    options = [len(p) * null_src + len(q) * null_tgt]
-    if len(p) > 1:
-        options += [null_src + costs.bead_cost(p[1:], q), null_src + costs.bead_cost(p[:-1], q)]
-    if len(q) > 1:
-        options += [null_tgt + costs.bead_cost(p, q[1:]), null_tgt + costs.bead_cost(p, q[:-1])]
-    return options
+def _confidences(beads) -> list[float]:
+    """Confidence of each bead from the search itself: the logistic of its margin.
 
-
-def _join_costs(n: int, beads, scorers) -> list[float]:
-    """Costs of joining null bead n to the link before or after it (minus that link's own cost)."""
-    p, q, own = beads[n]
-    options = []
-    for k in (n - 1, n + 1):
-        if not (0 <= k < len(beads)) or scorers[k] is not scorers[n]:
-            continue
-        kp, kq, k_cost = beads[k]
-        if not (kp and kq):
-            continue
-        jp, jq = tuple(sorted(p + kp)), tuple(sorted(q + kq))
-        if (len(jp), len(jq)) in scorers[n].model.priors:
-            options.append(scorers[n].bead_cost(jp, jq) - k_cost)
-    return options
+    The margin is how much more (in negative log-probability) the best path into
+    the bead's end cell would cost if its last bead were of another type or came
+    from another cell, so 1 / (1 + exp(-margin)) reads as the odds of this bead
+    against its best local rival. Beads kept between anchors have their own margin.
+    """
+    return [round(1.0 / (1.0 + math.exp(-min(50.0, margin))), 4) for *_, margin in beads]
 
 
 _VOCABULARY = Vocabulary()
@@ -551,7 +476,7 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
     ratio = float(tgt_f.lengths.sum() / max(src_f.lengths.sum(), 1.0))
     model = CostModel(ratio=ratio)
     weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
-    beads, scorers = _search(src_f, tgt_f, model, weights, stretches, structure)
+    beads = _search(src_f, tgt_f, model, weights, stretches, structure)
     if realign:
         links = ibm1.translation_links(_content_words(src_f, vocab), _content_words(tgt_f, vocab),
                                        _confident_pairs(beads))
@@ -561,9 +486,9 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
             changed = src_f.key_counts != before[0], tgt_f.key_counts != before[1]
             weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
             plan = _realign_plan(beads, stretches)
-            beads, scorers = _second_pass(beads, scorers, plan, src_f, tgt_f, model, weights, structure, *changed)
-    scores = _confidences(beads, scorers)
-    return [Bead(p, q, s) for (p, q, _), s in zip(beads, scores)]
+            beads = _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, *changed)
+    scores = _confidences(beads)
+    return [Bead(p, q, s) for (p, q, *_), s in zip(beads, scores)]
 
 
 def _content_words(side: SideFeatures, vocab: Vocabulary) -> tuple[np.ndarray, ...]:

@@ -36,7 +36,7 @@ ZERO_ONE = (0, 1)
 CHUNK_ROWS = 64
 
 CostBlock = Callable[[np.ndarray, np.ndarray], dict[tuple[int, int], np.ndarray]]
-Path = list[tuple[tuple[int, ...], tuple[int, ...], float]]
+Path = list[tuple[tuple[int, ...], tuple[int, ...], float, float]]
 
 
 def log_erfc(x: np.ndarray) -> np.ndarray:
@@ -81,6 +81,7 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
     z_full = np.concatenate(([np.inf], zero_one.astype(np.float64), np.full(width + 1, np.inf)))
     back = np.full((n + 1, width), -1, dtype=np.int8)
     step = np.zeros((n + 1, width), dtype=np.float32)  # cost of the bead chosen into each cell
+    margin = np.zeros((n + 1, width), dtype=np.float32)  # how much worse the best other last bead is
     move_a = np.array([a for a, _ in moves])
     move_b = np.array([b for _, b in moves])
     # The last four rows of D, padded with +inf on both sides so that shifted reads stay inside.
@@ -94,6 +95,7 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
         if i == 0:
             best = ring[0, width:2 * width].copy()
             step_row = np.zeros(width)
+            second = np.full(width, np.inf)
         else:
             if (i - 1) % CHUNK_ROWS == 0:
                 chunk_start = i
@@ -112,6 +114,7 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
             cand = ring[(prev_rows % 4)[:, None], gather] + costs_here
             code = np.argmin(cand, axis=0)
             best = cand[code, columns]
+            second = np.partition(cand, 1, axis=0)[1] if len(moves) > 1 else np.full(width, np.inf)
             step_row = costs_here[code, columns]
             back[i] = np.where(np.isfinite(best), code, -1)
         best[~in_matrix] = np.inf
@@ -126,6 +129,11 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
         row[~in_matrix] = np.inf
         back[i][from_left] = zero_one_code
         step[i] = np.where(from_left, z, step_row)
+        # The best way into the cell with another last bead: another move, or a 0-1 bead from the left.
+        via_left = np.concatenate(([np.inf], run[:-1])) + cum
+        other = np.where(from_left, best, np.minimum(second, via_left))
+        with np.errstate(invalid="ignore"):
+            margin[i] = np.nan_to_num(np.minimum(other - row, 1e4), nan=0.0)
         ring[i % 4, width:2 * width] = row
     # Backtrace from (n, m).
     path: Path = []
@@ -140,7 +148,7 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
         if code < 0:
             raise RuntimeError(f"no path through cell ({i}, {j})")
         a, b = all_moves[code]
-        path.append((tuple(range(i - a, i)), tuple(range(j - b, j)), float(step[i][k])))
+        path.append((tuple(range(i - a, i)), tuple(range(j - b, j)), float(step[i][k]), float(margin[i][k])))
         i, j = i - a, j - b
     path.reverse()
     return path, touched
@@ -164,10 +172,11 @@ def best_path(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
     position ``rows[r]`` and target position ``j_grid[r, k]`` (cells where the bead
     does not fit are masked here, whatever the array holds). ``zero_one[j]`` is
     the cost of leaving target sentence ``j`` unaligned. Returns the beads as
-    (source indices, target indices, bead cost).
+    (source indices, target indices, bead cost, margin), where the margin is how
+    much more the best path into the bead's end would cost with another last bead.
     """
     if n == 0 or m == 0:
-        return ([((i,), (), 0.0) for i in range(n)] + [((), (j,), float(zero_one[j])) for j in range(m)])
+        return ([((i,), (), 0.0, 1e4) for i in range(n)] + [((), (j,), float(zero_one[j]), 1e4) for j in range(m)])
     width = width or initial_width(n, m)
     while True:
         path, touched = _search(n, m, min(width, m + 1), cost_block, zero_one, moves)
