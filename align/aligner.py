@@ -446,7 +446,7 @@ def _shared_vocabulary() -> Vocabulary:
     Key ids only name keys; results do not depend on them. Reset when it grows large.
     """
     global _VOCABULARY
-    if len(_VOCABULARY.tokens) > 1_000_000:
+    if sum(len(t) for t in _VOCABULARY.tokens.values()) > 1_000_000:
         _VOCABULARY = Vocabulary()
     return _VOCABULARY
 

@@ -81,7 +81,8 @@ def strip_accents(word: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def cognate_key(word: str) -> str:
     """The spelling-normalized prefix of a word: comisión and commission -> "comi"."""
-    word = strip_accents(word.lower())
+    # Only the first letters matter; every rewrite below keeps or shortens the word.
+    word = strip_accents(word[:3 * COGNATE_PREFIX].lower())
     for old, new in _SPELLING:
         word = word.replace(old, new)
     return _DOUBLED.sub(r"\1", word)[:COGNATE_PREFIX]
@@ -154,7 +155,7 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
-        self.tokens: dict[tuple[str, str], tuple[list[int], int]] = {}
+        self.tokens: dict[str, dict[str, tuple[list[int], int]]] = {"es": {}, "en": {}}
         self.word_ids: dict[tuple[str, str], int] = {}
         self.words: list[str] = []
 
@@ -180,14 +181,14 @@ class Vocabulary:
         word_id = self.word_ids.setdefault((lang, word), len(self.words))
         if word_id == len(self.words):
             self.words.append(word)
-        found = self.tokens[lang, token] = (key_ids, word_id)
+        found = self.tokens[lang][token] = (key_ids, word_id)
         return found
 
     def encode_text(self, text: str, lang: str) -> tuple[np.ndarray, np.ndarray]:
         """The key ids (as ``sentence_keys``) and the distinct word ids of one sentence."""
-        tokens, ids, words = self.tokens, [], set()
+        tokens, ids, words = self.tokens[lang], [], set()
         for token in _WORD.findall(text):
-            found = tokens.get((lang, token)) or self._analyse(token, lang)
+            found = tokens.get(token) or self._analyse(token, lang)
             ids += found[0]
             words.add(found[1])
         extra = [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
@@ -220,17 +221,72 @@ class SideFeatures:
         return np.concatenate(([0.0], np.cumsum(self.lengths)))
 
 
+#: Joins the sentences of a side for one tokenizer pass; a letter, so it is a token of its own.
+_SEPARATOR = "\u01c2"
+
+
 def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
-    """Encode the sentences of one side."""
+    """Encode the sentences of one side (the same features as ``encode_text`` sentence by sentence).
+
+    The word tokens of the whole side are found in one regex pass over the joined
+    text and mapped to keys with array operations; only punctuation and numbers
+    are looked at sentence by sentence.
+    """
     lang = "es" if lang.startswith("es") else "en"
-    encoded = [vocab.encode_text(t, lang) for t in texts]
-    keys = tuple(k for k, _ in encoded)
+    if any(_SEPARATOR in t for t in texts):
+        encoded = [vocab.encode_text(t, lang) for t in texts]
+        keys, words = tuple(k for k, _ in encoded), tuple(w for _, w in encoded)
+    else:
+        keys, words = _encode_words(texts, lang, vocab)
+        keys = tuple(_with_marks(k, t, lang, vocab) for k, t in zip(keys, texts))
     return SideFeatures(
         lengths=np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)),
         keys=keys,
         key_counts=np.fromiter((len(k) for k in keys), dtype=np.float64, count=len(keys)),
-        words=tuple(w for _, w in encoded),
+        words=words,
     )
+
+
+def _encode_words(texts: list[str], lang: str, vocab: Vocabulary) -> tuple[tuple[np.ndarray, ...], ...]:
+    """Word-token key ids and distinct word ids of every sentence, in one pass."""
+    tokens = _WORD.findall(f" {_SEPARATOR} ".join(texts) + f" {_SEPARATOR}")
+    table = vocab.tokens[lang]
+    distinct = list(dict.fromkeys(tokens))
+    position = {token: n for n, token in enumerate(distinct)}
+    analysed = [table.get(t) or vocab._analyse(t, lang) if t != _SEPARATOR else ([], -1) for t in distinct]
+    codes = np.fromiter((position[t] for t in tokens), dtype=np.int64, count=len(tokens))
+    ends = codes == position[_SEPARATOR]
+    sentence = np.cumsum(ends) - ends          # sentence number of every token
+    codes, sentence = codes[~ends], sentence[~ends]
+    # Keys: each distinct token has 0-2 key ids; expand them token by token.
+    key_len = np.array([len(k) for k, _ in analysed], dtype=np.int64)
+    key_flat = np.array([i for k, _ in analysed for i in k], dtype=np.int64)
+    key_start = np.cumsum(key_len) - key_len
+    span = key_len[codes]
+    total = int(span.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(span) - span, span)
+    token_keys = key_flat[np.repeat(key_start[codes], span) + offsets]
+    key_bounds = np.searchsorted(np.repeat(sentence, span), np.arange(len(texts) + 1))
+    keys = tuple(token_keys[key_bounds[n]:key_bounds[n + 1]] for n in range(len(texts)))
+    # Distinct words of each sentence, sorted.
+    word_of = np.array([w for _, w in analysed], dtype=np.int64)[codes]
+    width = max(len(vocab.words), 1)
+    pairs = np.unique(sentence * width + word_of)
+    pair_sentence, pair_word = pairs // width, pairs % width
+    word_bounds = np.searchsorted(pair_sentence, np.arange(len(texts) + 1))
+    words = tuple(pair_word[word_bounds[n]:word_bounds[n + 1]] for n in range(len(texts)))
+    return keys, words
+
+
+def _with_marks(keys: np.ndarray, text: str, lang: str, vocab: Vocabulary) -> np.ndarray:
+    """A sentence's word keys plus its punctuation and number keys."""
+    extra = [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
+    if _DIGIT.search(text):
+        extra += _number_keys(_numeric_text(text), lang)
+    if not extra:
+        return keys
+    ids = vocab.ids
+    return np.concatenate((keys, np.array([ids.setdefault(k, len(ids)) for k in extra], dtype=np.int64)))
 
 
 def with_link_keys(side: SideFeatures, link_words: np.ndarray, link_keys: np.ndarray) -> SideFeatures:
