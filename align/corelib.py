@@ -80,61 +80,65 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
     # z[j] = cost of the 0-1 bead that ends at target position j (consumes sentence j-1).
     z_full = np.concatenate(([np.inf], zero_one.astype(np.float64), np.full(width + 1, np.inf)))
     back = np.full((n + 1, width), -1, dtype=np.int8)
-    step = np.zeros((n + 1, width), dtype=np.float32)  # cost of the bead chosen into each cell
+    step = np.zeros((n + 1, width), dtype=np.float32)    # cost of the bead chosen into each cell
     margin = np.zeros((n + 1, width), dtype=np.float32)  # how much worse the best other last bead is
     move_a = np.array([a for a, _ in moves])
     move_b = np.array([b for _, b in moves])
+    n_moves = len(moves)
     # The last four rows of D, padded with +inf on both sides so that shifted reads stay inside.
     ring = np.full((4, 3 * width), np.inf)
-    ring[0, width] = 0.0
     columns = np.arange(width)
-    zero_one_code = len(moves)
-    for i in range(n + 1):
-        j_row = base[i] + offsets
-        in_matrix = j_row <= m
-        if i == 0:
-            best = ring[0, width:2 * width].copy()
-            step_row = np.zeros(width)
-            second = np.full(width, np.inf)
-        else:
-            if (i - 1) % CHUNK_ROWS == 0:
-                chunk_start = i
-                last = min(n, i + CHUNK_ROWS - 1)
-                row_ids = np.arange(i, last + 1)
-                j_grid = np.minimum(base[row_ids][:, None] + offsets[None, :], m)
-                block = cost_block(row_ids, j_grid)
-                chunk_costs = np.stack([block[mv] for mv in moves])
-                # A bead (a, b) cannot end before target position b.
-                chunk_costs[(base[row_ids][None, :, None] + offsets[None, None, :]) < move_b[:, None, None]] = np.inf
-            r = i - chunk_start
-            prev_rows = i - move_a
-            shifts = base[i] - move_b - base[np.maximum(prev_rows, 0)]
-            gather = np.clip(width + shifts[:, None] + offsets[None, :], 0, 3 * width - 1)
-            costs_here = chunk_costs[:, r, :]
-            cand = ring[(prev_rows % 4)[:, None], gather] + costs_here
-            code = np.argmin(cand, axis=0)
+    zero_one_code = n_moves
+    # Row 0: only 0-1 beads, from (0, 0).
+    z0 = z_full[base[0] + offsets]
+    row0 = np.cumsum(np.concatenate(([0.0], z0[1:])))
+    row0[base[0] + offsets > m] = np.inf
+    ring[0, width:2 * width] = row0
+    back[0, 1:] = zero_one_code
+    step[0, 1:] = z0[1:]
+    margin[0] = 1e4
+    for first in range(1, n + 1, CHUNK_ROWS):
+        rows = np.arange(first, min(n, first + CHUNK_ROWS - 1) + 1)
+        j_grid = base[rows][:, None] + offsets[None, :]
+        in_matrix = j_grid <= m
+        block = cost_block(rows, np.minimum(j_grid, m))
+        costs = np.stack([block[mv] for mv in moves], axis=1)              # (rows, moves, width)
+        # A bead (a, b) cannot end before target position b, nor outside the matrix.
+        costs[(j_grid[:, None, :] < move_b[None, :, None]) | ~in_matrix[:, None, :]] = np.inf
+        z = z_full[j_grid]
+        z[:, 0] = 0.0
+        cum = np.cumsum(np.where(in_matrix, z, 0.0), axis=1)
+        prev = np.maximum(rows[:, None] - move_a[None, :], 0)
+        gather = np.clip(width + (base[rows][:, None] - move_b[None, :] - base[prev])[:, :, None]
+                         + offsets[None, None, :], 0, 3 * width - 1)
+        ring_rows = ((rows[:, None] - move_a[None, :]) % 4)[:, :, None]
+        count = len(rows)
+        codes = np.empty((count, width), dtype=np.int64)
+        bests = np.empty((count, width))
+        seconds = np.full((count, width), np.inf)
+        runs = np.empty((count, width))
+        lefts = np.empty((count, width), dtype=bool)
+        for r, i in enumerate(rows.tolist()):
+            cand = ring[ring_rows[r], gather[r]] + costs[r]
+            code = cand.argmin(axis=0)
             best = cand[code, columns]
-            second = np.partition(cand, 1, axis=0)[1] if len(moves) > 1 else np.full(width, np.inf)
-            step_row = costs_here[code, columns]
-            back[i] = np.where(np.isfinite(best), code, -1)
-        best[~in_matrix] = np.inf
-        # 0-1 beads along the row: a running minimum over cumulated 0-1 costs.
-        z = z_full[j_row]
-        z[0] = 0.0
-        cum = np.cumsum(np.where(in_matrix, z, 0.0))
-        h = best - cum
-        run = np.minimum.accumulate(h)
-        from_left = (run < h) & in_matrix
-        row = np.where(from_left, run + cum, best)
-        row[~in_matrix] = np.inf
-        back[i][from_left] = zero_one_code
-        step[i] = np.where(from_left, z, step_row)
-        # The best way into the cell with another last bead: another move, or a 0-1 bead from the left.
-        via_left = np.concatenate(([np.inf], run[:-1])) + cum
-        other = np.where(from_left, best, np.minimum(second, via_left))
+            if n_moves > 1:
+                seconds[r] = np.partition(cand, 1, axis=0)[1]
+            # 0-1 beads along the row: D[j] = min(E[j], D[j-1] + z[j]), a running minimum.
+            h = best - cum[r]
+            run = np.minimum.accumulate(h)
+            from_left = (run < h) & in_matrix[r]
+            ring[i % 4, width:2 * width] = np.where(from_left, run + cum[r], best)
+            codes[r], bests[r], runs[r], lefts[r] = code, best, run, from_left
+        back[rows] = np.where(lefts, zero_one_code, np.where(np.isfinite(bests), codes, -1))
+        chosen = np.take_along_axis(costs, codes[:, None, :], axis=1)[:, 0, :]
+        step[rows] = np.where(lefts, z, chosen)
+        # The best way into each cell with another last bead: another move, or a 0-1 bead from the left.
+        value = np.where(lefts, runs + cum, bests)
+        via_left = np.concatenate((np.full((count, 1), np.inf), runs[:, :-1]), axis=1) + cum
+        other = np.where(lefts, bests, np.minimum(seconds, via_left))
         with np.errstate(invalid="ignore"):
-            margin[i] = np.nan_to_num(np.minimum(other - row, 1e4), nan=0.0)
-        ring[i % 4, width:2 * width] = row
+            margin[rows] = np.nan_to_num(np.minimum(other - value, 1e4), nan=0.0)
     # Backtrace from (n, m).
     path: Path = []
     touched = False
