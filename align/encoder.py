@@ -12,8 +12,8 @@ string that a Spanish token and its English counterpart both map to, so that
 - words from a small Spanish-English lexicon of function words and frequent
   non-cognate UN words (``resources/es_en_words.tsv``): mujeres and women share a key;
 - cognates: the first letters of a word after light spelling normalization
-  (accents stripped, doubled letters collapsed, ph->f, th->t, y->i, k->c), so
-  comisión/commission and migración/migration share a key.
+  (accents stripped, doubled letters collapsed, ph->f, th->t, y->i, k->c, nm->m),
+  so comisión/commission, migración/migration and inmigrantes/immigrants share a key.
 
 Keys are interned as integers in a :class:`Vocabulary` shared by both sides of
 one alignment, and a document side is encoded as a :class:`SideFeatures`.
@@ -41,7 +41,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _PUNCT = {"(": "p(", "«": 'p"', "“": 'p"', '"': 'p"', "„": 'p"', "?": "p?", "!": "p!",
           ":": "p:", ";": "p;", "%": "p%"}
 _PUNCT_RE = re.compile("[" + re.escape("".join(_PUNCT)) + "]")
-_SPELLING = (("ph", "f"), ("th", "t"), ("y", "i"), ("k", "c"))
+_SPELLING = (("ph", "f"), ("th", "t"), ("y", "i"), ("k", "c"), ("nm", "m"))
 _DOUBLED = re.compile(r"(.)\1+")
 
 
