@@ -257,3 +257,34 @@ def test_ibm1_needs_enough_pairs_to_learn_anything():
     vocab = Vocabulary()
     words = tuple(vocab.encode_text(t, "es")[1] for t in ["la casa"] * 5)
     assert ibm1.translation_links(words, words, [(i, i) for i in range(5)]) is None
+
+
+def test_a_path_far_from_the_diagonal_widens_the_band():
+    # The best path skips 20 target sentences, runs 20 positions above the diagonal, then
+    # leaves the last 20 source sentences alone: a band of 12 must grow to find it.
+    n = m = 60
+
+    def costs(rows, j_grid):
+        from align.corelib import MOVES
+
+        i = rows[:, None] + np.zeros_like(j_grid)
+        out = {mv: np.full(j_grid.shape, 50.0) for mv in MOVES}
+        out[(1, 1)] = np.where(j_grid - i == 20, 0.0, 5.0)
+        out[(1, 0)] = np.where(i > 40, 1.0, 10.0)
+        return out
+
+    nulls = np.where(np.arange(m) < 20, 1.0, 10.0)
+    full = [(p, q) for p, q, *_ in best_path(n, m, costs, nulls, width=m + 1)]
+    banded = [(p, q) for p, q, *_ in best_path(n, m, costs, nulls, width=12)]
+    assert banded == full
+    assert full[:20] == [((), (j,)) for j in range(20)] and full[-1] == ((59,), ())
+
+
+def test_clear_links_are_confident_and_doubtful_ones_are_not():
+    beads = align_sentences(ES, EN)
+    assert all(b.score > 0.9 for b in beads)
+    # Two unrelated sentences where a translation should be: the aligner has to guess.
+    unsure = align_sentences(ES[:3] + ["Se levantó la sesión a las 13.00 horas."] + ES[4:],
+                             EN[:3] + ["Mr. Smith thanked the interpreters."] + EN[4:])
+    guessed = [b for b in unsure if 3 in b.src or 3 in b.tgt]
+    assert min(b.score for b in guessed) < min(b.score for b in beads)
