@@ -95,17 +95,20 @@ def word_keys(token: str, lang: str) -> tuple[str, ...]:
         targets = acronym_map("es-en").get(token)
         if targets:
             return tuple(sorted("@" + t for t in targets))
-    elif token in _english_acronyms():
-        return ("@" + token,)
+        lexicon = word_lexicon()
+    else:
+        if token in _english_acronyms():
+            return ("@" + token,)
+        targets = _lexicon_targets()
     keys = []
-    for part in token.split("-"):
+    for part in token.split("-") if "-" in token else (token,):
         lower = part.lower()
         if lang == "es":
-            english = word_lexicon().get(lower)
+            english = lexicon.get(lower)
             if english is not None:
                 keys.append(cognate_key(english))
                 continue
-        elif lower in _lexicon_targets():
+        elif lower in targets:
             keys.append(cognate_key(lower))
             continue
         if len(lower) >= MIN_WORD:
