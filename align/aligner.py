@@ -42,7 +42,7 @@ from . import ibm1
 from .corelib import MOVES, best_path, length_cost
 from .encoder import (SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts, shares_key,
                       with_link_keys)
-from .model import BODY, UNIT_KINDS, Bead, Sentence
+from .model import BODY, HEADING, UNIT_KINDS, Bead, Sentence
 
 #: Gale & Church (1993) bead-type probabilities; 2-2 lowered from their 0.011
 #: (it is rare in UN documents, and a 2-2 can always be two 1-1 beads).
@@ -326,14 +326,15 @@ def _anchor_keys(items: Sequence[Sentence]) -> dict[tuple[str, str], int]:
     """Structural keys that start exactly one run of sentences: key -> first sentence index.
 
     A key is (kind, number): every sentence of UN paragraph 4 has ("body", "4"),
-    footnote 2 has ("footnote", "2"); body text and headings share one numbering.
+    footnote 2 has ("footnote", "2"); body text and headings share one numbering,
+    footnotes, contents entries and header lines have their own.
     """
     starts: dict[tuple[str, str], list[int]] = {}
     previous = None
     for pos, s in enumerate(items):
         key = None
         if s.number:
-            kind = "footnote" if s.kind == "footnote" else BODY
+            kind = BODY if s.kind in (BODY, HEADING) else s.kind
             key = (kind, s.number)
         if key is not None and key != previous:
             starts.setdefault(key, []).append(pos)
