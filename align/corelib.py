@@ -8,8 +8,9 @@
 where ``cost_ab(i, j)`` is the cost of a bead that joins source sentences
 ``i-a .. i-1`` with target sentences ``j-b .. j-1``. The search runs row by row
 inside a band of ``width`` target positions around the diagonal, so memory is
-``O(n * width)`` (one byte of back-pointer per cell; costs are computed for a
-chunk of rows at a time and only the last three rows of ``D`` are kept).
+``O(n * width)``: per cell one byte of back-pointer and two float32 (the cost of
+the chosen bead and its margin); bead costs are computed for a chunk of rows at
+a time and only the last four rows of ``D`` are kept.
 
 Inside a row every bead with ``a >= 1`` depends on earlier rows only, so it is a
 vector operation; the 0-1 bead (a target sentence left alone) depends on the cell
@@ -29,7 +30,8 @@ from typing import Callable
 
 import numpy as np
 
-#: The bead types (source count, target count) searched besides 0-1.
+#: The bead types (source count, target count) searched besides 0-1. 3-1 and 1-3
+#: were tried: they changed nothing on the benchmark and cost a fifth more time.
 MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2))
 ZERO_ONE = (0, 1)
 #: Rows whose bead costs are computed in one vectorized call.
