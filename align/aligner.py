@@ -49,6 +49,10 @@ from .model import BODY, HEADING, UNIT_KINDS, Bead, Sentence
 GC_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.0445, (1, 2): 0.0445, (2, 2): 0.002}
 
 
+#: Plausible target/source character ratios (Spanish is about 10-20 % longer than English).
+RATIO_RANGE = (0.7, 1.4)
+
+
 @dataclass(frozen=True)
 class CostModel:
     """Everything a bead's cost depends on.
@@ -482,7 +486,9 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
     anchors = anchor_points(src, tgt) if structured and use_anchors else []
     stretches = _stretches(n, m, anchors)
 
-    ratio = float(tgt_f.lengths.sum() / max(src_f.lengths.sum(), 1.0))
+    # Characters of target per character of source, from the texts; kept within the range
+    # seen between Spanish and English, so that a side with extra material does not skew it.
+    ratio = float(np.clip(tgt_f.lengths.sum() / max(src_f.lengths.sum(), 1.0), *RATIO_RANGE))
     model = CostModel(ratio=ratio)
     weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
     beads = _search(src_f, tgt_f, model, weights, stretches, structure)

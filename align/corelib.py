@@ -150,9 +150,10 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
         k = j - base[i]
         if (k <= 1 and base[i] > 0) or (k >= width - 2 and base[i] + width - 1 < m):
             touched = True
-        code = back[i][k]
+        code = back[i][k] if 0 <= k < width else -1
         if code < 0:
-            raise RuntimeError(f"no path through cell ({i}, {j})")
+            # The band lost the path (very unequal lengths): the caller widens it.
+            return [], True
         a, b = all_moves[code]
         path.append((tuple(range(i - a, i)), tuple(range(j - b, j)), float(step[i][k]), float(margin[i][k])))
         i, j = i - a, j - b
@@ -184,6 +185,9 @@ def best_path(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
     if n == 0 or m == 0:
         return ([((i,), (), 0.0, 1e4) for i in range(n)] + [((), (j,), float(zero_one[j]), 1e4) for j in range(m)])
     width = width or initial_width(n, m)
+    # Consecutive rows' bands must overlap for a path to exist: with very unequal
+    # lengths (many target sentences per source sentence) start wider.
+    width = max(width, 2 * -(-m // n) + 4)
     while True:
         path, touched = _search(n, m, min(width, m + 1), cost_block, zero_one, moves)
         if not touched or width >= m + 1:

@@ -288,3 +288,16 @@ def test_clear_links_are_confident_and_doubtful_ones_are_not():
                              EN[:3] + ["Mr. Smith thanked the interpreters."] + EN[4:])
     guessed = [b for b in unsure if 3 in b.src or 3 in b.tgt]
     assert min(b.score for b in guessed) < min(b.score for b in beads)
+
+
+@pytest.mark.parametrize("extra", [0, 30, 300])
+def test_one_sentence_against_many_finds_its_translation(extra):
+    beads = align_sentences(["La OIT publicó 1.250 estudios."],
+                            ["The ILO published 1,250 studies."] + [f"Annex line {k}." for k in range(extra)])
+    assert pairs(beads)[0] == ((0,), (0,))
+    assert_partition(beads, 1, 1 + extra)
+
+
+def test_many_sentences_against_one_are_all_kept():
+    beads = align_sentences([f"Línea {k} del anexo." for k in range(400)], ["The ILO published 1,250 studies."])
+    assert_partition(beads, 400, 1)
