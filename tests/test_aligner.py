@@ -301,3 +301,12 @@ def test_one_sentence_against_many_finds_its_translation(extra):
 def test_many_sentences_against_one_are_all_kept():
     beads = align_sentences([f"Línea {k} del anexo." for k in range(400)], ["The ILO published 1,250 studies."])
     assert_partition(beads, 400, 1)
+
+
+def test_align_lines_refuses_an_empty_file(tmp_path, run_cli):
+    es, en = tmp_path / "doc.es", tmp_path / "doc.en"
+    es.write_text("\n\n", encoding="utf-8")
+    en.write_text("Hello.\n", encoding="utf-8")
+    result = run_cli("align-lines", es, en, "-o", tmp_path / "beads.tsv")
+    assert result.exit_code == 2
+    assert "no sentences" in result.output

@@ -142,6 +142,7 @@ def align_lines(es_file: Path, en_file: Path, out: Path, src_lang: str, tgt_lang
     Example: alinea align-lines report.es.txt report.en.txt -o beads.tsv
     """
     from align.aligner import align_sentences, read_sentence_lines, write_beads_tsv
+    from align.errors import InputError
     from align.utils import check_lang
 
     if check_lang(src_lang) == check_lang(tgt_lang):
@@ -149,6 +150,9 @@ def align_lines(es_file: Path, en_file: Path, out: Path, src_lang: str, tgt_lang
     started = time.perf_counter()
     src, src_lines = read_sentence_lines(es_file)
     tgt, tgt_lines = read_sentence_lines(en_file)
+    for path, sentences in ((es_file, src), (en_file, tgt)):
+        if not sentences:
+            raise InputError(f"{path}: no sentences (the file has no non-blank line)")
     beads = align_sentences(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang))
     rows = write_beads_tsv(beads, src, tgt, out, src_lines, tgt_lines)
     counts: dict[str, int] = {}
