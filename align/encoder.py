@@ -88,6 +88,18 @@ def cognate_key(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)[:COGNATE_PREFIX]
 
 
+def cognate_keys(words: list[str]) -> list[str]:
+    """``cognate_key`` of many words at once: each string operation runs once over all of them."""
+    if not words:
+        return []
+    text = "\n".join(w[:3 * COGNATE_PREFIX] for w in words).lower().translate(_ACCENTS)
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    for old, new in _SPELLING:
+        text = text.replace(old, new)
+    return [w[:COGNATE_PREFIX] for w in _DOUBLED.sub(r"\1", text).split("\n")]
+
+
 @lru_cache(maxsize=1 << 17)
 def word_keys(token: str, lang: str) -> tuple[str, ...]:
     """Keys of one word token (possibly hyphenated) in language ``lang`` ("es"/"en")."""
@@ -187,6 +199,36 @@ class Vocabulary:
         found = self.tokens[lang][token] = (key_ids, word_id)
         return found
 
+    def analyse_many(self, tokens: list[str], lang: str) -> None:
+        """Analyse new word tokens in bulk (same result as ``word_keys`` one by one)."""
+        table = self.tokens[lang]
+        simple, lowers = [], []
+        if lang == "es":
+            acronyms_, lexicon = acronym_map("es-en"), word_lexicon()
+        else:
+            acronyms_, targets = _english_acronyms(), _lexicon_targets()
+        for token in tokens:
+            if token in table:
+                continue
+            if "-" in token or token in acronyms_:
+                self._analyse(token, lang)
+            else:
+                simple.append(token)
+        lowers = [t.lower() for t in simple]
+        if lang == "es":
+            sources = [lexicon.get(w) or (w if len(w) >= MIN_WORD else None) for w in lowers]
+        else:
+            sources = [w if (w in targets or len(w) >= MIN_WORD) else None for w in lowers]
+        keyed = [w for w in sources if w is not None]
+        keys = iter(cognate_keys(keyed))
+        ids, word_ids, words = self.ids, self.word_ids, self.words
+        for token, lower, source in zip(simple, lowers, sources):
+            key_ids = [ids.setdefault(next(keys), len(ids))] if source is not None else []
+            word_id = word_ids.setdefault((lang, lower), len(words))
+            if word_id == len(words):
+                words.append(lower)
+            table[token] = (key_ids, word_id)
+
     def encode_text(self, text: str, lang: str) -> tuple[np.ndarray, np.ndarray]:
         """The key ids (as ``sentence_keys``) and the distinct word ids of one sentence."""
         tokens, ids, words = self.tokens[lang], [], set()
@@ -256,7 +298,8 @@ def _encode_words(texts: list[str], lang: str, vocab: Vocabulary) -> tuple[tuple
     table = vocab.tokens[lang]
     distinct = list(dict.fromkeys(tokens))
     position = {token: n for n, token in enumerate(distinct)}
-    analysed = [table.get(t) or vocab._analyse(t, lang) if t != _SEPARATOR else ([], -1) for t in distinct]
+    vocab.analyse_many([t for t in distinct if t != _SEPARATOR], lang)
+    analysed = [table[t] if t != _SEPARATOR else ([], -1) for t in distinct]
     codes = np.fromiter((position[t] for t in tokens), dtype=np.int64, count=len(tokens))
     ends = codes == position[_SEPARATOR]
     sentence = np.cumsum(ends) - ends          # sentence number of every token

@@ -310,3 +310,19 @@ def test_align_lines_refuses_an_empty_file(tmp_path, run_cli):
     result = run_cli("align-lines", es, en, "-o", tmp_path / "beads.tsv")
     assert result.exit_code == 2
     assert "no sentences" in result.output
+
+
+def test_bulk_word_analysis_gives_the_keys_of_word_keys():
+    from align.encoder import word_keys
+
+    vocab = Vocabulary()
+    tokens = {"es": ["Comisión", "inmigrantes", "OIT", "ONU-Mujeres", "de", "Phil", "mundo", "año"],
+              "en": ["Commission", "immigrants", "ILO", "UN-Women", "the", "Philosophy", "world", "year"]}
+    names = {}
+    for lang, words in tokens.items():
+        vocab.analyse_many(words, lang)
+        names = {i: k for k, i in vocab.ids.items()}
+        for word in words:
+            key_ids, word_id = vocab.tokens[lang][word]
+            assert tuple(names[i] for i in key_ids) == word_keys(word, lang)
+            assert vocab.words[word_id] == word.lower()
