@@ -1,6 +1,8 @@
 """TMX export and import: structure, metadata, hygiene, safety, round trips, DTD conformance."""
 from __future__ import annotations
 
+import re
+
 import tempfile
 from pathlib import Path
 
@@ -425,6 +427,8 @@ def test_clean_segment_is_idempotent_and_xml_safe(text):
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(HOSTILE, HOSTILE), min_size=1, max_size=5), st.sampled_from([".tsv", ".csv"]))
 def test_table_round_trip_property_with_hostile_text(pairs, suffix):
+    # lone surrogates are not characters: the writer drops them
+    pairs = [(re.sub("[\ud800-\udfff]", "", s), re.sub("[\ud800-\udfff]", "", t)) for s, t in pairs]
     pairs = [(s, t) for s, t in pairs if s.split() and t.split()]
     if not pairs:
         return

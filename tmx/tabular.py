@@ -19,6 +19,8 @@ from align.model import Bitext
 from align.utils import atomic_path
 
 _LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+# Lone surrogates are not characters and cannot be written as UTF-8.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 COLUMNS = ["bead", "type", "score", "paragraph", "src_ids", "tgt_ids", "source", "target"]
 
 
@@ -49,7 +51,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
             sep = "," if suffix == ".csv" else "\t"
             # One line per row: a tab or line break inside a cell (a bare "\r" is not
             # even quoted by the csv module) would split the row for most tools.
-            flat = frame.map(lambda v: _LINE_BREAKS.sub(" ", v) if isinstance(v, str) else v)
+            flat = frame.map(lambda v: _LINE_BREAKS.sub(" ", _SURROGATES.sub("", v)) if isinstance(v, str) else v)
             flat.to_csv(tmp, sep=sep, index=False, encoding="utf-8")
 
 
@@ -58,7 +60,7 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
 
     # openpyxl refuses control characters, and would store a segment starting
     # with "=" as a formula that Excel then runs: keep every text cell text.
-    safe = frame.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+    safe = frame.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", _SURROGATES.sub("", v)) if isinstance(v, str) else v)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         safe.to_excel(writer, index=False, sheet_name="beads")
         for row in writer.sheets["beads"].iter_rows():
