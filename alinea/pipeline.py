@@ -27,7 +27,7 @@ def align_texts(src: list[Sentence], tgt: list[Sentence], src_lang: str = "es",
     """Align two segmented documents."""
     if check_lang(src_lang) == check_lang(tgt_lang):
         raise InputError(f"both sides are {check_lang(src_lang)!r}: alinea aligns Spanish with English")
-    beads = align_sentences(src, tgt)
+    beads = align_sentences(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang))
     return Bitext(src, tgt, beads, src_lang, tgt_lang, dict(meta or {}))
 
 

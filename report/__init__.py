@@ -1,4 +1,5 @@
-"""Reports for translators: alignment review, consistency check, MT scores."""
-from .review import write_review
+"""Reports for translators: alignment review (:mod:`report.review`),
+consistency check (:mod:`report.consistency`) and MT scores (:mod:`report.mtscore`).
 
-__all__ = ["write_review"]
+Import the submodule you need; this package imports nothing heavy by itself.
+"""

@@ -7,7 +7,21 @@
 - :mod:`tmx.ops`: merge, dedupe, filter, convert, stats
 - :mod:`tmx.hygiene`: segment cleaning and language codes
 """
-from .reader import load_bitext, read_tmx
-from .writer import write_tmx
+from __future__ import annotations
 
-__all__ = ["load_bitext", "read_tmx", "write_tmx"]
+import importlib
+from typing import TYPE_CHECKING
+
+_EXPORTS = {"load_bitext": "reader", "read_tmx": "reader", "write_tmx": "writer"}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .reader import load_bitext, read_tmx
+    from .writer import write_tmx
+
+
+def __getattr__(name: str):
+    # Imported on first use so that `alinea` commands start without pandas/lxml.
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,12 +11,13 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from align.model import Bitext
 from align.utils import atomic_write
 
-from ..pipeline import align_files, segment_file
 
 _LANG = click.Choice(["es", "en", "es-ES", "en-US", "en-GB", "es-MX", "es-419"], case_sensitive=False)
 
 
 def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dict) -> tuple[Bitext, float]:
+    from ..pipeline import align_files  # imported here: NLTK and numpy load only when needed
+
     console = Console(stderr=True)
     started = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -93,6 +94,8 @@ def segment(file: Path, lang: str, fmt: str) -> None:
     Example: alinea segment corpora/A_58_98/es.txt --lang es --format tsv
     """
     import json
+
+    from ..pipeline import segment_file
 
     sentences = segment_file(file, lang)
     fields = ("index", "paragraph", "number", "kind", "start", "end", "text")
