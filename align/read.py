@@ -20,19 +20,10 @@ SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
 def read_document(path: str | os.PathLike) -> str:
     """Return the text of ``path`` (.txt/.md, .docx or .pdf)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a document")
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
+    if path.exists() and not path.is_dir() and suffix not in SUFFIXES:
         raise InputError(f"{path}: unsupported format {suffix!r} (use .txt, .md, .docx or .pdf)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if not data.strip():
-        raise InputError(f"{path}: file is empty")
+    data = _read_bytes(path)
     if suffix == ".docx":
         text = _docx_text(path)
     elif suffix == ".pdf":
@@ -42,6 +33,30 @@ def read_document(path: str | os.PathLike) -> str:
     if not text.strip():
         raise InputError(f"{path}: no text found in the document")
     return text
+
+
+def read_plain_text(path: str | os.PathLike) -> str:
+    """The text of a plain-text file whatever its suffix (MT output, line files)."""
+    path = Path(path)
+    text = decode_text(_read_bytes(path), str(path))
+    if not text.strip():
+        raise InputError(f"{path}: file is empty")
+    return text
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of an existing, non-empty file, or a one-line InputError."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a document")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if not data.strip():
+        raise InputError(f"{path}: file is empty")
+    return data
 
 
 def decode_text(data: bytes, name: str = "input") -> str:

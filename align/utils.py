@@ -33,24 +33,13 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
     A failure half-way leaves no partial output behind: the temporary file is
     removed and ``path`` keeps its previous content (or stays absent).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
+    with atomic_path(path) as tmp:
         if "b" in mode:
-            fh = os.fdopen(fd, mode)
+            with open(tmp, mode) as fh:
+                yield fh
         else:
-            fh = os.fdopen(fd, mode, encoding=encoding, newline="")
-        with fh:
-            yield fh
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+            with open(tmp, mode, encoding=encoding, newline="") as fh:
+                yield fh
 
 
 @contextmanager

@@ -133,23 +133,31 @@ def _quote(text: str, limit: int = 60) -> str:
     return "“" + (text if len(text) <= limit else text[: limit - 1] + "…") + "”"
 
 
+def _divergent_groups(segments, key: str, value: str):
+    """Groups of segments equal on side ``key`` whose side ``value`` differs.
+
+    Yields (group, number of distinct values, the segments that differ from the first).
+    """
+    groups: dict[str, list[Segment]] = defaultdict(list)
+    for s in segments:
+        if s.source and s.target and _has_words(getattr(s, key)):
+            groups[getattr(s, key)].append(s)
+    for group in groups.values():
+        variants = {getattr(s, value) for s in group}
+        if len(variants) > 1:
+            first = getattr(group[0], value)
+            yield group, len(variants), [s for s in group[1:] if getattr(s, value) != first]
+
+
 class InconsistentTranslation(Check):
     name = "inconsistent-translation"
     severity = WARNING
     description = "The same Spanish segment is translated differently in different places."
 
     def run(self, segments):
-        groups: dict[str, list[Segment]] = defaultdict(list)
-        for s in segments:
-            if s.source and s.target and _has_words(s.source):
-                groups[s.source].append(s)
-        for group in groups.values():
-            variants = {s.target for s in group}
-            if len(variants) > 1:
-                first = group[0]
-                others = [s for s in group[1:] if s.target != first.target]
-                yield self.finding(f"translated {len(variants)} different ways in {len(group)} places",
-                                   first, others)
+        for group, variants, others in _divergent_groups(segments, "source", "target"):
+            yield self.finding(f"translated {variants} different ways in {len(group)} places",
+                               group[0], others)
 
 
 class InconsistentSource(Check):
@@ -158,17 +166,9 @@ class InconsistentSource(Check):
     description = "The same English segment comes from different Spanish segments."
 
     def run(self, segments):
-        groups: dict[str, list[Segment]] = defaultdict(list)
-        for s in segments:
-            if s.source and s.target and _has_words(s.target):
-                groups[s.target].append(s)
-        for group in groups.values():
-            variants = {s.source for s in group}
-            if len(variants) > 1:
-                first = group[0]
-                others = [s for s in group[1:] if s.source != first.source]
-                yield self.finding(f"the same English comes from {len(variants)} different Spanish "
-                                   f"segments in {len(group)} places", first, others)
+        for group, variants, others in _divergent_groups(segments, "target", "source"):
+            yield self.finding(f"the same English comes from {variants} different Spanish "
+                               f"segments in {len(group)} places", group[0], others)
 
 
 # Numbers under 100 are often spelled out on one side ("dos países" / "2 countries",

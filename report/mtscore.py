@@ -53,25 +53,11 @@ def split_lines(text: str) -> list[str]:
 
 def read_text(path: str | os.PathLike) -> str:
     """The text of a plain-text file in any encoding (Word/PDF via read_document)."""
-    from align.read import decode_text, read_document
+    from align.read import read_document, read_plain_text
 
-    path = Path(path)
-    if path.suffix.lower() in (".docx", ".pdf"):
+    if Path(path).suffix.lower() in (".docx", ".pdf"):
         return read_document(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a text file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if not data.strip():
-        raise InputError(f"{path}: file is empty")
-    text = decode_text(data, str(path))
-    if not text.strip():
-        raise InputError(f"{path}: file is empty")
-    return text
+    return read_plain_text(path)
 
 
 def read_lines(path: str | os.PathLike) -> list[str]:
