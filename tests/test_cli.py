@@ -100,3 +100,18 @@ def test_real_process_exit_code_and_no_traceback(tmp_path, en_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_regional_language_codes_reach_the_tmx(run_cli, es_path, en_path, tmp_path):
+    out = tmp_path / "a.tmx"
+    result = run_cli("align", es_path, en_path, "-o", out, "--src-lang", "es_419", "--tgt-lang", "en-gb")
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert 'srclang="es-419"' in text and 'xml:lang="en-GB"' in text
+
+
+def test_language_other_than_spanish_or_english_is_refused(run_cli, es_path, en_path, tmp_path):
+    result = run_cli("align", es_path, en_path, "-o", tmp_path / "a.tmx", "--src-lang", "fr")
+    assert result.exit_code == 2
+    assert "unsupported language" in result.output
+    assert not (tmp_path / "a.tmx").exists()

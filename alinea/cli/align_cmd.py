@@ -11,8 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from align.model import Bitext
 from align.utils import atomic_write
 
-
-_LANG = click.Choice(["es", "en", "es-ES", "en-US", "en-GB", "es-MX", "es-419"], case_sensitive=False)
+from .options import LANG_CODE
 
 
 def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dict) -> tuple[Bitext, float]:
@@ -65,8 +64,8 @@ def _summary(bitext: Bitext, units: int, seconds: float, outputs: list[Path]) ->
 @click.option("--tsv", type=click.Path(path_type=Path), help="Also write the beads as a TSV table.")
 @click.option("--xlsx", type=click.Path(path_type=Path), help="Also write the beads as an Excel table.")
 @click.option("--report", type=click.Path(path_type=Path), help="Also write an HTML alignment review.")
-@click.option("--src-lang", default="es", show_default=True, type=_LANG, help="Language code of ES_FILE in the TMX.")
-@click.option("--tgt-lang", default="en", show_default=True, type=_LANG, help="Language code of EN_FILE in the TMX.")
+@click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Language code of ES_FILE in the TMX.")
+@click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Language code of EN_FILE in the TMX.")
 @click.option("--document", default="", help="Document symbol for the TMX x-document property (e.g. A/58/98).")
 @click.option("--keep-unaligned", is_flag=True, help="Write 1-0 / 0-1 beads to the TMX too, with a note.")
 def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | None,
@@ -134,8 +133,8 @@ def demo(out_dir: Path) -> None:
 @click.argument("en_file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="TSV file to write: src, tgt (line numbers), score, src_text, tgt_text.")
-@click.option("--src-lang", default="es", show_default=True, type=_LANG, help="Language of ES_FILE.")
-@click.option("--tgt-lang", default="en", show_default=True, type=_LANG, help="Language of EN_FILE.")
+@click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Language of ES_FILE.")
+@click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Language of EN_FILE.")
 def align_lines(es_file: Path, en_file: Path, out: Path, src_lang: str, tgt_lang: str) -> None:
     """Align two pre-segmented files (one sentence per line, like hunalign's input).
 

@@ -11,7 +11,8 @@ from align.errors import InputError
 from align.model import Bitext
 from align.utils import check_lang
 
-_LANG = click.Choice(["es", "en", "es-ES", "en-US", "en-GB", "es-MX", "es-419"], case_sensitive=False)
+from .options import LANG_CODE
+
 
 #: ``alinea check`` exit codes (bad input is 2, like every command)
 EXIT_FINDINGS = 1
@@ -33,8 +34,8 @@ def _load(path: Path, src_lang: str, tgt_lang: str) -> Bitext:
 @click.option("--xlsx", type=click.Path(path_type=Path), help="Also write the review table as Excel.")
 @click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
               help="Beads under this confidence are listed in 'to review'.")
-@click.option("--src-lang", default="es", show_default=True, type=_LANG, help="Source language in the file.")
-@click.option("--tgt-lang", default="en", show_default=True, type=_LANG, help="Target language in the file.")
+@click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Source language in the file.")
+@click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Target language in the file.")
 def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | None, threshold: float,
            src_lang: str, tgt_lang: str) -> None:
     """Write the alignment review of an existing TMX or alinea TSV/XLSX table.
@@ -68,8 +69,8 @@ def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | N
               help="JSON findings to write ('-' for standard output).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Which findings make the exit code 1.")
-@click.option("--src-lang", default="es", show_default=True, type=_LANG, help="Source language in the file.")
-@click.option("--tgt-lang", default="en", show_default=True, type=_LANG, help="Target language in the file.")
+@click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Source language in the file.")
+@click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Target language in the file.")
 def check(bitext_file: Path, glossary: Path | None, html_out: Path | None, json_out: Path | None,
           fail_on: str, src_lang: str, tgt_lang: str) -> None:
     """Check a TMX or alinea TSV/XLSX table for translation inconsistencies.

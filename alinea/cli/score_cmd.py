@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-_LANG = click.Choice(["es", "en"], case_sensitive=False)
+from .options import LANG_CODE
 
 
 @click.command()
@@ -30,8 +30,8 @@ _LANG = click.Choice(["es", "en"], case_sensitive=False)
               help="Paired bootstrap resamples for several systems (0: no significance test).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes for the statistics [default: all CPUs for 100+ segments].")
-@click.option("--src-lang", default="es", show_default=True, type=_LANG, help="Source language of a TMX reference.")
-@click.option("--tgt-lang", default="en", show_default=True, type=_LANG,
+@click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Source language of a TMX reference.")
+@click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE,
               help="Language of the MT and reference (TMX target side, sentence splitting for --realign).")
 def score(hyps: tuple[Path, ...], ref: Path, src: Path | None, metrics: str, realign: bool,
           json_out: Path | None, report: Path | None, worst: int, width: int, bootstrap: int,
