@@ -13,6 +13,10 @@ from align.segment import segment
 from align.utils import check_lang
 
 
+#: The stages of :func:`align_files`, for progress reporting.
+ALIGN_STAGES = ("segmenting source", "segmenting target", "aligning")
+
+
 def segment_file(path: str | os.PathLike, lang: str) -> list[Sentence]:
     """Read, normalize and segment one document."""
     lang = check_lang(lang)
@@ -33,17 +37,20 @@ def align_texts(src: list[Sentence], tgt: list[Sentence], src_lang: str = "es",
 
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
                 tgt_lang: str = "en", meta: dict[str, str] | None = None,
-                progress: Callable[[str], None] | None = None) -> Bitext:
-    """Read, clean, segment and align a Spanish document and its English counterpart."""
+                progress: Callable[[int, str], None] | None = None) -> Bitext:
+    """Read, clean, segment and align a Spanish document and its English counterpart.
+
+    ``progress(done, stage)`` is called as each of the ``len(ALIGN_STAGES)`` stages starts.
+    """
     if check_lang(src_lang) == check_lang(tgt_lang):
         raise InputError(f"both sides are {check_lang(src_lang)!r}: alinea aligns Spanish with English")
-    step = progress or (lambda _msg: None)
-    step("segmenting source")
+    step = progress or (lambda _done, _msg: None)
+    step(0, "segmenting source")
     src = segment_file(src_path, src_lang)
-    step("segmenting target")
+    step(1, "segmenting target")
     tgt = segment_file(tgt_path, tgt_lang)
     _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path)
-    step("aligning")
+    step(2, "aligning")
     return align_texts(src, tgt, src_lang, tgt_lang, meta)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from align.model import Bitext
 from align.utils import atomic_write
@@ -15,15 +15,18 @@ from .options import LANG_CODE
 
 
 def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dict) -> tuple[Bitext, float]:
-    from ..pipeline import align_files  # imported here: NLTK and numpy load only when needed
+    from ..pipeline import ALIGN_STAGES, align_files  # imported here: NLTK and numpy load only when needed
 
     console = Console(stderr=True)
     started = time.perf_counter()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task("reading", total=None)
+    # A bar over the pipeline's stages on an interactive terminal; nothing in pipes and logs.
+    with Progress(SpinnerColumn(), TextColumn("{task.description:<20}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
+                  disable=not console.is_terminal) as progress:
+        task = progress.add_task("reading", total=len(ALIGN_STAGES))
         bitext = align_files(src, tgt, src_lang, tgt_lang, meta,
-                             progress=lambda msg: progress.update(task, description=msg))
+                             progress=lambda done, stage: progress.update(task, completed=done, description=stage))
+        progress.update(task, completed=len(ALIGN_STAGES))
     return bitext, time.perf_counter() - started
 
 
