@@ -9,7 +9,7 @@ The cost of a bead joining source sentences P with target sentences Q is::
                + structure penalties                    (structured mode)
 
 ``LLR`` compares "P and Q translate each other" with "they are unrelated", key
-by key (keys: ``align.encoder``). A key that occurs in a share p of the other
+by key (keys: ``alinea.align.encoder``). A key that occurs in a share p of the other
 side's sentences is found in an unrelated sentence with probability p and in
 its translation with probability r, so::
 
@@ -26,7 +26,7 @@ aligned on its own, so an omission inside paragraph 4 cannot move paragraph 5.
 Inside a stretch, beads that join two paragraphs or pair a heading with body
 text pay a penalty.
 
-A second pass trains IBM Model 1 (``align.ibm1``) on the solid 1-1 chains of
+A second pass trains IBM Model 1 (``alinea.align.ibm1``) on the solid 1-1 chains of
 the first and adds the learned word links as keys; only the stretches between
 solid chains whose sentences gained a key are searched again.
 """

@@ -4,9 +4,9 @@ Each sentence becomes its character length and a bag of *keys*. A key is a
 string that a Spanish token and its English counterpart both map to, so that
 "shared keys" between two sentences is evidence that they translate each other:
 
-- numbers and document symbols (``align.numbers``): 1.000 and 1,000 both give
+- numbers and document symbols (``alinea.align.numbers``): 1.000 and 1,000 both give
   ``#1000``; A/56/329 gives ``#A/56/329``;
-- UN bodies and acronyms (``align.lexicon``): OIT and ILO both give ``@ILO``;
+- UN bodies and acronyms (``alinea.align.lexicon``): OIT and ILO both give ``@ILO``;
 - punctuation patterns: parentheses, quotes, colons, semicolons, question marks,
   percent signs (``«`` and ``"`` are the same key);
 - words from a small Spanish-English lexicon of function words and frequent
@@ -164,7 +164,7 @@ def sentence_keys(text: str, lang: str) -> list[str]:
 class Vocabulary:
     """Interns keys as consecutive integers; shared by the two sides of an alignment.
 
-    Also interns lower-cased words (per language, for ``align.ibm1``) and
+    Also interns lower-cased words (per language, for ``alinea.align.ibm1``) and
     remembers the key ids and word id of each token, so a word is analysed once.
     """
 

@@ -1,6 +1,6 @@
 """Stage 2: clean PDF-extraction debris and cut the text into typed blocks.
 
-The result is a :class:`~align.model.Document`: the cleaned text plus blocks
+The result is a :class:`~alinea.align.model.Document`: the cleaned text plus blocks
 (body paragraphs, headings, contents lines, footnotes, header lines) that tile
 it. ``Document.text`` is the blocks' texts joined by blank lines; every block's
 ``start``/``end`` are exact offsets into it.

@@ -19,7 +19,7 @@ Two levels of API:
   (no cleaning): every sentence is a slice of the input with its surrounding
   whitespace trimmed, so joining them gives the input back modulo whitespace.
 - :func:`segment` / :func:`segment_text` work on a normalized
-  :class:`~align.model.Document` and return :class:`~align.model.Sentence`
+  :class:`~alinea.align.model.Document` and return :class:`~alinea.align.model.Sentence`
   objects that know their block, UN paragraph number and kind, with exact
   character spans: ``doc.text[s.start:s.end] == s.text``.
 """
@@ -344,7 +344,7 @@ def segment(doc: Document, lang: str) -> list[Sentence]:
 
 
 def segment_text(text: str, lang: str) -> list[Sentence]:
-    """Clean raw document text (:func:`~align.normalize.normalize`) and segment it.
+    """Clean raw document text (:func:`~alinea.align.normalize.normalize`) and segment it.
 
     The sentences' spans point into ``normalize(text, lang).text``.
     """

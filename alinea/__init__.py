@@ -1,9 +1,21 @@
 """alinea: Spanish-English sentence alignment and translation memories.
 
-The stages live in their own packages: :mod:`align` (read, normalize, segment,
-align), :mod:`tmx` (translation-memory storage and operations) and
-:mod:`report` (review, consistency and MT-score reports). This package holds
-the version, the end-to-end pipeline and the command line.
+Everything installs under this one import package. The stages are subpackages,
+kept in the repository's top-level folders and mapped here by ``pyproject.toml``:
+:mod:`alinea.align` (read, normalize, segment, align; folder ``align/``),
+:mod:`alinea.tmx` (translation-memory storage and operations; ``tmx/``),
+:mod:`alinea.report` (review, consistency and MT-score reports; ``report/``) and
+:mod:`alinea.corpora` (the embedded A/58/98 pair; ``corpora/``). This folder
+holds the end-to-end pipeline and the command line.
 """
+from __future__ import annotations
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    # The version has one source, pyproject.toml; it is read from the installed
+    # metadata only when asked for, since importlib.metadata costs ~30 ms to import.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("alinea")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-from align.aligner import align_sentences
-from align.errors import InputError
-from align.model import Bitext, Sentence
-from align.normalize import normalize
-from align.read import read_document
-from align.segment import segment
-from align.utils import check_lang
+from alinea.align.aligner import align_sentences
+from alinea.align.errors import InputError
+from alinea.align.model import Bitext, Sentence
+from alinea.align.normalize import normalize
+from alinea.align.read import read_document
+from alinea.align.segment import segment
+from alinea.align.utils import check_lang
 
 
 #: The stages of :func:`align_files`, for progress reporting.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from align.errors import InputError
+from alinea.align.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Reports for translators: alignment review (:mod:`report.review`),
-consistency check (:mod:`report.consistency`) and MT scores (:mod:`report.mtscore`).
+"""Reports for translators: alignment review (:mod:`alinea.report.review`),
+consistency check (:mod:`alinea.report.consistency`) and MT scores (:mod:`alinea.report.mtscore`).
 
 Import the submodule you need; this package imports nothing heavy by itself.
 """

@@ -22,11 +22,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar, Iterable, Iterator, Sequence
 
-from align.errors import InputError
-from align.lexicon import acronym_map, acronyms, un_bodies
-from align.model import Bitext
-from align.numbers import numeric_tokens, percentages, scaled_numbers
-from align.utils import atomic_write
+from alinea.align.errors import InputError
+from alinea.align.lexicon import acronym_map, acronyms, un_bodies
+from alinea.align.model import Bitext
+from alinea.align.numbers import numeric_tokens, percentages, scaled_numbers
+from alinea.align.utils import atomic_write
 
 ERROR = "error"
 WARNING = "warning"
@@ -706,10 +706,10 @@ class CheckResult:
         return [(c, by_name.get(c.name, [])) for c in self.checks]
 
     def to_dict(self) -> dict:
-        from alinea import __version__
+        from importlib.metadata import version
 
         return {
-            "tool": "alinea", "version": __version__, "input": self.source,
+            "tool": "alinea", "version": version("alinea"), "input": self.source,
             "segments": self.segments, "counts": counts(self.findings),
             "checks": [{"name": c.name, "severity": c.severity, "description": c.description,
                         "count": len(fs)} for c, fs in self.groups()],
@@ -735,12 +735,12 @@ def run_check(bitext: Bitext, glossary: str | os.PathLike | Sequence[Term] | Non
 
 def segments_from_units(units, src_lang: str = "es", tgt_lang: str = "en",
                         where: str = "TMX") -> list[Segment]:
-    """Translation units (``tmx.reader.TranslationUnit``) as segments, keeping one-sided and empty ones.
+    """Translation units (``alinea.tmx.reader.TranslationUnit``) as segments, keeping one-sided and empty ones.
 
     A bitext read from a TMX drops units with an empty side; the check wants
     exactly those (empty targets), so it works on the units themselves.
     """
-    from tmx.reader import languages_of
+    from alinea.tmx.reader import languages_of
 
     segments = []
     for n, unit in enumerate(units, start=1):
@@ -757,8 +757,8 @@ def segments_from_units(units, src_lang: str = "es", tgt_lang: str = "en",
 
 def load_segments(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> list[Segment]:
     """The units of a TMX or of an alinea TSV/CSV/XLSX table as segments, with their tuids."""
-    from tmx.reader import TABLE_SUFFIXES, iter_units, parse_tmx
-    from tmx.tabular import frame_units, read_table
+    from alinea.tmx.reader import TABLE_SUFFIXES, iter_units, parse_tmx
+    from alinea.tmx.tabular import frame_units, read_table
 
     suffix = Path(path).suffix.lower()
     if suffix in (".tmx", ".xml"):

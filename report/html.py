@@ -7,10 +7,10 @@ import os
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from align.utils import atomic_write
+from alinea.align.utils import atomic_write
 
 _ENV = Environment(
-    loader=PackageLoader("report", "templates"),
+    loader=PackageLoader("alinea.report", "templates"),
     autoescape=select_autoescape(["html", "j2"], default=True),
     trim_blocks=True,
     lstrip_blocks=True,
@@ -19,9 +19,9 @@ _ENV = Environment(
 
 def render(template: str, **context) -> str:
     """Render a template; every value is HTML-escaped unless marked safe."""
-    from alinea import __version__
+    from importlib.metadata import version
 
-    return _ENV.get_template(template).render(version=__version__, **context)
+    return _ENV.get_template(template).render(version=version("alinea"), **context)
 
 
 def write_html(path: str | os.PathLike, template: str, **context) -> None:

@@ -3,7 +3,7 @@
 Corpus BLEU, chrF and TER are sacrebleu's own numbers (the same metric objects
 and defaults as the ``sacrebleu`` command, so the scores are equal to the last
 decimal); sentence-level scores come from the same per-segment statistics. The
-statistics are computed across CPU cores (:mod:`report.parallel_ter`).
+statistics are computed across CPU cores (:mod:`alinea.report.parallel_ter`).
 
 Several systems are ranked, with sacrebleu's paired bootstrap resampling
 against the first one. MT output translated as a whole document, whose
@@ -12,7 +12,7 @@ the reference sentences with alinea's aligner first (:func:`realign`).
 
 Python API::
 
-    from report.mtscore import score_files, write_json, write_score_report
+    from alinea.report.mtscore import score_files, write_json, write_score_report
     result = score_files(["mt.txt"], "ref.txt", src_path="src.txt")
     print(result.systems[0].corpus["BLEU"].score)
 """
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from align.errors import InputError
-from align.utils import atomic_write
+from alinea.align.errors import InputError
+from alinea.align.utils import atomic_write
 
 from .parallel_ter import METRICS, corpus_statistics, make_metric
 
@@ -53,7 +53,7 @@ def split_lines(text: str) -> list[str]:
 
 def read_text(path: str | os.PathLike) -> str:
     """The text of a plain-text file in any encoding (Word/PDF via read_document)."""
-    from align.read import read_document, read_plain_text
+    from alinea.align.read import read_document, read_plain_text
 
     if Path(path).suffix.lower() in (".docx", ".pdf"):
         return read_document(path)
@@ -73,7 +73,7 @@ def load_reference(path: str | os.PathLike, src_lang: str = "es",
     the source; MT lines must follow the order of its translation units.
     """
     if Path(path).suffix.lower() == ".tmx":
-        from tmx.reader import load_bitext
+        from alinea.tmx.reader import load_bitext
 
         bitext = load_bitext(path, src_lang, tgt_lang)
         pairs = [(src, tgt) for bead, src, tgt in bitext.pairs() if bead.src]
@@ -216,7 +216,7 @@ def mt_sentences_of(mt_text: str, lang: str = "en", by_line: bool = True) -> lis
     ``by_line=False`` (text extracted from Word/PDF) the whole text goes to
     ``split_sentences``, which treats single line breaks as wrapping.
     """
-    from align.segment import split_sentences
+    from alinea.align.segment import split_sentences
 
     if not by_line:
         return split_sentences(mt_text, lang)
@@ -237,7 +237,7 @@ def realign(mt_text: str, refs: Sequence[str], lang: str = "en",
     between neighbouring hypotheses where the words match the references
     better. References left with nothing get an empty hypothesis.
     """
-    from align.aligner import align_sentences
+    from alinea.align.aligner import align_sentences
 
     mt_sentences = mt_sentences_of(mt_text, lang, by_line)
     lines = len(split_lines(mt_text))
@@ -532,11 +532,11 @@ def ranked_table(result: ScoreResult, width: int = 1) -> list[str]:
 
 def to_json(result: ScoreResult) -> dict[str, Any]:
     """The machine-readable form of a :class:`ScoreResult` (see the README)."""
-    from alinea import __version__
+    from importlib.metadata import version
 
     labels = [result.labels[m] for m in result.metrics]
     return {
-        "alinea_version": __version__,
+        "alinea_version": version("alinea"),
         "reference": result.reference_name,
         "source": result.source_name,
         "segments": len(result.refs),

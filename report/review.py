@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from align.errors import InputError
-from align.model import Bead, Bitext
-from align.utils import atomic_path
+from alinea.align.errors import InputError
+from alinea.align.model import Bead, Bitext
+from alinea.align.utils import atomic_path
 
 from .html import figure_data_uri, write_html
 
@@ -152,7 +152,7 @@ REVIEW_COLUMNS = ["bead", "type", "score", "paragraph", "review", "src_ids", "tg
 
 def review_frame(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> pd.DataFrame:
     """The full table of the review, one row per bead, with a "review" reason column."""
-    from tmx.tabular import bitext_frame
+    from alinea.tmx.tabular import bitext_frame
 
     frame = bitext_frame(bitext)
     reasons = [row.reason for row in review_rows(bitext, threshold)]
@@ -163,11 +163,11 @@ def review_frame(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> pd.DataFr
 
 def write_review_table(bitext: Bitext, path: str | os.PathLike,
                        threshold: float = LOW_CONFIDENCE) -> None:
-    """The review table as TSV/CSV (via tmx.tabular) or XLSX (text cells, header frozen)."""
+    """The review table as TSV/CSV (via alinea.tmx.tabular) or XLSX (text cells, header frozen)."""
     frame = review_frame(bitext, threshold)
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        from tmx.tabular import write_table
+        from alinea.tmx.tabular import write_table
 
         write_table(frame, path)
         return

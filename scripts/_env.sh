@@ -23,10 +23,16 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
 fi
 
-extras="${ALINEA_EXTRAS:-}"
+# One environment for every script: the stamp records pyproject.toml's hash and the
+# extras installed; a script whose extras are already there (scripts/demo after
+# scripts/test) reuses it as it is, and a script that needs more installs the union.
+wanted="${ALINEA_EXTRAS:-}"
 stamp="$VENV/.alinea-installed"
-want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)-$extras"
-if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp" 2>/dev/null; then
+hash="$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+have_hash="" have_extras=""
+if [ -f "$stamp" ]; then read -r have_hash have_extras < "$stamp" || true; fi
+extras="$(printf '%s\n' ${have_extras//,/ } ${wanted//,/ } | sed '/^$/d' | sort -u | paste -sd, -)"
+if [ "$have_hash" != "$hash" ] || [ "$extras" != "$have_extras" ]; then
     echo "installing alinea${extras:+[$extras]} into $VENV (log: $VENV/install.log)" >&2
     if ! { "$VENV/bin/python" -m pip install --upgrade pip &&
            "$VENV/bin/python" -m pip install -e "$ROOT${extras:+[$extras]}"; } >"$VENV/install.log" 2>&1; then
@@ -34,7 +40,7 @@ if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp" 2>/dev/null; then
         echo "alinea: installation failed; see $VENV/install.log" >&2
         exit 1
     fi
-    echo "$want" > "$stamp"
+    echo "$hash $extras" > "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"

@@ -64,7 +64,7 @@ def beads_from_pairs(pairs: list[tuple[int, int]], n: int, m: int) -> list[list[
 
 
 def run_alinea(docs) -> tuple[list, float]:
-    from align.aligner import align_sentences
+    from alinea.align.aligner import align_sentences
 
     started = time.perf_counter()
     preds = [[[list(b.src), list(b.tgt)] for b in align_sentences(d["es"], d["en"])] for d in docs]
@@ -142,7 +142,7 @@ def synthetic_pair(size: int, seed: int = 5) -> dict:
 
 
 def synthetic_line(size: int) -> str:
-    from align.aligner import align_sentences
+    from alinea.align.aligner import align_sentences
 
     doc = synthetic_pair(size)
     started = time.perf_counter()

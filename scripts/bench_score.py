@@ -15,7 +15,7 @@ prints each metric's line from both commands and whether they are identical
 
 Then a breakdown of where the time goes: start-up of each command
 (``--version``), and in one process sacrebleu's serial per-segment statistics
-for each metric against alinea's process pool (:mod:`report.parallel_ter`).
+for each metric against alinea's process pool (:mod:`alinea.report.parallel_ter`).
 
 Exit status: 0 when the numbers are equal, 1 when they differ, 2 when
 ``../shared/data`` is absent.
@@ -142,14 +142,14 @@ def _score(line: str | None) -> str:
 
 
 def _cpus() -> int:
-    from report.parallel_ter import available_cpus
+    from alinea.report.parallel_ter import available_cpus
 
     return available_cpus()
 
 
 def _breakdown(alinea: list[str], sacrebleu: list[str], hyps: list[str], refs: list[str]) -> None:
     """Where the time goes: command start-up, serial vs pooled statistics."""
-    from report.parallel_ter import corpus_statistics, serial_statistics
+    from alinea.report.parallel_ter import corpus_statistics, serial_statistics
 
     start_ours = min(_timed(alinea + ["--version"])[0] for _ in range(2))
     start_peer = min(_timed(sacrebleu + ["--version"])[0] for _ in range(2))

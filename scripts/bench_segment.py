@@ -5,7 +5,7 @@ For each language, every paragraph of ``../shared/bench/seg_undev.{es,en}.jsonl`
 (real UN sentences of the UN Parallel Corpus dev set, joined into paragraphs of
 2-6) is split by
 
-- alinea's plain-text splitter :func:`align.segment.split_sentences` (the bench
+- alinea's plain-text splitter :func:`alinea.align.segment.split_sentences` (the bench
   texts are plain prose with no PDF debris, so the cleaning stage of
   ``normalize()`` has nothing to do there and is not applied: it would only
   risk changing characters the scorer counts),
@@ -73,13 +73,13 @@ def pysbd_splitter(lang: str):
 
 
 def alinea_splitter(lang: str):
-    from align.segment import split_sentences
+    from alinea.align.segment import split_sentences
 
     return lambda text: split_sentences(text, lang)
 
 
 def alinea_document_splitter(lang: str):
-    from align.segment import segment_text
+    from alinea.align.segment import segment_text
 
     return lambda text: [s.text for s in segment_text(text, lang)]
 
@@ -106,7 +106,7 @@ def score_tool(scorer, bench: Path, split, errors: list | None = None) -> tuple[
 
 
 def corpus_report(show: int) -> None:
-    from align.model import BODY
+    from alinea.align.model import BODY
     from alinea.pipeline import segment_file
 
     print("\ncorpora/A_58_98: units per side")
@@ -147,7 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench_segment: {BENCH} is missing (needs ../shared/bench/score_seg.py and "
               "seg_undev.{es,en}.jsonl beside the repository)", file=sys.stderr)
         return 2
-    sys.path.insert(0, str(ROOT))
     scorer = load_scorer()
     tools = [("alinea", alinea_splitter), ("alinea, document mode", alinea_document_splitter),
              ("NLTK Punkt (pretrained)", plain_punkt), ("pysbd", pysbd_splitter)]

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align import ibm1
-from align.aligner import align_sentences, anchor_points
-from align.corelib import best_path, length_cost, log_erfc
-from align.encoder import Vocabulary, cognate_key, sentence_keys
-from align.model import Sentence
+from alinea.align import ibm1
+from alinea.align.aligner import align_sentences, anchor_points
+from alinea.align.corelib import best_path, length_cost, log_erfc
+from alinea.align.encoder import Vocabulary, cognate_key, sentence_keys
+from alinea.align.model import Sentence
 
 ES = [
     "La Comisión de Población y Desarrollo celebró su 36º período de sesiones en Nueva York en 2003.",
@@ -193,7 +193,7 @@ def test_banded_search_finds_the_full_search_path():
     table = rng.random((n + 1, m + 1)) * 3 + np.abs(np.subtract.outer(np.arange(n + 1), np.arange(m + 1)))
 
     def costs(rows, j_grid):
-        from align.corelib import MOVES
+        from alinea.align.corelib import MOVES
 
         return {mv: table[rows[:, None], j_grid] + (0.0 if mv == (1, 1) else 2.0) for mv in MOVES}
 
@@ -265,7 +265,7 @@ def test_a_path_far_from_the_diagonal_widens_the_band():
     n = m = 60
 
     def costs(rows, j_grid):
-        from align.corelib import MOVES
+        from alinea.align.corelib import MOVES
 
         i = rows[:, None] + np.zeros_like(j_grid)
         out = {mv: np.full(j_grid.shape, 50.0) for mv in MOVES}
@@ -313,7 +313,7 @@ def test_align_lines_refuses_an_empty_file(tmp_path, run_cli):
 
 
 def test_bulk_word_analysis_gives_the_keys_of_word_keys():
-    from align.encoder import word_keys
+    from alinea.align.encoder import word_keys
 
     vocab = Vocabulary()
     tokens = {"es": ["Comisión", "inmigrantes", "OIT", "ONU-Mujeres", "de", "Phil", "mundo", "año"],

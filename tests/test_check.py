@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from report.consistency import (ERROR, WARNING, Finding, Term, check_bitext, check_file,
+from alinea.report.consistency import (ERROR, WARNING, Finding, Term, check_bitext, check_file,
                                 default_checks, load_glossary, looks_spanish, term_pattern)
 
 # (tuid, Spanish, English): one planted problem per unit whose tuid names the check.
@@ -153,7 +153,7 @@ def test_severities_split_errors_from_warnings():
 
 
 def test_python_api_on_a_bitext():
-    from align.model import Bead, Bitext, Sentence
+    from alinea.align.model import Bead, Bitext, Sentence
 
     src = [Sentence("Se registraron 1.500 casos.", 0), Sentence("Hay  dos espacios.", 1)]
     tgt = [Sentence("There were 1,600 cases.", 0), Sentence("There are two spaces.", 1)]
@@ -186,7 +186,7 @@ def test_tbx_glossary(tmp_path):
 
 @pytest.mark.parametrize("content, message", [("", "empty"), ("solo una columna\n", "column")])
 def test_bad_glossary_is_input_error(tmp_path, content, message):
-    from align.errors import InputError
+    from alinea.align.errors import InputError
 
     path = tmp_path / "g.csv"
     path.write_text(content, encoding="utf-8")
@@ -286,14 +286,14 @@ def test_cli_json_to_stdout(run_cli, clean):
     ("29. Hubo 4 casos.", "30. There were 4 cases.", "29"),
 ])
 def test_number_mismatches(es, en, problem):
-    from report.consistency import NumberMismatch
+    from alinea.report.consistency import NumberMismatch
 
     messages = list(NumberMismatch().problems(es, en))
     assert len(messages) == 1 and problem in messages[0], messages
 
 
 def test_numbers_helpers_are_additive():
-    from align.numbers import numeric_tokens, percentages, scaled_numbers
+    from alinea.align.numbers import numeric_tokens, percentages, scaled_numbers
 
     assert percentages("un 3,5 % y 12 por ciento", "es") == ["3.5%", "12%"]
     assert percentages("3.5 per cent and 7 percent", "en") == ["3.5%", "7%"]

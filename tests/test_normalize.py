@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align.model import BODY, CONTENTS, FOOTNOTE, HEADER, HEADING
-from align.normalize import clean_text, normalize
-from align.read import read_document
+from alinea.align.model import BODY, CONTENTS, FOOTNOTE, HEADER, HEADING
+from alinea.align.normalize import clean_text, normalize
+from alinea.align.read import read_document
 
 
 def nonspace(text: str) -> str:
@@ -279,7 +279,7 @@ def test_page_furniture_does_not_stop_a_page_break_join():
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_same_units_without_blank_lines(lang, es_path, en_path):
     """PDF extractors often drop the blank lines between paragraphs: same units all the same."""
-    from align.segment import segment
+    from alinea.align.segment import segment
 
     raw = read_document(es_path if lang == "es" else en_path)
     collapsed = re.sub(r"\n\s*\n", "\n", raw)

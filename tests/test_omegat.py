@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tmx.reader import read_tmx
-from tmx.writer import write_tmx
+from alinea.tmx.reader import read_tmx
+from alinea.tmx.writer import write_tmx
 
 TIMEOUT = 180  # seconds for one OmegaT run (about 2 s on a laptop)
 PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -22,7 +22,7 @@ def test_beads_are_monotone_and_scored(a58_bitext):
 
 
 def test_public_api_imports():
-    from align import align_sentences, split_sentences
+    from alinea.align import align_sentences, split_sentences
 
     sentences = split_sentences("El Sr. Pérez llegó. Luego se fue.", "es")
     assert sentences == ["El Sr. Pérez llegó.", "Luego se fue."]
@@ -31,7 +31,7 @@ def test_public_api_imports():
 
 
 def test_corpus_metadata_says_english_is_not_official():
-    from corpora import corpus
+    from alinea.corpora import corpus
 
     pair = corpus("A_58_98")
     assert pair.meta["symbol"] == "A/58/98"

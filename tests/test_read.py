@@ -6,10 +6,10 @@ import zipfile
 
 import pytest
 
-from align.errors import InputError
-from align.normalize import normalize
-from align.read import decode_text, read_document
-from align.segment import segment
+from alinea.align.errors import InputError
+from alinea.align.normalize import normalize
+from alinea.align.read import decode_text, read_document
+from alinea.align.segment import segment
 from fixtures_docs import make_docx, make_pdf
 
 SPANISH = ("4. La División de Población (DAES) publicó el informe del Sr. Pérez, pág. 3: "

@@ -6,8 +6,8 @@ import base64
 import lxml.html
 import pytest
 
-from align.model import Bead, Bitext, Sentence
-from report.review import (LOW_CONFIDENCE, path_points, review_frame, review_rows, summary, to_review,
+from alinea.align.model import Bead, Bitext, Sentence
+from alinea.report.review import (LOW_CONFIDENCE, path_points, review_frame, review_rows, summary, to_review,
                            write_review, write_review_table)
 
 HOSTILE = "<script>alert('x')</script>"
@@ -103,7 +103,7 @@ def test_empty_bitext_review(tmp_path):
 # ------------------------------------------------------------------------------- CLI
 
 def test_report_on_existing_tmx(run_cli, bitext, tmp_path):
-    from tmx.writer import write_tmx
+    from alinea.tmx.writer import write_tmx
 
     tmx = tmp_path / "tm.tmx"
     write_tmx(bitext, tmx, keep_unaligned=True)
@@ -145,7 +145,7 @@ def test_report_bad_input_exit_2(run_cli, tmp_path, args, message):
 
 
 def test_report_needs_an_output(run_cli, tmp_path, bitext):
-    from tmx.writer import write_tmx
+    from alinea.tmx.writer import write_tmx
 
     write_tmx(bitext, tmp_path / "t.tmx")
     assert run_cli("report", tmp_path / "t.tmx").exit_code == 2

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from align.errors import InputError
-from report import mtscore
-from report.parallel_ter import corpus_statistics, serial_statistics
+from alinea.align.errors import InputError
+from alinea.report import mtscore
+from alinea.report.parallel_ter import corpus_statistics, serial_statistics
 
 CORPUS_EN = Path(__file__).resolve().parents[1] / "corpora" / "A_58_98" / "en.txt"
 
@@ -161,8 +161,8 @@ def test_multi_system_cli_ranked_table(run_cli, files):
 # ------------------------------------------------------------ TMX reference
 
 def test_tmx_reference_gives_same_scores(tmp_path, refs, hyps):
-    from align.model import Bead, Bitext, Sentence
-    from tmx.writer import write_tmx
+    from alinea.align.model import Bead, Bitext, Sentence
+    from alinea.tmx.writer import write_tmx
 
     srcs = [f"Frase {i} en español." for i in range(len(refs))]
     bitext = Bitext([Sentence(s, i) for i, s in enumerate(srcs)],

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from align.model import BODY, CONTENTS, FOOTNOTE, HEADER, HEADING
-from align.normalize import normalize
-from align.segment import segment, segment_text, sentence_spans, split_sentences
+from alinea.align.model import BODY, CONTENTS, FOOTNOTE, HEADER, HEADING
+from alinea.align.normalize import normalize
+from alinea.align.segment import segment, segment_text, sentence_spans, split_sentences
 
 
 def nonspace(text: str) -> str:
@@ -138,7 +138,7 @@ def test_a_short_text_is_split_in_document_mode_too():
 
 
 def test_split_sentences_rejects_unknown_language():
-    from align.errors import InputError
+    from alinea.align.errors import InputError
 
     with pytest.raises(InputError):
         split_sentences("Hallo. Welt.", "de")
@@ -156,7 +156,7 @@ def test_spans_are_exact_slices_of_the_input():
 
 
 def test_segment_sentences_know_block_number_kind_and_span(es_path):
-    from align.read import read_document
+    from alinea.align.read import read_document
 
     doc = normalize(read_document(es_path), "es")
     sentences = segment(doc, "es")
@@ -181,7 +181,7 @@ def test_segment_sentences_know_block_number_kind_and_span(es_path):
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_a58_has_no_paragraph_number_split_off(lang, es_path, en_path):
-    from align.read import read_document
+    from alinea.align.read import read_document
 
     path = es_path if lang == "es" else en_path
     sentences = segment_text(read_document(path), lang)

@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from align.errors import InputError
-from align.model import Bead, Bitext, Sentence
-from tmx.hygiene import clean_segment, tmx_lang
-from tmx.reader import load_bitext, read_tmx
-from tmx.tabular import bitext_frame, write_table
-from tmx.writer import write_tmx
+from alinea.align.errors import InputError
+from alinea.align.model import Bead, Bitext, Sentence
+from alinea.tmx.hygiene import clean_segment, tmx_lang
+from alinea.tmx.reader import load_bitext, read_tmx
+from alinea.tmx.tabular import bitext_frame, write_table
+from alinea.tmx.writer import write_tmx
 
 ROOT = Path(__file__).resolve().parents[1]
 DTD = ROOT.parent / "shared" / "spec" / "tmx14.dtd"
@@ -155,7 +155,7 @@ def test_output_is_valid_against_the_official_dtd(tmp_path, a58_bitext, small_bi
 @pytest.mark.skipif(not DTD.is_file(), reason=f"the official TMX 1.4 DTD is not at {DTD}")
 def test_the_dtd_catches_what_our_validator_catches(tmp_path):
     """Keep our structural validator honest: a prop after a tuv is wrong for both."""
-    from tmx.validate import validate_against_dtd, validate_tmx
+    from alinea.tmx.validate import validate_against_dtd, validate_tmx
 
     bad = tmp_path / "bad.tmx"
     bad.write_text(TMX_HEAD + '<tu><tuv xml:lang="es"><seg>a</seg></tuv><prop type="x">y</prop>'
@@ -293,7 +293,7 @@ def test_billion_laughs_is_refused(tmp_path, padding, encoding, where):
     path.write_text(text, encoding=encoding)
     with pytest.raises(InputError, match=rf"laughs\.tmx{where} .*declares the XML entity 'lol'"):
         read_tmx(path)
-    from tmx.validate import validate_tmx
+    from alinea.tmx.validate import validate_tmx
 
     assert "declares the XML entity" in validate_tmx(path).problems[0].message
 
@@ -319,7 +319,7 @@ def test_external_dtd_is_not_fetched(tmp_path):
         path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE tmx SYSTEM "{system}">\n'
                         + TMX_HEAD.split("\n", 1)[1] + '<tu><tuv xml:lang="es"><seg>a</seg></tuv>'
                         '<tuv xml:lang="en"><seg>b</seg></tuv></tu>' + TMX_TAIL, encoding="utf-8")
-        from tmx.reader import parse_tmx
+        from alinea.tmx.reader import parse_tmx
 
         assert parse_tmx(path).getroot().find(".//seg").get("evil") is None
         assert [(s, t) for _, s, t in read_tmx(path).pairs()] == [("a", "b")]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from align.model import Bead, Bitext, Sentence
-from tmx.reader import read_tmx
-from tmx.writer import write_tmx
+from alinea.align.model import Bead, Bitext, Sentence
+from alinea.tmx.reader import read_tmx
+from alinea.tmx.writer import write_tmx
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -210,7 +210,7 @@ def test_align_cli_tmx_options(run_cli, es_path, en_path, tmp_path):
 
 
 def test_foreign_tmx_survives_validate_merge_and_filter(run_cli, two_tmx, tmp_path):
-    from tests.test_tmx import DTD, TRADOS
+    from test_tmx import DTD, TRADOS
 
     trados = tmp_path / "trados.tmx"
     trados.write_text(TRADOS, encoding="utf-16")

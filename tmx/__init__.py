@@ -1,11 +1,11 @@
 """TMX 1.4b storage and translation-memory operations.
 
-- :mod:`tmx.writer`: ``write_tmx`` (Bitext -> TMX), ``write_units`` (existing units -> TMX)
-- :mod:`tmx.reader`: safe parsing, ``read_tmx`` (TMX -> Bitext), ``load_bitext`` (TMX or table)
-- :mod:`tmx.tabular`: bead tables (TSV/CSV/XLSX) both ways
-- :mod:`tmx.validate`: structural TMX 1.4 validation with line:column
-- :mod:`tmx.ops`: merge, dedupe, filter, convert, stats
-- :mod:`tmx.hygiene`: segment cleaning and language codes
+- :mod:`alinea.tmx.writer`: ``write_tmx`` (Bitext -> TMX), ``write_units`` (existing units -> TMX)
+- :mod:`alinea.tmx.reader`: safe parsing, ``read_tmx`` (TMX -> Bitext), ``load_bitext`` (TMX or table)
+- :mod:`alinea.tmx.tabular`: bead tables (TSV/CSV/XLSX) both ways
+- :mod:`alinea.tmx.validate`: structural TMX 1.4 validation with line:column
+- :mod:`alinea.tmx.ops`: merge, dedupe, filter, convert, stats
+- :mod:`alinea.tmx.hygiene`: segment cleaning and language codes
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from align.errors import InputError
+from alinea.align.errors import InputError
 
 # XML 1.0 forbids C0 controls except tab/LF/CR; C1 controls (U+0080-U+009F) are
 # legal but in practice are cp1252 bytes decoded as Latin-1: debris as well.

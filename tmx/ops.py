@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from align.errors import InputError
+from alinea.align.errors import InputError
 
 from .hygiene import base_lang, tmx_lang
 from .reader import (TABLE_SUFFIXES, TranslationUnit, header_of, iter_units, languages_of, match_lang,

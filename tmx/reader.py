@@ -23,8 +23,8 @@ from typing import Iterator
 
 from lxml import etree
 
-from align.errors import InputError
-from align.model import Bead, Bitext, Sentence
+from alinea.align.errors import InputError
+from alinea.align.model import Bead, Bitext, Sentence
 
 from .hygiene import base_lang
 
@@ -208,7 +208,7 @@ def _split_joined(text: str, n: int, lang: str) -> list[str]:
     if n <= 1 or not text:
         return [text]
     try:
-        from align.segment import split_sentences
+        from alinea.align.segment import split_sentences
 
         pieces = [p for p in split_sentences(text, base_lang(lang)) if p]
         if len(pieces) == n and " ".join(pieces) == text:

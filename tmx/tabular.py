@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from align.errors import InputError
-from align.model import Bitext
-from align.utils import atomic_path
+from alinea.align.errors import InputError
+from alinea.align.model import Bitext
+from alinea.align.utils import atomic_path
 
 _LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 # Lone surrogates are not characters and cannot be written as UTF-8.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from align.errors import InputError
+from alinea.align.errors import InputError
 
 from .reader import XML_LANG, parse_xml
 

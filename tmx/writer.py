@@ -17,9 +17,9 @@ from typing import Iterable
 from lxml import etree
 from translate.storage import tmx as tt_tmx
 
-from align.errors import InputError
-from align.model import Bead, Bitext
-from align.utils import atomic_write
+from alinea.align.errors import InputError
+from alinea.align.model import Bead, Bitext
+from alinea.align.utils import atomic_write
 
 from .hygiene import base_lang, clean_attribute, clean_segment, tmx_lang
 
@@ -31,11 +31,11 @@ PROPS = ("x-document", "x-paragraph", "x-bead", "x-score")
 
 def header_attributes(src_lang: str, segtype: str = "sentence", datatype: str = "plaintext") -> dict[str, str]:
     """The <header> attributes alinea writes (all those the DTD requires, plus creationdate)."""
-    from alinea import __version__
+    from importlib.metadata import version
 
     return {
         "creationtool": "alinea",
-        "creationtoolversion": __version__,
+        "creationtoolversion": version("alinea"),
         "segtype": segtype,
         "o-tmf": "alinea",
         "adminlang": "en",

@@ -1,7 +1,7 @@
 """The ``alinea`` command: a thin layer over the Python API.
 
 Each command group lives in its own module and is registered here. Bad input
-(:class:`align.errors.InputError`) becomes one line on stderr and exit code 2.
+(:class:`alinea.align.errors.InputError`) becomes one line on stderr and exit code 2.
 """
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ import sys
 
 import click
 
-from align.errors import InputError
-
-from .. import __version__
+from alinea.align.errors import InputError
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
@@ -45,7 +43,7 @@ class AlineaGroup(click.Group):
 
 
 @click.group(cls=AlineaGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="alinea")
+@click.version_option(None, "-V", "--version", package_name="alinea", prog_name="alinea")
 def main() -> None:
     """alinea: align Spanish and English documents into translation memories."""
 

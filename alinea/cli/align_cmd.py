@@ -8,8 +8,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from align.model import Bitext
-from align.utils import atomic_write
+from alinea.align.model import Bitext
+from alinea.align.utils import atomic_write
 
 from .options import LANG_CODE
 
@@ -32,9 +32,9 @@ def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dic
 
 def _write_outputs(bitext: Bitext, out: Path | None, tsv: Path | None, xlsx: Path | None,
                    report: Path | None, src_lang: str, tgt_lang: str, keep_unaligned: bool) -> int:
-    from tmx.tabular import bitext_frame, write_table
-    from tmx.writer import write_tmx
-    from report.review import write_review
+    from alinea.tmx.tabular import bitext_frame, write_table
+    from alinea.tmx.writer import write_tmx
+    from alinea.report.review import write_review
 
     units = 0
     if out:
@@ -121,7 +121,7 @@ def demo(out_dir: Path) -> None:
 
     Writes OUT_DIR/A_58_98.tmx, .tsv and .report.html.
     """
-    from corpora import corpus
+    from alinea.corpora import corpus
 
     pair = corpus("A_58_98")
     meta = {"symbol": pair.meta["symbol"], "title": pair.meta["title"]}
@@ -146,9 +146,9 @@ def align_lines(es_file: Path, en_file: Path, out: Path, src_lang: str, tgt_lang
 
     Example: alinea align-lines report.es.txt report.en.txt -o beads.tsv
     """
-    from align.aligner import align_sentences, read_sentence_lines, write_beads_tsv
-    from align.errors import InputError
-    from align.utils import check_lang
+    from alinea.align.aligner import align_sentences, read_sentence_lines, write_beads_tsv
+    from alinea.align.errors import InputError
+    from alinea.align.utils import check_lang
 
     if check_lang(src_lang) == check_lang(tgt_lang):
         raise click.UsageError("--src-lang and --tgt-lang must be one Spanish and one English")

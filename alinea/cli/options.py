@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from align.errors import InputError
-from align.utils import check_lang
+from alinea.align.errors import InputError
+from alinea.align.utils import check_lang
 
 
 class LanguageCode(click.ParamType):
@@ -13,7 +13,7 @@ class LanguageCode(click.ParamType):
     name = "LANG"
 
     def convert(self, value, param, ctx) -> str:
-        from tmx.hygiene import tmx_lang
+        from alinea.tmx.hygiene import tmx_lang
 
         try:
             check_lang(str(value))

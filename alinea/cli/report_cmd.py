@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from align.errors import InputError
-from align.model import Bitext
-from align.utils import check_lang
+from alinea.align.errors import InputError
+from alinea.align.model import Bitext
+from alinea.align.utils import check_lang
 
 from .options import LANG_CODE
 
@@ -19,7 +19,7 @@ EXIT_FINDINGS = 1
 
 
 def _load(path: Path, src_lang: str, tgt_lang: str) -> Bitext:
-    from tmx.reader import load_bitext
+    from alinea.tmx.reader import load_bitext
 
     bitext = load_bitext(path, src_lang, tgt_lang)
     if not bitext.beads:
@@ -42,7 +42,7 @@ def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | N
 
     Example: alinea report out/A_58_98.tmx -o review.html --xlsx review.xlsx
     """
-    from report.review import summary, write_review, write_review_table
+    from alinea.report.review import summary, write_review, write_review_table
 
     if not (out or tsv or xlsx):
         raise click.UsageError("say where to write: -o OUT.html, --tsv or --xlsx")
@@ -80,7 +80,7 @@ def check(bitext_file: Path, glossary: Path | None, html_out: Path | None, json_
 
     Example: alinea check out/A_58_98.tmx --glossary terms.csv --report check.html --json check.json
     """
-    from report.consistency import check_file, load_glossary, write_check_report, write_json
+    from alinea.report.consistency import check_file, load_glossary, write_check_report, write_json
 
     terms = load_glossary(glossary) if glossary else None  # bad glossary fails before any work
     result = check_file(bitext_file, terms, check_lang(src_lang), check_lang(tgt_lang))

@@ -44,7 +44,7 @@ def score(hyps: tuple[Path, ...], ref: Path, src: Path | None, metrics: str, rea
       alinea score --hyp deepl.txt --hyp google.txt --ref ref.txt --src src.txt --report scores.html
       alinea score --hyp mt-document.txt --ref tm.tmx --realign --json scores.json
     """
-    from report.mtscore import format_scores, ranked_table, score_files, write_json, write_score_report
+    from alinea.report.mtscore import format_scores, ranked_table, score_files, write_json, write_score_report
 
     started = time.perf_counter()
     result = score_files(hyps, ref, src, metrics, realign_output=realign, src_lang=src_lang,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from align.errors import InputError
+from alinea.align.errors import InputError
 
 _PATH = click.Path(path_type=Path)
 _LANG_HELP = "Language code to read (es, es-ES, en, en-US...); regional variants match their base."
@@ -43,7 +43,7 @@ def validate(file: Path, dtd: Path | None, max_problems: int) -> None:
 
     Example: alinea tmx validate tm.tmx
     """
-    from tmx.validate import validate_against_dtd, validate_tmx
+    from alinea.tmx.validate import validate_against_dtd, validate_tmx
 
     if not file.is_file():
         raise InputError(f"{file}: no such file")
@@ -76,7 +76,7 @@ def merge(files: tuple[Path, ...], out: Path, dedupe: bool) -> None:
 
     Example: alinea tmx merge A_58_98.tmx A_59_1.tmx -o un.tmx --dedupe
     """
-    from tmx.ops import dedupe_units, load_tmx, merge_units, write_tmx_units
+    from alinea.tmx.ops import dedupe_units, load_tmx, merge_units, write_tmx_units
 
     _not_input(out, list(files))
     loaded = [load_tmx(path) for path in files]
@@ -97,7 +97,7 @@ def dedupe(file: Path, out: Path) -> None:
 
     Example: alinea tmx dedupe un.tmx -o un.dedup.tmx
     """
-    from tmx.ops import dedupe_units, load_tmx, write_tmx_units
+    from alinea.tmx.ops import dedupe_units, load_tmx, write_tmx_units
 
     _not_input(out, [file])
     tmx_file = load_tmx(file)
@@ -134,7 +134,7 @@ def filter_cmd(file: Path, out: Path, min_score: float | None, max_score: float 
 
     Example: alinea tmx filter tm.tmx -o clean.tmx --min-score 0.5 --bead 1-1 --min-ratio 0.5 --max-ratio 2
     """
-    from tmx.ops import UnitFilter, check_languages, filter_units, load_tmx, write_tmx_units
+    from alinea.tmx.ops import UnitFilter, check_languages, filter_units, load_tmx, write_tmx_units
 
     _not_input(out, [file])
     conditions = UnitFilter(src_lang, tgt_lang, min_score, max_score, _bead_types(beads), min_ratio, max_ratio,
@@ -159,7 +159,7 @@ def convert(source: Path, target: Path, keep_unaligned: bool, src_lang: str, tgt
 
     Examples: alinea tmx convert tm.tmx tm.xlsx; alinea tmx convert tm.xlsx tm.tmx --src-lang es-ES --tgt-lang en-US
     """
-    from tmx.ops import convert as run_convert
+    from alinea.tmx.ops import convert as run_convert
 
     written = run_convert(source, target, src_lang, tgt_lang, keep_unaligned)
     click.echo(f"wrote {target} ({written} {'units' if target.suffix.lower() == '.tmx' else 'rows'})", err=True)
@@ -174,7 +174,7 @@ def stats(file: Path, as_json: bool, src_lang: str, tgt_lang: str) -> None:
 
     Example: alinea tmx stats tm.tmx
     """
-    from tmx.ops import load_tmx, tmx_stats
+    from alinea.tmx.ops import load_tmx, tmx_stats
 
     figures = tmx_stats(load_tmx(file), src_lang, tgt_lang)
     if as_json:
