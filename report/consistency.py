@@ -678,10 +678,6 @@ def check_bitext(bitext: Bitext, glossary: str | os.PathLike | Sequence[Term] | 
     return check_segments(segments_of(bitext), checks)
 
 
-def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity == ERROR for f in findings)
-
-
 def counts(findings: Sequence[Finding]) -> dict:
     by_check = Counter(f.check for f in findings)
     return {"errors": sum(f.severity == ERROR for f in findings),
@@ -724,13 +720,6 @@ def run_segments(segments: Sequence[Segment], glossary: str | os.PathLike | Sequ
         glossary = load_glossary(glossary)
     checks = default_checks(glossary)
     return CheckResult(check_segments(segments, checks), checks, len(segments), source, dict(meta or {}))
-
-
-def run_check(bitext: Bitext, glossary: str | os.PathLike | Sequence[Term] | None = None,
-              source: str = "") -> CheckResult:
-    """:func:`check_bitext` plus what the reports need to say."""
-    return run_segments(segments_of(bitext), glossary, source or bitext.meta.get("source_file", ""),
-                        bitext.meta)
 
 
 def segments_from_units(units, src_lang: str = "es", tgt_lang: str = "en",

@@ -149,3 +149,15 @@ def test_report_needs_an_output(run_cli, tmp_path, bitext):
 
     write_tmx(bitext, tmp_path / "t.tmx")
     assert run_cli("report", tmp_path / "t.tmx").exit_code == 2
+
+
+def test_report_on_a_tmx_without_units_is_an_input_error(run_cli, tmp_path):
+    # `alinea tmx filter` can write a TMX with no units: the review says so instead of an empty page.
+    empty = tmp_path / "empty.tmx"
+    empty.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header creationtool="x" creationtoolversion="1" '
+                     'segtype="sentence" o-tmf="x" adminlang="en" srclang="es" datatype="plaintext"/>'
+                     '<body/></tmx>\n', encoding="utf-8")
+    result = run_cli("report", empty, "-o", tmp_path / "r.html")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"alinea: error: {empty}: the TMX has no translation units"
+    assert not (tmp_path / "r.html").exists()
