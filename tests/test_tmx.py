@@ -15,10 +15,13 @@ from alinea.align.model import Bead, Bitext, Sentence
 from alinea.tmx.hygiene import clean_segment, tmx_lang
 from alinea.tmx.reader import load_bitext, read_tmx
 from alinea.tmx.tabular import bitext_frame, write_table
+from alinea.tmx.validate import official_dtd
 from alinea.tmx.writer import write_tmx
 
 ROOT = Path(__file__).resolve().parents[1]
-DTD = ROOT.parent / "shared" / "spec" / "tmx14.dtd"
+#: the official TMX 1.4 DTD, shipped inside the package (tmx/schema/tmx14.dtd)
+DTD = official_dtd()
+SHARED_DTD = ROOT.parent / "shared" / "spec" / "tmx14.dtd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -99,7 +102,8 @@ def test_language_codes_are_configurable(tmp_path, small_bitext, src_lang, tgt_l
     want_src, want_tgt = tmx_lang(src_lang), tmx_lang(tgt_lang)
     assert root.find("header").get("srclang") == want_src
     assert {tuv.get(XML_LANG) for tuv in root.iter("tuv")} == {want_src, want_tgt}
-    assert read_tmx(tmp_path / "t.tmx", "es", "en").pairs  # base-language lookup finds them
+    back = read_tmx(tmp_path / "t.tmx", "es", "en")  # base-language lookup finds them
+    assert [(s, t) for _, s, t in back.pairs()] == [(s, t) for _, s, t in _expected(small_bitext)]
 
 
 def test_language_codes_are_checked(tmp_path, small_bitext):
@@ -141,7 +145,15 @@ def test_write_is_atomic_on_failure(tmp_path, small_bitext, monkeypatch):
 
 # --- conformance -----------------------------------------------------------
 
-@pytest.mark.skipif(not DTD.is_file(), reason=f"the official TMX 1.4 DTD is not at {DTD}")
+def test_the_official_dtd_ships_with_its_header():
+    text = DTD.read_text(encoding="utf-8")
+    assert text.startswith("<!-- TMX (Translation Memory eXchange)")
+    assert '"-//LISA OSCAR:1998//DTD for Translation Memory eXchange//EN"' in text
+    assert "<!ELEMENT tu              ((note|prop)*, tuv+) >" in text
+    if SHARED_DTD.is_file():  # the copy is the shared one, byte for byte
+        assert DTD.read_bytes() == SHARED_DTD.read_bytes()
+
+
 def test_output_is_valid_against_the_official_dtd(tmp_path, a58_bitext, small_bitext):
     dtd = etree.DTD(str(DTD))
     for name, bitext, keep in (("a58", a58_bitext, False), ("small", small_bitext, True)):
@@ -152,7 +164,6 @@ def test_output_is_valid_against_the_official_dtd(tmp_path, a58_bitext, small_bi
             assert dtd.validate(tree), dtd.error_log.filter_from_errors()
 
 
-@pytest.mark.skipif(not DTD.is_file(), reason=f"the official TMX 1.4 DTD is not at {DTD}")
 def test_the_dtd_catches_what_our_validator_catches(tmp_path):
     """Keep our structural validator honest: a prop after a tuv is wrong for both."""
     from alinea.tmx.validate import validate_against_dtd, validate_tmx
@@ -160,8 +171,29 @@ def test_the_dtd_catches_what_our_validator_catches(tmp_path):
     bad = tmp_path / "bad.tmx"
     bad.write_text(TMX_HEAD + '<tu><tuv xml:lang="es"><seg>a</seg></tuv><prop type="x">y</prop>'
                    '<tuv xml:lang="en"><seg>b</seg></tuv></tu>' + TMX_TAIL, encoding="utf-8")
-    assert validate_against_dtd(bad, DTD)
-    assert not validate_tmx(bad).ok
+    assert any("tu" in p.message for p in validate_against_dtd(bad))
+    result = validate_tmx(bad)
+    assert not result.ok and not validate_tmx(bad, dtd=False).ok
+    assert result.dtd == ""  # structurally invalid: the DTD (which would repeat it) is not run
+    good = tmp_path / "good.tmx"
+    good.write_text(TMX_HEAD + '<tu><tuv xml:lang="es"><seg>a</seg></tuv>'
+                    '<tuv xml:lang="en"><seg>b</seg></tuv></tu>' + TMX_TAIL, encoding="utf-8")
+    assert validate_against_dtd(good) == []
+    assert validate_tmx(good).ok and validate_tmx(good).dtd == "tmx14.dtd"
+
+
+def test_the_dtd_catches_what_the_structural_checks_miss(tmp_path):
+    from alinea.tmx.validate import validate_tmx
+
+    path = tmp_path / "ude.tmx"
+    path.write_text(TMX_HEAD.replace('datatype="plaintext"/>', 'datatype="plaintext"><ude name="MacRoman"/></header>')
+                    + '<tu><tuv xml:lang="es"><seg>a</seg></tuv><tuv xml:lang="en"><seg>b</seg></tuv></tu>'
+                    + TMX_TAIL, encoding="utf-8")
+    assert validate_tmx(path, dtd=False).ok  # an empty <ude> passes the structural checks
+    result = validate_tmx(path)
+    assert not result.ok
+    assert [(p.line, p.level) for p in result.errors] == [(3, "error")]
+    assert result.errors[0].message.startswith("tmx14.dtd: ") and "ude" in result.errors[0].message
 
 
 # --- import ----------------------------------------------------------------

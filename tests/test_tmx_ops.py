@@ -43,7 +43,7 @@ def units(path: Path) -> list[etree._Element]:
 def test_validate_accepts_our_output(run_cli, two_tmx):
     result = run_cli("tmx", "validate", two_tmx[0])
     assert result.exit_code == 0
-    assert "valid TMX 1.4: 3 translation units, languages en, es" in result.output
+    assert "valid TMX 1.4 (and valid against tmx14.dtd): 3 translation units, languages en, es" in result.output
 
 
 def test_validate_locates_problems(run_cli, tmp_path):
@@ -63,6 +63,32 @@ def test_validate_locates_problems(run_cli, tmp_path):
     assert any(l.startswith(f"{bad}:6:1: error: <tu> has no <tuv>") for l in lines)
     assert any(l.startswith(f"{bad}:6:1: warning: creationdate=\"2020-01-01\" is not a TMX date") for l in lines)
     assert "INVALID: 4 error(s)" in result.output
+
+
+def test_validate_uses_the_shipped_dtd_unless_told_otherwise(run_cli, tmp_path):
+    from test_tmx import DTD, TMX_HEAD, TMX_TAIL
+
+    path = tmp_path / "ude.tmx"
+    path.write_text(TMX_HEAD.replace('datatype="plaintext"/>', 'datatype="plaintext"><ude name="MacRoman"/></header>')
+                    + '<tu><tuv xml:lang="es"><seg>a</seg></tuv><tuv xml:lang="en"><seg>b</seg></tuv></tu>'
+                    + TMX_TAIL, encoding="utf-8")
+    result = run_cli("tmx", "validate", path)
+    assert result.exit_code == 1
+    assert f"{path}:3:1: error: tmx14.dtd: Element ude content does not follow the DTD" in result.output
+    assert "INVALID: 1 error(s)" in result.output
+    result = run_cli("tmx", "validate", path, "--no-dtd")
+    assert result.exit_code == 0 and "valid TMX 1.4: 1 translation units" in result.output
+    # another DTD file: here a copy of the official one under another name
+    mine = tmp_path / "my.dtd"
+    mine.write_bytes(DTD.read_bytes())
+    result = run_cli("tmx", "validate", path, "--dtd", mine)
+    assert result.exit_code == 1 and "error: my.dtd: Element ude" in result.output
+    result = run_cli("tmx", "validate", path, "--dtd", tmp_path / "none.dtd")
+    assert result.exit_code == 2 and "no such DTD file" in result.output
+    (tmp_path / "bad.dtd").write_text("<!ELEMENT", encoding="utf-8")
+    result = run_cli("tmx", "validate", path, "--dtd", tmp_path / "bad.dtd")
+    assert result.exit_code == 2 and result.output.startswith("alinea: error:") and "not a DTD" in result.output
+    assert run_cli("tmx", "validate", path, "--dtd", mine, "--no-dtd").exit_code == 2
 
 
 def test_validate_malformed_xml_gives_line_and_column(run_cli, tmp_path):
@@ -210,7 +236,7 @@ def test_align_cli_tmx_options(run_cli, es_path, en_path, tmp_path):
 
 
 def test_foreign_tmx_survives_validate_merge_and_filter(run_cli, two_tmx, tmp_path):
-    from test_tmx import DTD, TRADOS
+    from test_tmx import TRADOS
 
     trados = tmp_path / "trados.tmx"
     trados.write_text(TRADOS, encoding="utf-16")
@@ -224,9 +250,8 @@ def test_foreign_tmx_survives_validate_merge_and_filter(run_cli, two_tmx, tmp_pa
     assert merged[0].get("usagecount") == "3"
     assert merged[0].find("prop[@type='x-LastUsedBy']").text == "UN\\reviser"
     assert [e.tag for e in merged[0].find("tuv/seg")] == ["bpt", "ept", "ph"]
-    assert run_cli("tmx", "validate", out).exit_code == 0
-    if DTD.is_file():
-        assert run_cli("tmx", "validate", out, "--dtd", DTD).exit_code == 0
+    result = run_cli("tmx", "validate", out)
+    assert result.exit_code == 0 and "valid against tmx14.dtd" in result.output
     # the merged header says the sources disagree on srclang
     assert etree.parse(str(out)).getroot().find("header").get("srclang") == "*all*"
     kept = tmp_path / "kept.tmx"

@@ -4,14 +4,20 @@ The checks follow the official TMX 1.4 DTD (element order and content,
 required and allowed attributes, segtype values) plus what the DTD cannot
 say but CAT tools rely on: ``<bpt>``/``<ept>`` pairs within a segment,
 language codes, duplicate ``tuid``s. Every problem carries the line and
-column of the offending element. ``validate_against_dtd`` checks a file
-against a DTD file you have (lxml's validator); alinea does not ship the DTD.
+column of the offending element.
+
+The official TMX 1.4 DTD (LISA OSCAR, ``schema/tmx14.dtd``, shipped with the
+package with its header intact) is the second check: once the structure is
+sound, lxml validates the file against it (or against another DTD you give).
+It runs second because its messages would only repeat the structural errors,
+less precisely located.
 """
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -76,6 +82,8 @@ class Validation:
     problems: list[Problem] = field(default_factory=list)
     units: int = 0
     languages: list[str] = field(default_factory=list)
+    #: the DTD the file was validated against ("" when it was not: malformed or structurally invalid)
+    dtd: str = ""
 
     @property
     def errors(self) -> list[Problem]:
@@ -130,9 +138,25 @@ class _Locator:
         return line, 1
 
 
-def validate_tmx(path: str | os.PathLike) -> Validation:
-    """Check ``path`` against TMX 1.4's structure. Malformed XML is one located error."""
+def official_dtd() -> Path:
+    """The official TMX 1.4 DTD shipped with alinea."""
+    from importlib.resources import files
+
+    return Path(str(files("alinea.tmx").joinpath("schema", "tmx14.dtd")))
+
+
+def validate_tmx(path: str | os.PathLike, dtd: str | os.PathLike | bool = True) -> Validation:
+    """Check ``path`` against TMX 1.4's structure, then against a DTD.
+
+    ``dtd``: True for the official TMX 1.4 DTD shipped with alinea, the path
+    of another DTD file, or False for the structural checks only. The DTD is
+    checked only when the structure has no errors. Malformed XML is one
+    located error.
+    """
     path = Path(path)
+    dtd_path = official_dtd() if dtd is True else (Path(dtd) if dtd else None)
+    if dtd_path is not None:
+        _load_dtd(str(dtd_path))  # a bad DTD is bad input before any work
     result = Validation(path)
     try:
         tree = parse_xml(path)
@@ -171,6 +195,9 @@ def validate_tmx(path: str | os.PathLike) -> Validation:
         _check_tu(tu, report, languages, srclang, tuids)
     result.languages = sorted(languages)
     problems.sort(key=lambda p: (p.line, p.column))
+    if dtd_path is not None and result.ok:
+        problems += _dtd_problems(tree, dtd_path)
+        result.dtd = dtd_path.name
     return result
 
 
@@ -276,16 +303,24 @@ def _check_tuv(tuv: etree._Element, report) -> None:
         report(element, f"<bpt i=\"{i}\"> is never closed by an <ept i=\"{i}\"> in the segment")
 
 
-def validate_against_dtd(path: str | os.PathLike, dtd_path: str | os.PathLike) -> list[Problem]:
-    """Validate ``path`` with lxml against the DTD file ``dtd_path`` (e.g. the official tmx14.dtd)."""
-    dtd_path = Path(dtd_path)
-    if not dtd_path.is_file():
-        raise InputError(f"{dtd_path}: no such DTD file")
+@lru_cache(maxsize=8)
+def _load_dtd(dtd_path: str) -> etree.DTD:
+    path = Path(dtd_path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such DTD file")
     try:
-        dtd = etree.DTD(str(dtd_path))
+        return etree.DTD(str(path))
     except etree.DTDParseError as exc:
-        raise InputError(f"{dtd_path}: not a DTD: {exc}") from None
-    tree = parse_xml(path)
+        raise InputError(f"{path}: not a DTD: {' '.join(str(exc).split())}") from None
+
+
+def _dtd_problems(tree: etree._ElementTree, dtd_path: Path) -> list[Problem]:
+    dtd = _load_dtd(str(dtd_path))
     if dtd.validate(tree):
         return []
-    return [Problem(e.line, e.column, e.message) for e in dtd.error_log.filter_from_errors()]
+    return [Problem(e.line, e.column or 1, f"{dtd_path.name}: {e.message}") for e in dtd.error_log.filter_from_errors()]
+
+
+def validate_against_dtd(path: str | os.PathLike, dtd_path: str | os.PathLike | None = None) -> list[Problem]:
+    """Only the DTD check of ``path`` (the official TMX 1.4 DTD unless ``dtd_path`` names another)."""
+    return _dtd_problems(parse_xml(path), Path(dtd_path) if dtd_path else official_dtd())
