@@ -158,6 +158,22 @@ def test_filter_by_score_bead_and_ratio(run_cli, two_tmx, tmp_path):
     assert [s for _, s, _ in read_tmx(out).pairs()] == ["Dos."]
 
 
+def test_filter_that_keeps_nothing_says_so(run_cli, two_tmx, tmp_path):
+    a, _ = two_tmx
+    out = tmp_path / "none.tmx"
+    result = run_cli("tmx", "filter", a, "-o", out, "--min-score", "0.99")
+    assert result.exit_code == 0, result.output
+    assert "3 units: 0 kept, 3 dropped (3 score below minimum)" in result.output
+    assert f"alinea: warning: {a} has no unit that meets every condition: {out} has no translation units" \
+        in result.output
+    assert units(out) == [] and run_cli("tmx", "validate", out).exit_code == 0  # still a valid (empty) TMX
+    again = tmp_path / "again.tmx"
+    result = run_cli("tmx", "filter", out, "-o", again, "--bead", "1-1")
+    assert f"alinea: warning: {out} has no translation units: {again} has no translation units" in result.output
+    result = run_cli("tmx", "filter", a, "-o", out, "--min-score", "0.5")
+    assert "warning" not in result.output and len(units(out)) == 2
+
+
 def test_filter_says_why_unscored_units_go(run_cli, tmp_path):
     path = tmp_path / "foreign.tmx"
     path.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header creationtool="x" creationtoolversion="1" '

@@ -150,6 +150,9 @@ def filter_cmd(file: Path, out: Path, min_score: float | None, max_score: float 
     reasons = ", ".join(f"{n} {reason}" for reason, n in dropped.most_common())
     click.echo(f"{len(tmx_file.units)} units: {len(kept)} kept, {sum(dropped.values())} dropped"
                f"{f' ({reasons})' if reasons else ''}; wrote {out}", err=True)
+    if not kept:  # an empty TM is a legitimate result, but never a silent one
+        why = "has no translation units" if not tmx_file.units else "has no unit that meets every condition"
+        click.echo(f"alinea: warning: {file} {why}: {out} has no translation units", err=True)
 
 
 @tmx.command()
