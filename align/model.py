@@ -103,6 +103,11 @@ class Bitext:
                     return side[i].number
         return None
 
+    def unit_kind(self, bead: Bead) -> str:
+        """The kind of text a bead is (body, heading, contents …): its sentences' common kind, else body."""
+        kinds = {self.src[i].kind for i in bead.src} | {self.tgt[i].kind for i in bead.tgt}
+        return kinds.pop() if len(kinds) == 1 else BODY
+
     def pairs(self) -> Iterator[tuple[Bead, str, str]]:
         for bead in self.beads:
             yield bead, self.src_text(bead), self.tgt_text(bead)

@@ -97,3 +97,20 @@ def scaled_numbers(text: str, lang: str) -> list[tuple[str, str]]:
                 out.append((token, canonical_number(str(int(value))) if value == int(value) else str(value)))
                 break
     return out
+
+
+# A UN sales number: the edition's language prefix (E. English, S. Spanish, F., R., C., A., M.
+# multilingual, E/F. bilingual, GV.E. Geneva), the year, the subject category in roman numerals
+# (0 at Geneva), an optional sub-category letter and a serial: "Sales No. E.03.XIII.4", "número
+# de venta: S.98.XVII.14". Each language version cites its own edition, and Spanish texts often
+# leave the prefix out ("03.XIII.4"), so the number without the prefix is what identifies it.
+SALES_NUMBER = re.compile(r"(?<![\w./])(?:(?:GV\.)?[A-Z](?:/[A-Z])*\.)?"
+                          r"(\d{2}\.(?:[IVXL]+|0)(?:\.[A-Z])?\.\d+)(?![\w/]|\.\d)")
+
+
+def sales_numbers(text: str) -> list[str]:
+    """UN sales numbers in ``text`` without their language prefix ("03.XIII.4" for "E.03.XIII.4").
+
+    Additive, like :func:`percentages`: :func:`numeric_tokens` is unchanged.
+    """
+    return [m.group(1) for m in SALES_NUMBER.finditer(text)]

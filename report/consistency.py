@@ -24,8 +24,8 @@ from typing import ClassVar, Iterable, Iterator, Sequence
 
 from alinea.align.errors import InputError
 from alinea.align.lexicon import acronym_map, acronyms, un_bodies
-from alinea.align.model import Bitext
-from alinea.align.numbers import numeric_tokens, percentages, scaled_numbers
+from alinea.align.model import BODY, CONTENTS, Bitext
+from alinea.align.numbers import SALES_NUMBER, numeric_tokens, percentages, sales_numbers, scaled_numbers
 from alinea.align.utils import atomic_write
 
 ERROR = "error"
@@ -44,6 +44,7 @@ class Segment:
     paragraph: str  # UN paragraph number, "" when unknown
     source: str
     target: str
+    kind: str = BODY  # what the text is: body, heading, contents, footnote, header (x-kind)
 
     @property
     def location(self) -> str:
@@ -92,7 +93,7 @@ def segments_of(bitext: Bitext) -> list[Segment]:
     The tuid is the bead number, which is the tuid ``alinea align -o`` writes
     for that bead; :func:`load_segments` keeps a TMX file's own tuids.
     """
-    return [Segment(n, str(n), bitext.paragraph_number(bead) or "", _norm(src), _norm(tgt))
+    return [Segment(n, str(n), bitext.paragraph_number(bead) or "", _norm(src), _norm(tgt), bitext.unit_kind(bead))
             for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1)]
 
 
@@ -118,8 +119,12 @@ class PairCheck(Check):
     def run(self, segments: Sequence[Segment]) -> Iterator[Finding]:
         for segment in segments:
             if segment.source and segment.target:
-                for message in self.problems(segment.source, segment.target):
+                for message in self.problems(*self.texts(segment)):
                     yield self.finding(message, segment)
+
+    def texts(self, segment: Segment) -> tuple[str, str]:
+        """The source and target text this check compares (a check may leave out what its kind of text adds)."""
+        return segment.source, segment.target
 
     def problems(self, source: str, target: str) -> Iterator[str]:
         raise NotImplementedError
@@ -268,14 +273,37 @@ def _cancel_scaled(missing: list[str], extra: list[str], source: str, target: st
     return kept, extra
 
 
+# The page number that ends a line of a table of contents ("A. Secretaría ... 4-12 4"): each
+# language version is paginated on its own, so it differs between them by right.
+_PAGE_NUMBER = re.compile(r"[\s.…·_]+\d{1,4}\s*$")
+
+
+def _drop_page_number(text: str) -> str:
+    return _PAGE_NUMBER.sub("", text)
+
+
+def _take_sales_numbers(text: str) -> tuple[str, set[str]]:
+    """UN sales numbers without their language prefix (E.03.XIII.4 = S.03.XIII.4 = 03.XIII.4), removed from ``text``."""
+    found = set(sales_numbers(text))
+    return (SALES_NUMBER.sub(" ", text) if found else text), found
+
+
 class NumberMismatch(PairCheck):
     name = "numbers"
     severity = ERROR
-    description = ("Numbers, years, percentages, document symbols (A/56/329) and resolution numbers "
-                   "(56/203) present on one side and missing or different on the other.")
+    description = ("Numbers, years, percentages, document symbols (A/56/329), resolution numbers "
+                   "(56/203) and UN sales numbers (E.03.XIII.4) present on one side and missing or "
+                   "different on the other.")
+
+    def texts(self, segment):
+        if segment.kind == CONTENTS:  # a contents line: the page numbers differ by right
+            return _drop_page_number(segment.source), _drop_page_number(segment.target)
+        return segment.source, segment.target
 
     def problems(self, source, target):
         source, target = _drop_lone_paragraph_number(source, target)
+        source, src_sales = _take_sales_numbers(source)
+        target, tgt_sales = _take_sales_numbers(target)
         source, src_times = _take_times(source, "es")
         target, tgt_times = _take_times(target, "en")
         source, target = _prepare_numbers(source, "es"), _prepare_numbers(target, "en")
@@ -289,10 +317,11 @@ class NumberMismatch(PairCheck):
             parts.append("in the Spanish only: " + ", ".join(missing))
         if extra:
             parts.append("in the English only: " + ", ".join(extra))
-        if src_times != tgt_times:
-            only_src, only_tgt = sorted(src_times - tgt_times), sorted(tgt_times - src_times)
-            parts.append("times differ: " + ", ".join(only_src or ["none"]) + " in the Spanish, "
-                         + ", ".join(only_tgt or ["none"]) + " in the English")
+        for what, src_set, tgt_set in (("times", src_times, tgt_times), ("sales numbers", src_sales, tgt_sales)):
+            if src_set != tgt_set:
+                only_src, only_tgt = sorted(src_set - tgt_set), sorted(tgt_set - src_set)
+                parts.append(f"{what} differ: " + ", ".join(only_src or ["none"]) + " in the Spanish, "
+                             + ", ".join(only_tgt or ["none"]) + " in the English")
         if not parts:  # same numbers: are the same ones percentages?
             src_pct, tgt_pct = set(percentages(source, "es")), set(percentages(target, "en"))
             if src_pct != tgt_pct:
@@ -737,7 +766,7 @@ def segments_from_units(units, src_lang: str = "es", tgt_lang: str = "en",
         if src is None and tgt is None and unit.variants:
             continue  # a unit in other languages only
         segments.append(Segment(n, unit.tuid, unit.props.get("x-paragraph", ""),
-                                _norm(src or ""), _norm(tgt or "")))
+                                _norm(src or ""), _norm(tgt or ""), unit.unit_kind))
     if not any(s.source and s.target for s in segments):
         raise InputError(f"{where}: no translation unit has both {src_lang!r} and {tgt_lang!r}; it has "
                          f"languages: {', '.join(languages_of(units)) or 'none'}")
@@ -746,16 +775,9 @@ def segments_from_units(units, src_lang: str = "es", tgt_lang: str = "en",
 
 def load_segments(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> list[Segment]:
     """The units of a TMX or of an alinea TSV/CSV/XLSX table as segments, with their tuids."""
-    from alinea.tmx.reader import TABLE_SUFFIXES, iter_units, parse_tmx
-    from alinea.tmx.tabular import frame_units, read_table
+    from alinea.tmx.reader import load_units
 
-    suffix = Path(path).suffix.lower()
-    if suffix in (".tmx", ".xml"):
-        units = list(iter_units(parse_tmx(path)))
-    elif suffix in TABLE_SUFFIXES:
-        units = frame_units(read_table(path), src_lang, tgt_lang, path)
-    else:
-        raise InputError(f"{path}: unsupported bitext format {suffix!r} (use .tmx, .tsv, .csv or .xlsx)")
+    units, _ = load_units(path, src_lang, tgt_lang)
     return segments_from_units(units, src_lang, tgt_lang, str(path))
 
 

@@ -80,7 +80,14 @@ def summary(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> dict:
         "threshold": threshold,
         "unaligned_src": sum(len(b.src) for b in bitext.beads if not b.tgt),
         "unaligned_tgt": sum(len(b.tgt) for b in bitext.beads if not b.src),
+        # unaligned sentences the TMX writer left out (header x-unaligned-*), None when not recorded
+        "left_out_src": _count(bitext.meta.get("left_out_src")),
+        "left_out_tgt": _count(bitext.meta.get("left_out_tgt")),
     }
+
+
+def _count(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def path_points(bitext: Bitext) -> list[tuple[int, int]]:

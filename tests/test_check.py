@@ -300,3 +300,85 @@ def test_numbers_helpers_are_additive():
     assert scaled_numbers("80.000 millones", "es") == [("80000", "80000000000")]
     assert scaled_numbers("80 billion", "en") == [("80", "80000000000")]
     assert numeric_tokens("3,5 millones", "es") == numeric_tokens("3.5 million", "en")
+
+
+# --------------------------------------------------------- contents lines and sales numbers
+
+def _kind_bitext(pairs: list[tuple[str, str, str]]):
+    """(kind, Spanish, English) per 1-1 bead."""
+    from alinea.align.model import Bead, Bitext, Sentence
+
+    src = [Sentence(es, i, kind=kind) for i, (kind, es, _) in enumerate(pairs)]
+    tgt = [Sentence(en, i, kind=kind) for i, (kind, _, en) in enumerate(pairs)]
+    return Bitext(src, tgt, [Bead((i,), (i,), 0.9) for i in range(len(pairs))], "es", "en", {"symbol": "A/1"})
+
+
+CONTENTS_AND_SALES = [
+    # contents lines: the page numbers (last) differ between language versions by right ...
+    ("contents", "A. Secretaría de las Naciones Unidas\t4-12\t4", "A. United Nations Secretariat\t4-12\t3"),
+    ("contents", "IV. Conclusiones ........ 18", "IV. Conclusions ........ 16"),
+    # ... but a number in the title, or in the paragraph range, is still compared
+    ("contents", "B. Aplicación de la resolución 58/203\t13-31\t7",
+     "B. Implementation of resolution 58/208\t13-31\t6"),
+    ("contents", "C. Organizaciones ajenas al sistema\t32-39\t12", "C. Organizations outside the system\t32-40\t11"),
+    # the same trailing numbers in running text are an error
+    ("body", "El número de casos fue 4", "The number of cases was 3"),
+    # a sales number's language prefix (E. English edition, S. Spanish edition) is not a difference ...
+    ("footnote", "³ ST/ESA/SER.A/220. Publicación de las Naciones Unidas, número de venta: 03.XIII.4.",
+     "³ ST/ESA/SER.A/220. United Nations publication, Sales No. E.03.XIII.4."),
+    ("footnote", "⁴ Publicación de las Naciones Unidas, número de venta: S.98.XVII.14.",
+     "⁴ United Nations publication, Sales No. E.98.XVII.14."),
+    # ... the number itself is
+    ("footnote", "⁵ Publicación de las Naciones Unidas, número de venta: S.04.II.A.2.",
+     "⁵ United Nations publication, Sales No. E.04.II.A.3."),
+]
+
+
+def _number_findings(path) -> dict[str, str]:
+    return {f.segment.tuid: f.message for f in check_file(path).findings if f.check == "numbers"}
+
+
+def test_contents_page_numbers_and_sales_prefixes_are_not_number_errors(tmp_path):
+    from alinea.tmx.writer import write_tmx as write_alinea_tmx
+
+    path = tmp_path / "kinds.tmx"
+    write_alinea_tmx(_kind_bitext(CONTENTS_AND_SALES), path)
+    found = _number_findings(path)
+    assert set(found) == {"3", "4", "5", "8"}, found
+    assert found["3"] == "in the Spanish only: 58/203; in the English only: 58/208"
+    assert found["4"] == "in the Spanish only: 39; in the English only: 40"
+    assert found["5"] == "in the Spanish only: 4; in the English only: 3"
+    assert found["8"] == "sales numbers differ: 04.II.A.2 in the Spanish, 04.II.A.3 in the English"
+
+
+def test_the_kind_travels_in_the_tmx_and_the_table(tmp_path, run_cli):
+    """Without x-kind a contents line is running text: its page numbers are compared."""
+    from alinea.tmx.tabular import bitext_frame, write_table
+    from alinea.tmx.writer import write_tmx as write_alinea_tmx
+
+    bitext = _kind_bitext(CONTENTS_AND_SALES[:1])
+    path = tmp_path / "contents.tmx"
+    write_alinea_tmx(bitext, path)
+    assert "<prop type=\"x-kind\">contents</prop>" in path.read_text(encoding="utf-8")
+    assert _number_findings(path) == {}
+    stripped = tmp_path / "stripped.tmx"
+    stripped.write_text(path.read_text(encoding="utf-8").replace('<prop type="x-kind">contents</prop>', ""),
+                        encoding="utf-8")
+    assert _number_findings(stripped) == {"1": "in the English only: 3"}  # (4 is in the range 4-12 too)
+    table = tmp_path / "contents.tsv"
+    write_table(bitext_frame(bitext), table)
+    assert run_cli("check", table).exit_code == 0
+    assert check_bitext(bitext) == []  # the Python API on a Bitext knows the kind too
+
+
+def test_the_demo_tmx_checks_clean(run_cli, tmp_path):
+    """`alinea check` on `alinea demo`'s own TMX: no errors (the contents lines and the sales number
+    were its only number findings), and the findings that are left are warnings."""
+    assert run_cli("demo", "--out-dir", tmp_path).exit_code == 0
+    out = tmp_path / "check.json"
+    result = run_cli("check", tmp_path / "A_58_98.tmx", "--json", out)
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["counts"]["errors"] == 0, [f for f in data["findings"] if f["severity"] == ERROR]
+    contents = [f for f in data["findings"] if f["target"].startswith(("A. United Nations Secretariat", "IV."))]
+    assert contents == []

@@ -76,7 +76,11 @@ def test_one_unit_per_aligned_bead_with_props_before_tuvs(tmp_path, small_bitext
         assert names.index("tuv") > max(i for i, n in enumerate(names) if n in ("prop", "note"))
         assert all(n == "tuv" for n in names[names.index("tuv"):])
     props = {p.get("type"): p.text for p in tus[1].findall("prop")}
-    assert props == {"x-document": "A/58/98", "x-paragraph": "5", "x-bead": "2-1", "x-score": "0.6200"}
+    assert props == {"x-document": "A/58/98", "x-paragraph": "5", "x-bead": "2-1", "x-score": "0.6200",
+                     "x-kind": "body"}
+    # the header counts the sentences of the 1-0 and 0-1 beads that were left out
+    header = parse(tmp_path / "t.tmx").find("header")
+    assert {p.get("type"): p.text for p in header.findall("prop")} == {"x-unaligned-es": "1", "x-unaligned-en": "1"}
     # a multi-sentence bead is joined with one space
     assert tus[1].find("tuv/seg").text == "El Consejo examinó el informe. También tomó nota."
     assert [tuv.get(XML_LANG) for tuv in tus[0].findall("tuv")] == ["es", "en"]
@@ -470,3 +474,23 @@ def test_table_round_trip_property_with_hostile_text(pairs, suffix):
         write_table(bitext_frame(bitext), path)  # tabs and line breaks in cells must not split rows
         back = load_bitext(path, "es", "en")
     assert [(s, t) for _, s, t in back.pairs()] == [(" ".join(s.split()), " ".join(t.split())) for s, t in pairs]
+
+
+def test_unit_kind_travels_through_tmx_and_table(tmp_path):
+    src = [Sentence("Índice", 0, kind="heading"), Sentence("I. Introducción\t1-3\t3", 1, kind="contents"),
+           Sentence("1. Texto.", 2, kind="body"), Sentence("Más texto.", 3, kind="heading")]
+    tgt = [Sentence("Contents", 0, kind="heading"), Sentence("I. Introduction\t1-3\t3", 1, kind="contents"),
+           Sentence("1. Text and more text.", 2, kind="body")]
+    bitext = Bitext(src, tgt, [Bead((0,), (0,), 1.0), Bead((1,), (1,), 1.0), Bead((2, 3), (2,), 0.7)], "es", "en", {})
+    assert [bitext.unit_kind(b) for b in bitext.beads] == ["heading", "contents", "body"]  # mixed: body
+    write_tmx(bitext, tmp_path / "t.tmx")
+    kinds = [tu.find("prop[@type='x-kind']").text for tu in parse(tmp_path / "t.tmx").iter("tu")]
+    assert kinds == ["heading", "contents", "body"]
+    back = read_tmx(tmp_path / "t.tmx")
+    assert [back.unit_kind(b) for b in back.beads] == kinds
+    assert {back.src[i].kind for i in back.beads[2].src} == {"body"}
+    frame = bitext_frame(bitext)
+    assert list(frame["kind"]) == kinds and list(frame["tuid"]) == ["1", "2", "3"]
+    write_table(frame, tmp_path / "t.tsv")
+    from_table = load_bitext(tmp_path / "t.tsv")
+    assert [from_table.unit_kind(b) for b in from_table.beads] == kinds

@@ -274,3 +274,138 @@ def test_foreign_tmx_survives_validate_merge_and_filter(run_cli, two_tmx, tmp_pa
     run_cli("tmx", "filter", out, "-o", kept, "--min-ratio", "0.5", "--max-ratio", "2")
     assert [(s, t) for _, s, t in read_tmx(kept).pairs()][0] == \
         ("La Asamblea General aprobó la resolución.", "The General Assembly adopted the resolution.")
+
+
+# --- what a TMX written without --keep-unaligned left out -------------------
+
+def _with_null_beads() -> Bitext:
+    src = [Sentence("Uno.", 0), Sentence("Sin traducción.", 1), Sentence("Otra sin traducción.", 2),
+           Sentence("Dos.", 3)]
+    tgt = [Sentence("One.", 0), Sentence("No Spanish.", 1), Sentence("Two.", 2)]
+    beads = [Bead((0,), (0,), 0.9), Bead((1, 2), (), 0.0), Bead((), (1,), 0.0), Bead((3,), (2,), 0.8)]
+    return Bitext(src, tgt, beads, "es", "en", {"symbol": "A/1"})
+
+
+def test_report_and_stats_say_how_many_sentences_were_left_out(run_cli, tmp_path):
+    import lxml.html
+
+    plain, kept = tmp_path / "plain.tmx", tmp_path / "kept.tmx"
+    write_tmx(_with_null_beads(), plain)
+    write_tmx(_with_null_beads(), kept, keep_unaligned=True)
+    header = etree.parse(str(plain)).getroot().find("header")
+    assert {p.get("type"): p.text for p in header.iter("prop")} == {"x-unaligned-es": "2", "x-unaligned-en": "1"}
+    assert run_cli("tmx", "validate", plain).exit_code == 0  # header props are valid TMX (and DTD)
+
+    result = run_cli("report", plain, "-o", tmp_path / "r.html")
+    assert result.exit_code == 0, result.output
+    assert (f"left out of {plain} when it was written (unaligned, no --keep-unaligned): 2 es and 1 en sentences"
+            in result.output)
+    row = lxml.html.fromstring((tmp_path / "r.html").read_text(encoding="utf-8")).xpath("//tr[@id='left-out']")
+    assert row and "2 (es), 1 (en)" in row[0].text_content()
+    result = run_cli("report", kept, "-o", tmp_path / "k.html")
+    assert "left out" not in result.output  # nothing was: the unaligned beads are in the file
+
+    stats = run_cli("tmx", "stats", plain)
+    assert ("unaligned sentences left out when written: es 2, en 1 (not in the file; --keep-unaligned keeps them)"
+            in stats.output)
+    assert json.loads(run_cli("tmx", "stats", plain, "--json").output)["left_out"] == {"es": 2, "en": 1}
+    assert "unaligned sentences left out when written: es 0, en 0\n" in run_cli("tmx", "stats", kept).output
+    # a TMX from another tool does not record it: nothing is claimed
+    foreign = tmp_path / "foreign.tmx"
+    foreign.write_text(plain.read_text(encoding="utf-8").replace("x-unaligned-", "x-other-"), encoding="utf-8")
+    assert "left out" not in run_cli("tmx", "stats", foreign).output
+    assert json.loads(run_cli("tmx", "stats", foreign, "--json").output)["left_out"] is None
+
+
+def test_merge_filter_and_dedupe_carry_the_left_out_counts(run_cli, tmp_path):
+    a, b = tmp_path / "a.tmx", tmp_path / "b.tmx"
+    write_tmx(_with_null_beads(), a)
+    write_tmx(_with_null_beads(), b)
+    merged, kept = tmp_path / "m.tmx", tmp_path / "f.tmx"
+    run_cli("tmx", "merge", a, b, "-o", merged)
+    assert "es 4, en 2" in run_cli("tmx", "stats", merged).output
+    run_cli("tmx", "filter", merged, "-o", kept, "--min-score", "0.85")
+    assert "es 4, en 2" in run_cli("tmx", "stats", kept).output
+    # a file that does not record them makes the sum unknown
+    foreign = tmp_path / "foreign.tmx"
+    foreign.write_text(a.read_text(encoding="utf-8").replace("x-unaligned-", "x-other-"), encoding="utf-8")
+    run_cli("tmx", "merge", a, foreign, "-o", merged)
+    assert "left out" not in run_cli("tmx", "stats", merged).output
+
+
+# --- convert keeps every unit as it was --------------------------------------
+
+def _unit_facts(path: Path, src_lang="es", tgt_lang="en") -> list[tuple]:
+    from alinea.tmx.ops import load_tmx
+
+    return [(u.tuid, u.text(src_lang), u.text(tgt_lang), u.props, u.notes) for u in load_tmx(path).units]
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".csv", ".xlsx"])
+def test_convert_round_trip_keeps_tuids_props_and_notes(run_cli, two_tmx, tmp_path, suffix):
+    from test_tmx import TRADOS
+
+    # tuids that are not positions (merged: b-1, b-2), other tools' props, one-sided units with notes
+    trados = tmp_path / "trados.tmx"
+    trados.write_text(TRADOS, encoding="utf-16")
+    nulls = tmp_path / "nulls.tmx"
+    write_tmx(_with_null_beads(), nulls, keep_unaligned=True)
+    source = tmp_path / "source.tmx"
+    assert run_cli("tmx", "merge", *two_tmx, trados, nulls, "-o", source).exit_code == 0
+    table, back = tmp_path / f"t{suffix}", tmp_path / "back.tmx"
+    result = run_cli("tmx", "convert", source, table)
+    assert result.exit_code == 0, result.output
+    # the Trados fr-en unit: its English is a one-sided unit, its French is not converted
+    assert "left out: the text in other languages (FR-FR in 1 unit); only es and en are converted" in result.output
+    result = run_cli("tmx", "convert", table, back, "--keep-unaligned")
+    assert result.exit_code == 0, result.output
+    original = [u for u in _unit_facts(source) if u[1] or u[2]]
+    assert _unit_facts(back) == original
+    assert [u[0] for u in original][:7] == ["1", "2", "3", "b-1", "b-2", "trados-1", "trados-2"]
+    assert original[5][3]["x-LastUsedBy"] == "UN\\reviser" and original[3][3]["x-document"] == "A/2"
+    assert any(u[4] and u[4][0].startswith("unaligned") for u in original)
+    assert run_cli("tmx", "validate", back).exit_code == 0
+    # and a table -> table conversion keeps the table
+    again = tmp_path / f"again{'.csv' if suffix != '.csv' else '.tsv'}"
+    assert run_cli("tmx", "convert", table, again).exit_code == 0
+    from alinea.tmx.tabular import read_table
+
+    first, second = read_table(table), read_table(again)
+    assert list(first.columns) == list(second.columns)
+    assert first.drop(columns="score").equals(second.drop(columns="score"))
+    assert "prop:x-LastUsedBy" in first.columns and "note" in first.columns
+
+
+def test_convert_says_what_it_leaves_out(run_cli, tmp_path):
+    nulls = tmp_path / "nulls.tmx"
+    write_tmx(_with_null_beads(), nulls, keep_unaligned=True)
+    table = tmp_path / "nulls.tsv"
+    assert run_cli("tmx", "convert", nulls, table).exit_code == 0
+    back = tmp_path / "back.tmx"
+    result = run_cli("tmx", "convert", table, back)  # no --keep-unaligned: one-sided units stay out ...
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output and "(2 units)" in result.output
+    assert "left out: 2 es and 1 en sentences of one-sided units (--keep-unaligned keeps them)" in result.output
+    assert "es 2, en 1" in run_cli("tmx", "stats", back).output  # ... and the header counts them
+    plain = tmp_path / "plain.tmx"
+    write_tmx(_with_null_beads(), plain)
+    result = run_cli("tmx", "convert", plain, tmp_path / "plain.xlsx")
+    assert f"note: {plain} records 2 es and 1 en sentences left out when it was written" in result.output
+    # TMX -> TMX: what the input recorded plus what this conversion leaves out; unknown stays unknown
+    run_cli("tmx", "convert", plain, tmp_path / "plain2.tmx", "--src-lang", "es-ES")
+    assert "es 2, en 1" in run_cli("tmx", "stats", tmp_path / "plain2.tmx").output
+    run_cli("tmx", "convert", nulls, tmp_path / "nulls2.tmx")
+    assert "es 2, en 1" in run_cli("tmx", "stats", tmp_path / "nulls2.tmx").output
+    foreign = tmp_path / "foreign.tmx"
+    foreign.write_text(nulls.read_text(encoding="utf-8").replace("x-unaligned-", "x-other-"), encoding="utf-8")
+    result = run_cli("tmx", "convert", foreign, tmp_path / "foreign2.tmx")
+    assert "left out: 2 es and 1 en sentences" in result.output
+    assert "left out" not in run_cli("tmx", "stats", tmp_path / "foreign2.tmx").output
+    french = tmp_path / "fr.tmx"
+    french.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header creationtool="x" creationtoolversion="1" '
+                      'segtype="sentence" o-tmf="x" adminlang="en" srclang="fr" datatype="plaintext"/><body>'
+                      '<tu><tuv xml:lang="fr"><seg>Oui.</seg></tuv><tuv xml:lang="de"><seg>Ja.</seg></tuv></tu>'
+                      '</body></tmx>', encoding="utf-8")
+    result = run_cli("tmx", "convert", french, tmp_path / "fr.tsv")
+    assert result.exit_code == 2 and "no unit has 'es' or 'en' text; it has languages: de, fr" in result.output
+    assert not (tmp_path / "fr.tsv").exists()

@@ -17,8 +17,8 @@ from lxml import etree
 from alinea.align.errors import InputError
 
 from .hygiene import base_lang, tmx_lang
-from .reader import (TABLE_SUFFIXES, TranslationUnit, header_of, iter_units, languages_of, match_lang,
-                     parse_tmx, tuv_lang)
+from .reader import (TABLE_SUFFIXES, TranslationUnit, header_of, header_props, iter_units, languages_of,
+                     left_out_counts, match_lang, parse_tmx, tuv_lang)
 from .writer import header_attributes, write_units
 
 
@@ -29,11 +29,13 @@ class TMXFile:
     path: Path
     header: dict[str, str]
     units: list[TranslationUnit]
+    #: the header's <prop>s by type
+    header_props: dict[str, str] = field(default_factory=dict)
 
 
 def load_tmx(path: str | os.PathLike) -> TMXFile:
     tree = parse_tmx(path)
-    return TMXFile(Path(path), header_of(tree), list(iter_units(tree)))
+    return TMXFile(Path(path), header_of(tree), list(iter_units(tree)), header_props(tree))
 
 
 def output_header(files: list[TMXFile]) -> dict[str, str]:
@@ -46,9 +48,17 @@ def output_header(files: list[TMXFile]) -> dict[str, str]:
                              datatypes.pop() if len(datatypes) == 1 else "unknown")
 
 
+def output_header_props(files: list[TMXFile]) -> dict[str, str]:
+    """The header properties a TMX derived from ``files`` carries over: the counts of sentences
+    left out (``x-unaligned-es`` …), summed, when every file records them."""
+    types = [t for t in files[0].header_props if t.startswith("x-unaligned-")] if files else []
+    return {t: str(sum(int(f.header_props[t]) for f in files)) for t in types
+            if all(f.header_props.get(t, "").isdigit() for f in files)}
+
+
 def write_tmx_units(units: list[TranslationUnit], path: str | os.PathLike, files: list[TMXFile]) -> int:
     """Write ``units`` (their elements verbatim) under a header derived from ``files``."""
-    return write_units((u.element for u in units), path, output_header(files))
+    return write_units((u.element for u in units), path, output_header(files), output_header_props(files))
 
 
 # --- merge -----------------------------------------------------------------
@@ -177,6 +187,8 @@ class TMXStats:
     length_ratio_median: float | None = None
     units_with_inline_tags: int = 0
     unaligned_notes: int = 0
+    #: sentences left out when the file was written (header x-unaligned-es/-en); None when not recorded
+    left_out: dict[str, int] | None = None
 
     def as_dict(self) -> dict:
         from dataclasses import asdict
@@ -209,17 +221,43 @@ def tmx_stats(tmx: TMXFile, src_lang: str = "es", tgt_lang: str = "en") -> TMXSt
     stats.units_with_inline_tags = sum(
         1 for u in units if any(True for _ in u.element.iter("bpt", "ept", "ph", "it", "ut", "hi")))
     stats.unaligned_notes = sum(1 for u in units if any(n.startswith("unaligned") for n in u.notes))
+    stats.left_out = left_out_counts(tmx.header_props, src_lang, tgt_lang)
     return stats
 
 
 # --- convert ---------------------------------------------------------------
 
+@dataclass
+class Conversion:
+    """What :func:`convert` wrote and what it left out."""
+
+    written: int  # units (TMX) or rows (table)
+    #: units with text in neither language, left out
+    other_languages: int = 0
+    #: variants in other languages (fr-FR …) left out, and in how many units
+    other_variants: dict[str, int] = field(default_factory=dict)
+    #: sentences of one-sided units left out of a TMX (no keep_unaligned), per base language
+    left_out: dict[str, int] = field(default_factory=dict)
+    #: the input TMX header's own count of sentences left out when it was written (None: not recorded)
+    recorded_left_out: dict[str, int] | None = None
+
+
 def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en",
-            keep_unaligned: bool = False) -> int:
-    """TMX <-> TSV/CSV/XLSX (and table <-> table) through a Bitext; returns rows or units written."""
-    from .reader import load_bitext
-    from .tabular import bitext_frame, write_table
-    from .writer import write_tmx
+            keep_unaligned: bool = False) -> Conversion:
+    """TMX <-> TSV/CSV/XLSX (and table <-> table), unit by unit.
+
+    Every unit keeps its tuid, its properties (alinea's and any other tool's)
+    and its notes, so TMX -> table -> TMX gives back the same units. Units
+    with one side only go to a table always and to a TMX with
+    ``keep_unaligned``; otherwise their sentences are counted in the TMX
+    header (``x-unaligned-es``/``-en``), added to what the input recorded (a
+    table has a row for every bead, so it counts as nothing left out; a TMX
+    that records nothing makes the count unknown, and it is not written).
+    """
+    from .hygiene import clean_segment
+    from .reader import bitext_format, load_units, sentence_counts
+    from .tabular import units_frame, write_table
+    from .writer import write_translation_units
 
     source, target = Path(source), Path(target)
     if source.resolve() == target.resolve():
@@ -227,12 +265,36 @@ def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str 
     out_suffix = target.suffix.lower()
     if out_suffix not in (".tmx", *TABLE_SUFFIXES):
         raise InputError(f"{target}: unsupported output format {out_suffix!r} (use .tmx, .tsv, .csv or .xlsx)")
-    bitext = load_bitext(source, tmx_lang(src_lang), tmx_lang(tgt_lang))
-    if out_suffix == ".tmx":
-        return write_tmx(bitext, target, src_lang, tgt_lang, keep_unaligned=keep_unaligned)
-    frame = bitext_frame(bitext)
-    write_table(frame, target)
-    return len(frame)
+    src_lang, tgt_lang = tmx_lang(src_lang), tmx_lang(tgt_lang)
+    units, header_props = load_units(source, src_lang, tgt_lang)
+    sides = [(bool(clean_segment(u.text(src_lang) or "")), bool(clean_segment(u.text(tgt_lang) or "")))
+             for u in units]
+    usable = [(unit, side) for unit, side in zip(units, sides) if any(side)]
+    if not usable:
+        where = "the TMX has no translation units" if not units else \
+            f"no unit has {src_lang!r} or {tgt_lang!r} text; it has languages: {', '.join(languages_of(units)) or 'none'}"
+        raise InputError(f"{source}: {where}")
+    others = Counter(lang for unit, _ in usable for lang in unit.variants
+                     if lang not in (match_lang(unit.variants, src_lang), match_lang(unit.variants, tgt_lang)))
+    result = Conversion(0, len(units) - len(usable), dict(sorted(others.items())),
+                        recorded_left_out=left_out_counts(header_props, src_lang, tgt_lang))
+    if out_suffix != ".tmx":
+        frame = units_frame([unit for unit, _ in usable], src_lang, tgt_lang)
+        write_table(frame, target)
+        result.written = len(frame)
+        return result
+    kept = []
+    result.left_out = {base_lang(src_lang): 0, base_lang(tgt_lang): 0}
+    for unit, (has_src, has_tgt) in usable:
+        if (has_src and has_tgt) or keep_unaligned:
+            kept.append(unit)
+            continue
+        for lang, n in zip((src_lang, tgt_lang), sentence_counts(unit, has_src, has_tgt)):
+            result.left_out[base_lang(lang)] += n
+    before = result.recorded_left_out if bitext_format(source) == "tmx" else dict.fromkeys(result.left_out, 0)
+    total = None if before is None else {lang: before[lang] + n for lang, n in result.left_out.items()}
+    result.written = write_translation_units(kept, target, src_lang, tgt_lang, total)
+    return result
 
 
 def check_languages(tmx: TMXFile, *langs: str) -> None:
@@ -244,6 +306,6 @@ def check_languages(tmx: TMXFile, *langs: str) -> None:
                          f"the file has languages: {', '.join(present) or 'none'}")
 
 
-__all__ = ["TMXFile", "TMXStats", "UnitFilter", "base_lang", "check_languages", "convert", "dedupe_units",
-           "filter_units", "load_tmx", "merge_units", "output_header", "tmx_stats", "unit_key",
-           "write_tmx_units"]
+__all__ = ["Conversion", "TMXFile", "TMXStats", "UnitFilter", "base_lang", "check_languages", "convert",
+           "dedupe_units", "filter_units", "load_tmx", "merge_units", "output_header", "output_header_props",
+           "tmx_stats", "unit_key", "write_tmx_units"]

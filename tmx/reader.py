@@ -9,8 +9,10 @@ original document's formatting codes, not text, and are dropped; ``<hi>``
 holds text and is kept.
 
 alinea's own properties (``x-bead``, ``x-score``, ``x-paragraph``,
-``x-document``) are read back so that a report of an existing TMX shows bead
-types, scores and paragraph numbers.
+``x-document``, ``x-kind``) are read back so that a report of an existing TMX
+shows bead types, scores and paragraph numbers and the checks know a contents
+line from running text; so are the header's ``x-unaligned-es``/``-en`` counts
+of sentences left out of the file.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from typing import Iterator
 from lxml import etree
 
 from alinea.align.errors import InputError
-from alinea.align.model import Bead, Bitext, Sentence
+from alinea.align.model import BODY, UNIT_KINDS, Bead, Bitext, Sentence
 
 from .hygiene import base_lang
 
@@ -160,6 +162,12 @@ class TranslationUnit:
         kind = self.props.get("x-bead", "")
         return kind if _BEAD_KIND.match(kind) else ""
 
+    @property
+    def unit_kind(self) -> str:
+        """What the text is (body, heading, contents …) from x-kind; body when unknown."""
+        kind = self.props.get("x-kind", "")
+        return kind if kind in UNIT_KINDS else BODY
+
 
 def match_lang(codes, lang: str) -> str | None:
     """The member of ``codes`` that best matches ``lang`` (es-ES, then es, then es-*)."""
@@ -196,6 +204,26 @@ def iter_units(tree: etree._ElementTree) -> Iterator[TranslationUnit]:
 def header_of(tree: etree._ElementTree) -> dict[str, str]:
     header = tree.getroot().find("header")
     return dict(header.attrib) if header is not None else {}
+
+
+def header_props(tree: etree._ElementTree) -> dict[str, str]:
+    """The header's ``<prop>``s by type (the first of each type)."""
+    header = tree.getroot().find("header")
+    props: dict[str, str] = {}
+    for prop in (header.iterchildren("prop") if header is not None else ()):
+        props.setdefault(prop.get("type", ""), " ".join((prop.text or "").split()))
+    return props
+
+
+def left_out_counts(props: dict[str, str], *langs: str) -> dict[str, int] | None:
+    """Sentences left out of the file per base language (``x-unaligned-es`` …), None when not recorded."""
+    counts = {}
+    for lang in langs:
+        value = props.get(f"x-unaligned-{base_lang(lang)}", "")
+        if not value.isdigit():
+            return None
+        counts[base_lang(lang)] = int(value)
+    return counts
 
 
 def languages_of(units) -> list[str]:
@@ -235,6 +263,12 @@ def _declared_counts(unit: TranslationUnit) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
+def sentence_counts(unit: TranslationUnit, has_src: bool, has_tgt: bool) -> tuple[int, int]:
+    """How many sentences each side of ``unit`` joins: from x-bead, at least one per side with text."""
+    declared = _declared_counts(unit) or (1, 1)
+    return (max(declared[0], 1) if has_src else 0), (max(declared[1], 1) if has_tgt else 0)
+
+
 def _marked_unaligned(unit: TranslationUnit) -> bool:
     counts = _declared_counts(unit)
     return (counts is not None and 0 in counts) or any(n.startswith("unaligned") for n in unit.notes)
@@ -255,14 +289,13 @@ def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: s
         if not (s and t) and not ((s or t) and _marked_unaligned(unit)):
             skipped += 1
             continue
-        declared = _declared_counts(unit) or (1, 1)
-        n_src = max(declared[0], 1) if s else 0
-        n_tgt = max(declared[1], 1) if t else 0
+        n_src, n_tgt = sentence_counts(unit, bool(s), bool(t))
         number = unit.props.get("x-paragraph") or None
         if number != last_paragraph or number is None:
             block, last_paragraph = block + 1, number
-        src_ids = _append(src, _split_joined(s, n_src, src_lang) if s else [], number, block)
-        tgt_ids = _append(tgt, _split_joined(t, n_tgt, tgt_lang) if t else [], number, block)
+        kind = unit.unit_kind
+        src_ids = _append(src, _split_joined(s, n_src, src_lang) if s else [], number, block, kind)
+        tgt_ids = _append(tgt, _split_joined(t, n_tgt, tgt_lang) if t else [], number, block, kind)
         score = unit.score
         scored += score is not None
         beads.append(Bead(src_ids, tgt_ids, 1.0 if score is None else score))
@@ -287,10 +320,11 @@ def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: s
     return Bitext(src, tgt, beads, src_lang, tgt_lang, info)
 
 
-def _append(side: list[Sentence], pieces: list[str], number: str | None, block: int) -> tuple[int, ...]:
+def _append(side: list[Sentence], pieces: list[str], number: str | None, block: int,
+            kind: str = BODY) -> tuple[int, ...]:
     start = len(side)
     for text in pieces:
-        side.append(Sentence(text, len(side), paragraph=block, number=number))
+        side.append(Sentence(text, len(side), paragraph=block, number=number, kind=kind))
     return tuple(range(start, len(side)))
 
 
@@ -299,25 +333,49 @@ def read_tmx(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en"
 
     Units lacking one of the two languages are skipped (counted in
     ``meta["skipped_units"]``) unless alinea marked them as unaligned beads.
+    ``meta["left_out_src"]``/``["left_out_tgt"]`` are the header's counts of
+    sentences left out when the file was written, when it records them.
     """
     tree = parse_tmx(path)
     header = header_of(tree)
     meta = {"source_file": str(path)}
     if header.get("creationtool"):
         meta["creationtool"] = header["creationtool"]
+    left_out = left_out_counts(header_props(tree), src_lang, tgt_lang)
+    if left_out is not None:  # sentences the writer left out (unaligned, no --keep-unaligned)
+        meta["left_out_src"] = str(left_out[base_lang(src_lang)])
+        meta["left_out_tgt"] = str(left_out[base_lang(tgt_lang)])
     return units_bitext(list(iter_units(tree)), src_lang, tgt_lang, meta)
+
+
+def bitext_format(path: str | os.PathLike) -> str:
+    """"tmx" or "table" by the file suffix; InputError for anything else."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".tmx" or (suffix == ".xml" and _looks_like_xml(path)):
+        return "tmx"
+    if suffix in TABLE_SUFFIXES:
+        return "table"
+    raise InputError(f"{path}: unsupported bitext format {suffix!r} (use .tmx, .tsv, .csv or .xlsx)")
 
 
 def load_bitext(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> Bitext:
     """A TMX or an alinea TSV/CSV/XLSX table as a Bitext (dispatch on the suffix)."""
-    suffix = Path(path).suffix.lower()
-    if suffix == ".tmx" or (suffix == ".xml" and _looks_like_xml(path)):
+    if bitext_format(path) == "tmx":
         return read_tmx(path, src_lang, tgt_lang)
-    if suffix in TABLE_SUFFIXES:
-        from .tabular import read_bitext_table
+    from .tabular import read_bitext_table
 
-        return read_bitext_table(path, src_lang, tgt_lang)
-    raise InputError(f"{path}: unsupported bitext format {suffix!r} (use .tmx, .tsv, .csv or .xlsx)")
+    return read_bitext_table(path, src_lang, tgt_lang)
+
+
+def load_units(path: str | os.PathLike, src_lang: str = "es",
+               tgt_lang: str = "en") -> tuple[list[TranslationUnit], dict[str, str]]:
+    """The units of a TMX or of an alinea TSV/CSV/XLSX table, and the TMX header's properties (none for a table)."""
+    if bitext_format(path) == "tmx":
+        tree = parse_tmx(path)
+        return list(iter_units(tree)), header_props(tree)
+    from .tabular import frame_units, read_table
+
+    return frame_units(read_table(path), src_lang, tgt_lang, path), {}
 
 
 def _looks_like_xml(path: str | os.PathLike) -> bool:

@@ -1,10 +1,12 @@
-"""Bitexts as pandas tables: TSV, CSV and XLSX export and import.
+"""Bitexts and translation units as pandas tables: TSV, CSV and XLSX export and import.
 
-The table has one row per bead (``COLUMNS``). Reading it back rebuilds the
-bead structure from ``src_ids``/``tgt_ids`` (or ``type``), so a table edited
-in a spreadsheet can be turned into a TMX again. Tables from elsewhere work
-too if they have ``source``/``target`` columns or columns named after the
-two languages (``es``/``en``).
+The table has one row per bead or unit (``COLUMNS``). Reading it back
+rebuilds the bead structure from ``src_ids``/``tgt_ids`` (or ``type``) and a
+unit's tuid and properties from ``tuid``, ``score``, ``paragraph``, ``kind``,
+``document``, ``note`` and one ``prop:TYPE`` column per other property, so a
+table edited in a spreadsheet can be turned into the same TMX again. Tables
+from elsewhere work too if they have ``source``/``target`` columns or columns
+named after the two languages (``es``/``en``).
 """
 from __future__ import annotations
 
@@ -21,12 +23,20 @@ from alinea.align.utils import atomic_path
 _LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 # Lone surrogates are not characters and cannot be written as UTF-8.
 _SURROGATES = re.compile("[\ud800-\udfff]")
-COLUMNS = ["bead", "type", "score", "paragraph", "src_ids", "tgt_ids", "source", "target"]
+COLUMNS = ["bead", "type", "score", "paragraph", "src_ids", "tgt_ids", "source", "target", "tuid", "kind",
+           "document"]
+#: Columns that hold a TMX property of alinea's, and the property.
+PROP_COLUMNS = {"score": "x-score", "paragraph": "x-paragraph", "kind": "x-kind", "document": "x-document"}
+#: Prefix of the columns holding any other property (``prop:x-LastUsedBy``).
+PROP_PREFIX = "prop:"
+#: Between two notes of one unit in the ``note`` column.
+NOTE_SEPARATOR = " | "
 
 
 def bitext_frame(bitext: Bitext) -> pd.DataFrame:
-    """One row per bead, in document order."""
+    """One row per bead, in document order; ``tuid`` is the one :func:`~alinea.tmx.writer.write_tmx` gives."""
     rows = []
+    document = bitext.meta.get("symbol", "")
     for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1):
         rows.append({
             "bead": n, "type": bead.kind, "score": round(bead.score, 4),
@@ -34,8 +44,43 @@ def bitext_frame(bitext: Bitext) -> pd.DataFrame:
             "src_ids": ",".join(str(i + 1) for i in bead.src),
             "tgt_ids": ",".join(str(i + 1) for i in bead.tgt),
             "source": src, "target": tgt,
+            "tuid": str(n), "kind": bitext.unit_kind(bead), "document": document,
         })
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def units_frame(units, src_lang: str = "es", tgt_lang: str = "en") -> pd.DataFrame:
+    """One row per translation unit (``alinea.tmx.reader.TranslationUnit``) with its tuid, properties and notes.
+
+    ``type``, ``src_ids`` and ``tgt_ids`` are filled only for units that say
+    their bead type (x-bead), so converting back adds no property.
+    """
+    rows: list[dict] = []
+    extra: dict[str, None] = {}  # the optional columns, in order of first use
+    src_next = tgt_next = 1  # sentence numbers, as the bead type counts them
+    for n, unit in enumerate(units, start=1):
+        src, tgt = unit.text(src_lang) or "", unit.text(tgt_lang) or ""
+        row = {"bead": n, "type": unit.bead_kind, "src_ids": "", "tgt_ids": "", "source": src, "target": tgt,
+               "tuid": unit.tuid}
+        if unit.bead_kind:
+            n_src, n_tgt = (int(k) for k in unit.bead_kind.split("-"))
+            row["src_ids"] = ",".join(str(i) for i in range(src_next, src_next + n_src))
+            row["tgt_ids"] = ",".join(str(i) for i in range(tgt_next, tgt_next + n_tgt))
+            src_next, tgt_next = src_next + n_src, tgt_next + n_tgt
+        for column, prop in PROP_COLUMNS.items():
+            row[column] = unit.props.get(prop, "")
+        if row["score"] and unit.score is not None:
+            row["score"] = round(unit.score, 4)  # a number in the spreadsheet
+        for prop, value in unit.props.items():
+            if prop not in PROP_COLUMNS.values() and prop != "x-bead":
+                row[PROP_PREFIX + prop] = value
+                extra[PROP_PREFIX + prop] = None
+        if unit.notes:
+            row["note"] = NOTE_SEPARATOR.join(unit.notes)
+            extra["note"] = None
+        rows.append(row)
+    columns = COLUMNS + (["note"] if "note" in extra else []) + [c for c in extra if c != "note"]
+    return pd.DataFrame(rows, columns=columns).fillna("")
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
@@ -124,14 +169,19 @@ def frame_units(frame: pd.DataFrame, src_lang: str = "es", tgt_lang: str = "en",
         variants = {lang: text for lang, text in ((src_lang, src), (tgt_lang, tgt)) if text}
         props = {}
         n_src, n_tgt = _id_count(row.get("src_ids", "")), _id_count(row.get("tgt_ids", ""))
-        if "src_ids" in row and n_src is not None and n_tgt is not None:
+        if "src_ids" in row and n_src is not None and n_tgt is not None and n_src + n_tgt:
             props["x-bead"] = f"{n_src}-{n_tgt}"
         elif str(row.get("type", "")).strip():
             props["x-bead"] = str(row["type"]).strip()
-        for column, prop in (("score", "x-score"), ("paragraph", "x-paragraph"), ("document", "x-document")):
+        for column, prop in PROP_COLUMNS.items():
             if str(row.get(column, "")).strip():
                 props[prop] = str(row[column]).strip()
-        units.append(TranslationUnit(None, str(row.get("bead") or n), variants, props, [], n + 1))
+        for column, value in row.items():
+            if str(column).startswith(PROP_PREFIX) and len(str(column)) > len(PROP_PREFIX) and str(value).strip():
+                props[str(column)[len(PROP_PREFIX):]] = " ".join(str(value).split())
+        notes = [note.strip() for note in str(row.get("note", "")).split(NOTE_SEPARATOR) if note.strip()]
+        tuid = str(row.get("tuid", "")).strip() or str(row.get("bead", "")).strip() or str(n)
+        units.append(TranslationUnit(None, tuid, variants, props, notes, n + 1))
     return units
 
 

@@ -45,6 +45,10 @@ def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | N
     facts = summary(bitext, threshold)
     counts = ", ".join(f"{k}: {v}" for k, v in facts["bead_counts"].items())
     click.echo(f"beads: {facts['beads']} ({counts}); under {threshold:g}: {facts['low_confidence']}", err=True)
+    if facts["left_out_src"] or facts["left_out_tgt"]:
+        click.echo(f"left out of {bitext_file} when it was written (unaligned, no --keep-unaligned): "
+                   f"{facts['left_out_src']} {src_lang} and {facts['left_out_tgt']} {tgt_lang} sentences; "
+                   "they are not in this review", err=True)
     for path in (out, tsv, xlsx):
         if path:
             click.echo(f"wrote {path}", err=True)

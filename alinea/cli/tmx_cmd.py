@@ -155,20 +155,48 @@ def filter_cmd(file: Path, out: Path, min_score: float | None, max_score: float 
         click.echo(f"alinea: warning: {file} {why}: {out} has no translation units", err=True)
 
 
+def _left_out_text(counts: dict[str, int]) -> str:
+    return " and ".join(f"{n} {lang}" for lang, n in counts.items())
+
+
+def _units(n: int) -> str:
+    return f"{n} unit{'' if n == 1 else 's'}"
+
+
 @tmx.command()
 @click.argument("source", type=_PATH)
 @click.argument("target", type=_PATH)
-@click.option("--keep-unaligned", is_flag=True, help="When writing a TMX, keep 1-0/0-1 beads (with a note).")
+@click.option("--keep-unaligned", is_flag=True, help="When writing a TMX, keep one-sided units (1-0/0-1, with a note).")
 @_lang_options
 def convert(source: Path, target: Path, keep_unaligned: bool, src_lang: str, tgt_lang: str) -> None:
     """Convert between TMX and TSV/CSV/XLSX tables (formats chosen by the file suffixes).
+
+    Every unit keeps its tuid, properties and notes: TMX -> table -> TMX gives the same units back.
 
     Examples: alinea tmx convert tm.tmx tm.xlsx; alinea tmx convert tm.xlsx tm.tmx --src-lang es-ES --tgt-lang en-US
     """
     from alinea.tmx.ops import convert as run_convert
 
-    written = run_convert(source, target, src_lang, tgt_lang, keep_unaligned)
-    click.echo(f"wrote {target} ({written} {'units' if target.suffix.lower() == '.tmx' else 'rows'})", err=True)
+    result = run_convert(source, target, src_lang, tgt_lang, keep_unaligned)
+    to_tmx = target.suffix.lower() == ".tmx"
+    click.echo(f"wrote {target} ({result.written} {'units' if to_tmx else 'rows'})", err=True)
+    if result.other_languages:
+        click.echo(f"left out: {_units(result.other_languages)} with neither {src_lang} nor {tgt_lang} text",
+                   err=True)
+    if result.other_variants:
+        texts = ", ".join(f"{lang} in {_units(n)}" for lang, n in result.other_variants.items())
+        click.echo(f"left out: the text in other languages ({texts}); only {src_lang} and {tgt_lang} are converted",
+                   err=True)
+    if any(result.left_out.values()):
+        click.echo(f"left out: {_left_out_text(result.left_out)} sentences of one-sided units "
+                   "(--keep-unaligned keeps them)", err=True)
+    recorded = result.recorded_left_out
+    if not to_tmx and recorded and any(recorded.values()):
+        click.echo(f"note: {source} records {_left_out_text(recorded)} sentences left out when it was written; "
+                   "a table has no header to carry that count", err=True)
+    if to_tmx and not result.written:
+        click.echo(f"alinea: warning: {target} has no translation units (every unit is one-sided; "
+                   "--keep-unaligned keeps them)", err=True)
 
 
 @tmx.command()
@@ -213,6 +241,10 @@ def stats(file: Path, as_json: bool, src_lang: str, tgt_lang: str) -> None:
     lines.append(f"units with inline tags: {figures.units_with_inline_tags}")
     if figures.unaligned_notes:
         lines.append(f"unaligned units (with a note): {figures.unaligned_notes}")
+    if figures.left_out is not None:
+        lines.append("unaligned sentences left out when written: "
+                     + ", ".join(f"{lang} {n}" for lang, n in figures.left_out.items())
+                     + (" (not in the file; --keep-unaligned keeps them)" if any(figures.left_out.values()) else ""))
     click.echo("\n".join(lines))
 
 
