@@ -93,8 +93,8 @@ def segments_of(bitext: Bitext) -> list[Segment]:
     The tuid is the bead number, which is the tuid ``alinea align -o`` writes
     for that bead; :func:`load_segments` keeps a TMX file's own tuids.
     """
-    return [Segment(n, str(n), bitext.paragraph_number(bead) or "", _norm(src), _norm(tgt), bitext.unit_kind(bead))
-            for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1)]
+    return [Segment(n, str(n), bitext.paragraph_number(bead) or "", _norm(src), _norm(tgt),
+                    bitext.unit_kind(bead)) for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1)]
 
 
 # --------------------------------------------------------------------------- checks

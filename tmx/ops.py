@@ -17,8 +17,8 @@ from lxml import etree
 from alinea.align.errors import InputError
 
 from .hygiene import base_lang, tmx_lang
-from .reader import (TABLE_SUFFIXES, TranslationUnit, header_of, header_props, iter_units, languages_of,
-                     left_out_counts, match_lang, parse_tmx, tuv_lang)
+from .reader import (LEFT_OUT_PREFIX, TABLE_SUFFIXES, TranslationUnit, header_of, header_props, iter_units,
+                     languages_of, left_out_counts, match_lang, parse_tmx, tuv_lang)
 from .writer import header_attributes, write_units
 
 
@@ -51,7 +51,7 @@ def output_header(files: list[TMXFile]) -> dict[str, str]:
 def output_header_props(files: list[TMXFile]) -> dict[str, str]:
     """The header properties a TMX derived from ``files`` carries over: the counts of sentences
     left out (``x-unaligned-es`` …), summed, when every file records them."""
-    types = [t for t in files[0].header_props if t.startswith("x-unaligned-")] if files else []
+    types = [t for t in files[0].header_props if t.startswith(LEFT_OUT_PREFIX)] if files else []
     return {t: str(sum(int(f.header_props[t]) for f in files)) for t in types
             if all(f.header_props.get(t, "").isdigit() for f in files)}
 
@@ -271,9 +271,9 @@ def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str 
              for u in units]
     usable = [(unit, side) for unit, side in zip(units, sides) if any(side)]
     if not usable:
-        where = "the TMX has no translation units" if not units else \
-            f"no unit has {src_lang!r} or {tgt_lang!r} text; it has languages: {', '.join(languages_of(units)) or 'none'}"
-        raise InputError(f"{source}: {where}")
+        languages = ", ".join(languages_of(units)) or "none"
+        raise InputError(f"{source}: " + (f"no unit has {src_lang!r} or {tgt_lang!r} text; it has languages: "
+                                          f"{languages}" if units else "the TMX has no translation units"))
     others = Counter(lang for unit, _ in usable for lang in unit.variants
                      if lang not in (match_lang(unit.variants, src_lang), match_lang(unit.variants, tgt_lang)))
     result = Conversion(0, len(units) - len(usable), dict(sorted(others.items())),

@@ -215,11 +215,20 @@ def header_props(tree: etree._ElementTree) -> dict[str, str]:
     return props
 
 
+#: Header properties counting the sentences left out of a file, by language: ``x-unaligned-es``.
+LEFT_OUT_PREFIX = "x-unaligned-"
+
+
+def left_out_prop(lang: str) -> str:
+    """The header property counting the sentences in ``lang`` left out of the file: ``x-unaligned-es``."""
+    return LEFT_OUT_PREFIX + base_lang(lang)
+
+
 def left_out_counts(props: dict[str, str], *langs: str) -> dict[str, int] | None:
     """Sentences left out of the file per base language (``x-unaligned-es`` …), None when not recorded."""
     counts = {}
     for lang in langs:
-        value = props.get(f"x-unaligned-{base_lang(lang)}", "")
+        value = props.get(left_out_prop(lang), "")
         if not value.isdigit():
             return None
         counts[base_lang(lang)] = int(value)

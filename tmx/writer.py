@@ -17,7 +17,7 @@ import math
 import os
 from copy import deepcopy
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from lxml import etree
 from translate.storage import tmx as tt_tmx
@@ -27,20 +27,13 @@ from alinea.align.model import Bitext
 from alinea.align.utils import atomic_write
 
 from .hygiene import base_lang, clean_attribute, clean_segment, tmx_lang
+from .reader import TranslationUnit, left_out_prop
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .reader import TranslationUnit
-
-__all__ = ["build_tmx", "build_units_tmx", "clean_segment", "header_attributes", "left_out_prop", "write_tmx",
+__all__ = ["build_tmx", "build_units_tmx", "clean_segment", "header_attributes", "null_note", "write_tmx",
            "write_translation_units", "write_units"]
 
 #: Property types alinea writes on every <tu>, in this order.
 PROPS = ("x-document", "x-paragraph", "x-bead", "x-score", "x-kind")
-
-
-def left_out_prop(lang: str) -> str:
-    """The header property counting the sentences in ``lang`` left out of the file: ``x-unaligned-es``."""
-    return f"x-unaligned-{base_lang(lang)}"
 
 
 def header_attributes(src_lang: str, segtype: str = "sentence", datatype: str = "plaintext") -> dict[str, str]:
