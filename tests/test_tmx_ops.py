@@ -386,7 +386,8 @@ def test_convert_says_what_it_leaves_out(run_cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "wrote" in result.output and "(2 units)" in result.output
     assert "left out: 2 es and 1 en sentences of one-sided units (--keep-unaligned keeps them)" in result.output
-    assert "es 2, en 1" in run_cli("tmx", "stats", back).output  # ... and the header counts them
+    # ... but what the table's source left out is unknown: the header claims no count
+    assert "left out" not in run_cli("tmx", "stats", back).output
     plain = tmp_path / "plain.tmx"
     write_tmx(_with_null_beads(), plain)
     result = run_cli("tmx", "convert", plain, tmp_path / "plain.xlsx")

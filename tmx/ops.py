@@ -250,12 +250,12 @@ def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str 
     and its notes, so TMX -> table -> TMX gives back the same units. Units
     with one side only go to a table always and to a TMX with
     ``keep_unaligned``; otherwise their sentences are counted in the TMX
-    header (``x-unaligned-es``/``-en``), added to what the input recorded (a
-    table has a row for every bead, so it counts as nothing left out; a TMX
-    that records nothing makes the count unknown, and it is not written).
+    header (``x-unaligned-es``/``-en``), added to what the input TMX recorded.
+    A table has no header: what its source left out is unknown, and so is the
+    count, which is then not written (nor is it for a TMX that records none).
     """
     from .hygiene import clean_segment
-    from .reader import bitext_format, load_units, sentence_counts
+    from .reader import load_units, sentence_counts
     from .tabular import units_frame, write_table
     from .writer import write_translation_units
 
@@ -291,7 +291,7 @@ def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str 
             continue
         for lang, n in zip((src_lang, tgt_lang), sentence_counts(unit, has_src, has_tgt)):
             result.left_out[base_lang(lang)] += n
-    before = result.recorded_left_out if bitext_format(source) == "tmx" else dict.fromkeys(result.left_out, 0)
+    before = result.recorded_left_out
     total = None if before is None else {lang: before[lang] + n for lang, n in result.left_out.items()}
     result.written = write_translation_units(kept, target, src_lang, tgt_lang, total)
     return result

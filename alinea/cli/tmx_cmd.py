@@ -193,7 +193,7 @@ def convert(source: Path, target: Path, keep_unaligned: bool, src_lang: str, tgt
     recorded = result.recorded_left_out
     if not to_tmx and recorded and any(recorded.values()):
         click.echo(f"note: {source} records {_left_out_text(recorded)} sentences left out when it was written; "
-                   "a table has no header to carry that count", err=True)
+                   "a table has no header to carry that count, so a TMX made from it will not record it", err=True)
     if to_tmx and not result.written:
         click.echo(f"alinea: warning: {target} has no translation units (every unit is one-sided; "
                    "--keep-unaligned keeps them)", err=True)
