@@ -118,6 +118,38 @@ ORDINARY_WORDS = {
     "en": {"no", "nos", "p", "art", "res", "dec", "doc", "op", "cit", "ref", "tab", "reg", "ann", "sec"},
 }
 
+#: Words that a number completes at the end of a sentence ("in paragraph 4.",
+#: "under item 44.", "eran 111.", "tables 9 and 10."): the number is not a
+#: paragraph number opening the next sentence.
+NUMBER_WORDS = {
+    "es": {
+        "párrafo", "párrafos", "artículo", "artículos", "tema", "temas", "cuadro", "cuadros",
+        "figura", "figuras", "gráfico", "gráficos", "anexo", "anexos", "capítulo", "capítulos",
+        "sección", "secciones", "página", "páginas", "nota", "notas", "resolución", "resoluciones",
+        "decisión", "decisiones", "recomendación", "recomendaciones", "regla", "reglas", "objetivo",
+        "objetivos", "meta", "metas", "principio", "principios", "parte", "partes", "título",
+        "volumen", "número", "números", "apartado", "apartados", "inciso", "incisos", "fase", "etapa",
+        "nivel", "grado", "categoría", "opción", "línea", "columna", "recuadro", "apéndice", "anexo",
+        "protocolo", "ley", "versión", "módulo", "grupo", "clase", "tipo", "caso", "casos", "paso",
+        "de", "del", "a", "al", "y", "e", "o", "u", "en", "con", "por", "para", "hasta", "entre",
+        "sobre", "que", "unos", "unas", "los", "las", "el", "la", "es", "son", "era", "eran", "fue",
+        "fueron", "será", "serán", "total", "cerca", "aproximadamente", "más", "menos",
+    },
+    "en": {
+        "paragraph", "paragraphs", "para", "paras", "article", "articles", "item", "items",
+        "table", "tables", "figure", "figures", "annex", "annexes", "chapter", "chapters",
+        "section", "sections", "page", "pages", "note", "notes", "resolution", "resolutions",
+        "decision", "decisions", "recommendation", "recommendations", "rule", "rules", "goal",
+        "goals", "target", "targets", "principle", "principles", "part", "parts", "title",
+        "volume", "number", "numbers", "subparagraph", "subparagraphs", "box", "phase", "stage",
+        "level", "grade", "category", "option", "line", "column", "appendix", "protocol", "law",
+        "version", "module", "group", "class", "type", "case", "cases", "step", "session",
+        "of", "to", "and", "or", "in", "at", "by", "for", "from", "with", "than", "between",
+        "about", "some", "the", "is", "are", "was", "were", "be", "been", "will", "total",
+        "nearly", "approximately", "around", "over", "under", "only", "just", "more", "less",
+    },
+}
+
 #: What Punkt's own abbreviation list gets on top of its pretrained one.
 UN_ABBREVIATIONS = {
     lang: NON_FINAL_ABBREVIATIONS[lang] | SOFT_ABBREVIATIONS[lang]
@@ -138,15 +170,17 @@ _LAST_WORD = re.compile(r"(\S+)\s*$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _OPENERS = "\"'«“‘([¿¡"
 _ROMAN = re.compile(r"^[IVXLC]+\b")
+# "horas 1." at a cut: a lower-case word, then a paragraph number and its period.
+_INLINE_NUMBER = re.compile(r"(?<!\S)(?P<word>[a-záéíóúñü]+)\s+(?P<number>[1-9]\d{0,2}\.)$")
 
 
 @lru_cache(maxsize=None)
-def punkt_parameters(lang: str, un_domain: bool = True) -> PunktParameters:
+def punkt_parameters(lang: str) -> PunktParameters:
     """Pretrained Punkt parameters for ``lang``, plus the UN abbreviations."""
     lang = check_lang(lang)
     data = importlib.import_module(f"punkt.data.{_PUNKT_MODULES[lang]}")
     params = PunktParameters()
-    params.abbrev_types = set(data.ABBREV_TYPES) | (UN_ABBREVIATIONS[lang] if un_domain else set())
+    params.abbrev_types = set(data.ABBREV_TYPES) | UN_ABBREVIATIONS[lang]
     params.collocations = set(data.COLLOCATIONS)
     params.sent_starters = set(data.SENT_STARTERS)
     for word, flags in data.ORTHO_CONTEXT.items():
@@ -255,6 +289,23 @@ def _missing_boundary(text: str, end: int, lang: str) -> bool:
     return word in STARTERS[lang] or word in punkt_parameters(lang).sent_starters
 
 
+def _before_paragraph_number(text: str, cut: int, lang: str) -> int:
+    """Where a cut right after an inline paragraph number really belongs.
+
+    "... a las 10.00 horas 1. Acoge ..." is a line that runs into the next
+    numbered paragraph: the boundary goes before "1.", which opens the
+    sentence. Only a 1-3 digit number after a lower-case word counts, and not
+    after a word that takes a number ("párrafo 12.", "item 44.", "eran 111.").
+    """
+    match = _INLINE_NUMBER.search(text, max(0, cut - 60), cut)
+    if not match or match.end() != cut or not text[cut:cut + 2].strip()[:1].isupper():
+        return cut
+    word = match.group("word").lower()
+    if word in NUMBER_WORDS[lang] or _abbreviation(word) in NUMBER_ABBREVIATIONS[lang]:
+        return cut
+    return match.start("number")
+
+
 def _paragraph_cuts(text: str, lang: str) -> list[int]:
     """Boundary offsets inside one paragraph (no blank line in ``text``)."""
     spans = list(_tokenizer(lang).span_tokenize(text))
@@ -265,7 +316,7 @@ def _paragraph_cuts(text: str, lang: str) -> list[int]:
         end = match.end()
         if end not in kept_by_rules and _missing_boundary(text, end, lang):
             kept_by_rules.add(end)
-    cuts = sorted(kept_by_rules)
+    cuts = [_before_paragraph_number(text, cut, lang) for cut in sorted(kept_by_rules)]
     # An enumerator alone ("4.", "(a)") joins the sentence it introduces.
     kept: list[int] = []
     start = 0

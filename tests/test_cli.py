@@ -57,6 +57,20 @@ def test_segment_prints_one_sentence_per_line(run_cli, es_path):
     assert any(line.startswith("4. Varias oficinas") for line in lines)
 
 
+@pytest.mark.parametrize("code", ["es-ES", "es_419", "ES"])
+def test_segment_takes_any_spanish_language_code(run_cli, es_path, code):
+    reference = run_cli("segment", es_path, "--lang", "es").output
+    result = run_cli("segment", es_path, "--lang", code)
+    assert result.exit_code == 0, result.output
+    assert result.output == reference
+
+
+def test_segment_rejects_other_languages(run_cli, es_path):
+    result = run_cli("segment", es_path, "--lang", "de-DE")
+    assert result.exit_code == 2
+    assert "de-DE" in result.output
+
+
 def _error_case(run_cli, tmp_path, es, en):
     out = tmp_path / "out.tmx"
     result = run_cli("align", es, en, "-o", out)

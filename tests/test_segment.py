@@ -108,6 +108,28 @@ def test_enumerators_stay_with_their_sentence(lang, text, expected):
     assert split_sentences(text, lang) == expected
 
 
+@pytest.mark.parametrize("lang, text, expected", [
+    # A line that runs into the next numbered paragraph: the number opens the sentence.
+    ("es", "La sesión se abrió a las 10.00 horas 1. Acoge con beneplácito el informe. 2. Decide seguir.",
+     ["La sesión se abrió a las 10.00 horas", "1. Acoge con beneplácito el informe.", "2. Decide seguir."]),
+    ("en", "The meeting was called to order at the usual time 3. Welcomes the report.",
+     ["The meeting was called to order at the usual time", "3. Welcomes the report."]),
+    # A number that completes the sentence before stays there.
+    ("es", "Véase el párrafo 12. El Comité decidió.", ["Véase el párrafo 12.", "El Comité decidió."]),
+    ("es", "Los Estados que lo habían hecho eran 111. Otros no.",
+     ["Los Estados que lo habían hecho eran 111.", "Otros no."]),
+    ("es", "El vehículo viaja a bordo de Hayabusa 2. La misión sigue.",
+     ["El vehículo viaja a bordo de Hayabusa 2.", "La misión sigue."]),
+    ("en", "It was examined under agenda item 44. The report followed.",
+     ["It was examined under agenda item 44.", "The report followed."]),
+    ("en", "This is summarized in tables 9 and 10. The figures rose.",
+     ["This is summarized in tables 9 and 10.", "The figures rose."]),
+    ("en", "The population reached 2013. It fell later.", ["The population reached 2013.", "It fell later."]),
+])
+def test_paragraph_number_inside_a_line_opens_its_sentence(lang, text, expected):
+    assert split_sentences(text, lang) == expected
+
+
 # ------------------------------------------------------------ quotes, brackets, case
 
 @pytest.mark.parametrize("lang, text, expected", [

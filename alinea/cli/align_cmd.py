@@ -87,7 +87,7 @@ def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--lang", required=True, type=click.Choice(["es", "en"]), help="Language of FILE.")
+@click.option("--lang", required=True, type=LANG_CODE, help="Language of FILE (es, en, es-ES, en-US ...).")
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "tsv", "json"]),
               help="text: one sentence per line; tsv/json: with paragraph, UN number, kind and span.")
 def segment(file: Path, lang: str, fmt: str) -> None:
