@@ -165,8 +165,6 @@ _ENUMERATOR = re.compile(
          |[•·▪◦\-–—*])$""",
     re.X,
 )
-# The word before a candidate boundary (its trailing period included).
-_LAST_WORD = re.compile(r"(\S+)\s*$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _OPENERS = "\"'«“‘([¿¡"
 _ROMAN = re.compile(r"^[IVXLC]+\b")
@@ -188,9 +186,109 @@ def punkt_parameters(lang: str) -> PunktParameters:
     return params
 
 
+# Punkt's orthographic-context flags (nltk.tokenize.punkt): upper/lower case
+# seen sentence-initially, sentence-internally or in an unknown position.
+_ORTHO_BEG_UC, _ORTHO_MID_UC, _ORTHO_UNK_UC = 1 << 1, 1 << 2, 1 << 3
+_ORTHO_BEG_LC, _ORTHO_MID_LC, _ORTHO_UNK_LC = 1 << 4, 1 << 5, 1 << 6
+_ORTHO_UC = _ORTHO_BEG_UC + _ORTHO_MID_UC + _ORTHO_UNK_UC
+_ORTHO_LC = _ORTHO_BEG_LC + _ORTHO_MID_LC + _ORTHO_UNK_LC
+_PUNKT_PUNCTUATION = tuple(";:,.!?")
+_PUNKT_NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
+_PUNKT_INITIAL = re.compile(r"[^\W\d]\.$")
+_PUNKT_ELLIPSIS = re.compile(r"\.\.+$")
+
+
+class _FastPunkt(PunktSentenceTokenizer):
+    """NLTK's Punkt with the same decisions, made without building token objects.
+
+    NLTK finds the candidate contexts ("word. Next") and realigns closing
+    quotes itself; only :meth:`text_contains_sentbreak`, where Punkt spends
+    most of its time (a ``PunktToken`` per word, two annotation passes), is
+    replaced by a direct computation of the same rules on plain strings,
+    memoized per pair of tokens. ``tests/test_segment_fast.py`` checks the
+    result against NLTK's own tokenizer.
+    """
+
+    def __init__(self, params: PunktParameters) -> None:
+        super().__init__(params)
+        word_re = self._lang_vars._word_tokenizer_re()
+        # The same compiled pattern, without NLTK's per-call time-out wrapper.
+        self._findall_words = getattr(word_re, "_rx", word_re).findall
+        self._sent_end = set(self._lang_vars.sent_end_chars)
+        self._breaks_after = lru_cache(maxsize=1 << 16)(self._break_after_pair)
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        tokens: list[str] = []
+        for line in text.split("\n"):
+            if line.strip():
+                tokens.extend(self._findall_words(line))
+        breaks_after = self._breaks_after
+        return any(breaks_after(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1))
+
+    def _first_pass(self, tok: str) -> tuple[bool, bool, bool]:
+        """(sentbreak, abbreviation, ellipsis) of one token, from its type alone."""
+        if tok in self._sent_end:
+            return True, False, False
+        if _PUNKT_ELLIPSIS.match(tok):
+            return False, False, True
+        if tok.endswith(".") and not tok.endswith(".."):
+            low = tok[:-1].lower()
+            abbrevs = self._params.abbrev_types
+            if low in abbrevs or low.split("-")[-1] in abbrevs:
+                return False, True, False
+            return True, False, False
+        return False, False, False
+
+    @staticmethod
+    def _type(tok: str) -> str:
+        return _PUNKT_NUMERIC.sub("##number##", tok.lower())
+
+    @staticmethod
+    def _no_period(typ: str) -> str:
+        return typ[:-1] if len(typ) > 1 and typ[-1] == "." else typ
+
+    def _ortho(self, tok: str, typ: str) -> bool | str:
+        """Punkt's orthographic heuristic: does ``tok`` start a sentence?"""
+        if tok in _PUNKT_PUNCTUATION:
+            return False
+        context = self._params.ortho_context.get(typ, 0)
+        if tok[0].isupper() and context & _ORTHO_LC and not context & _ORTHO_MID_UC:
+            return True
+        if tok[0].islower() and (context & _ORTHO_UC or not context & _ORTHO_BEG_LC):
+            return False
+        return "unknown"
+
+    def _break_after_pair(self, tok: str, nxt: str) -> bool:
+        """Whether Punkt ends a sentence after ``tok`` when ``nxt`` follows."""
+        sentbreak, abbr, ellipsis = self._first_pass(tok)
+        if not tok.endswith("."):
+            return sentbreak
+        params = self._params
+        typ = self._no_period(self._type(tok))
+        next_type = self._type(nxt)
+        if self._first_pass(nxt)[0]:
+            next_type = self._no_period(next_type)
+        initial = bool(_PUNKT_INITIAL.match(tok))
+        if (typ, next_type) in params.collocations:
+            return False
+        if (abbr or ellipsis) and not initial:
+            if self._ortho(nxt, next_type) is True:
+                return True
+            if nxt[0].isupper() and next_type in params.sent_starters:
+                return True
+        if initial or typ == "##number##":
+            starter = self._ortho(nxt, next_type)
+            if starter is False:
+                return False
+            if (starter == "unknown" and initial and nxt[0].isupper()
+                    and not params.ortho_context.get(next_type, 0) & _ORTHO_LC):
+                return False
+        return sentbreak
+
+
 @lru_cache(maxsize=None)
 def _tokenizer(lang: str) -> PunktSentenceTokenizer:
-    return PunktSentenceTokenizer(punkt_parameters(lang))
+    return _FastPunkt(punkt_parameters(lang))
 
 
 def _abbreviation(word: str) -> str:
@@ -204,8 +302,11 @@ def _word_before(text: str, end: int) -> tuple[str, int] | None:
     Searched in a short window so that a long paragraph stays linear time.
     """
     start = max(0, end - 120)
-    match = _LAST_WORD.search(text[start:end])
-    return (match.group(1), start + match.start()) if match else None
+    window = text[start:end].rstrip()
+    if not window:
+        return None
+    word = window.rsplit(None, 1)[-1]
+    return word, start + len(window) - len(word)
 
 
 def _tail(text: str, end: int) -> str:
@@ -222,12 +323,14 @@ def _tail(text: str, end: int) -> str:
 
 
 def _first_word(text: str) -> str:
-    match = re.match(r"\s*(\S+)", text)
-    return match.group(1) if match else ""
+    words = text.split(None, 1)
+    return words[0] if words else ""
 
 
 def _is_enumerator(sentence: str) -> bool:
-    return bool(_ENUMERATOR.match(sentence.strip()))
+    # An enumerator is one word: a sentence with a space inside is not one.
+    sentence = sentence.strip()
+    return len(sentence.split(None, 1)) == 1 and bool(_ENUMERATOR.match(sentence))
 
 
 def _note_letter(text: str) -> bool:
@@ -297,6 +400,8 @@ def _before_paragraph_number(text: str, cut: int, lang: str) -> int:
     sentence. Only a 1-3 digit number after a lower-case word counts, and not
     after a word that takes a number ("párrafo 12.", "item 44.", "eran 111.").
     """
+    if cut < 2 or text[cut - 1] != "." or not text[cut - 2].isdecimal():
+        return cut
     match = _INLINE_NUMBER.search(text, max(0, cut - 60), cut)
     if not match or match.end() != cut or not text[cut:cut + 2].strip()[:1].isupper():
         return cut

@@ -1,0 +1,76 @@
+"""The fast segmenter gives exactly the sentences of the reference path (issue 17).
+
+``tests/segment_reference.py`` is alinea's segmenter as it was before the fast
+path: NLTK's own Punkt tokenizer, then the UN rules one boundary at a time.
+Both must cut every text at the same offsets: hostile random text, the
+A/58/98 reports (raw and cleaned) and, when ``../shared/bench`` is there, every
+paragraph of the segmentation bench.
+"""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from alinea.align.normalize import normalize
+from alinea.align.segment import sentence_spans
+from segment_reference import reference_spans
+
+from conftest import SHARED
+
+# Pieces that exercise every rule: abbreviations of each kind, numbers,
+# enumerators, initials, ellipses, quotes and brackets around periods, case.
+_PIECES = [
+    "Sr. ", "Sra. ", "núm. ", "No. ", "no. ", "párr. ", "para. ", "p. ej. ", "e.g. ", "i.e. ",
+    "etc. ", "a.m. ", "p.m. ", "a. m. ", "EE.UU. ", "EE. UU. ", "U.S. ", "ibid. ", "Corr.1 ",
+    "op. cit. ", "et al. ", "Mr. ", "H.E. ", "J. ", "S. ", "4. ", "12. ", "1) ", "(a) ", "iv) ",
+    "ii. ", "A. ", "IV. ", "1.2. ", "• ", "- ", "horas 1. ", "item 44. ", "10.00 ", "3,5 ",
+    "2003. ", "1.000 ", "... ", "…", ". ", "? ", "! ", ".) ", '." ', ".” ", ".» ", '"', "«", "“",
+    "(", ")", "[", "]", "¿", "¡", ";", ":", ",", "-", "--", "\n", "\n\n", "\t", " ", "  ",
+    "El ", "La ", "Los ", "The ", "A ", "In ", "Acoge ", "Welcomes ", "Decide ", "Comité ",
+    "informe", "report", "desarrollo", "se ", "de ", "the ", "of ", "a ", "b ", "x", "Z",
+    "Represents ", "Nada", "Cuba", "Spain", "voted ", "votó ", "Ginebra ", "Hayabusa ",
+    # Punkt's collocations ("3. Minuto", "B. Smith") and sentence starters.
+    "Minuto ", "minuto ", "Smith ", "International ", "Who ", "V. ", "B. ", "However ", "But ",
+]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=80).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXTS, lang=st.sampled_from(["es", "en"]))
+def test_fast_path_cuts_like_the_reference_on_random_text(text, lang):
+    assert sentence_spans(text, lang) == reference_spans(text, lang)
+
+
+def test_fast_path_cuts_like_the_reference_on_seeded_random_text():
+    # A fixed seed and long texts: the same inputs in every run, where hypothesis varies them.
+    rng = random.Random(17)
+    for _ in range(300):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(20, 300)))
+        for lang in ("es", "en"):
+            assert sentence_spans(text, lang) == reference_spans(text, lang), text
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_fast_path_cuts_like_the_reference_on_a58(lang, es_path, en_path):
+    from alinea.align.read import read_document
+
+    raw = read_document(es_path if lang == "es" else en_path)
+    for text in (raw, normalize(raw, lang).text):
+        spans = sentence_spans(text, lang)
+        assert len(spans) > 200
+        assert spans == reference_spans(text, lang)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_fast_path_cuts_like_the_reference_on_the_bench(lang):
+    bench = SHARED / "bench" / f"seg_undev.{lang}.jsonl"
+    if not bench.exists():
+        pytest.skip(f"{bench} is not there (the shared bench sits beside the repository)")
+    rows = [json.loads(line) for line in bench.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) > 300
+    for row in rows:
+        assert sentence_spans(row["text"], lang) == reference_spans(row["text"], lang), row["text"]
