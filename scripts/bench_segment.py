@@ -31,6 +31,7 @@ import argparse
 import importlib
 import importlib.util
 import json
+import os
 import sys
 import tempfile
 import time
@@ -105,6 +106,35 @@ def score_tool(scorer, bench: Path, split, errors: list | None = None) -> tuple[
     return p, r, f, seconds
 
 
+def speed_report(rounds: int) -> None:
+    """Sentences per second of alinea's splitter and of plain NLTK Punkt, same run.
+
+    CPU time of the calling process (not wall time: the machine is shared), the
+    best of ``rounds`` alternating rounds over both bench files, so that both
+    tools see the same load.
+    """
+    texts = {lang: [json.loads(line)["text"] for line in (BENCH / f"seg_undev.{lang}.jsonl")
+                    .read_text(encoding="utf-8").splitlines() if line.strip()] for lang in LANGS}
+    sentences = sum(len(json.loads(line)["sentences"]) for lang in LANGS for line in
+                    (BENCH / f"seg_undev.{lang}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip())
+    splitters = {"alinea": {lang: alinea_splitter(lang) for lang in LANGS},
+                 "NLTK Punkt (pretrained)": {lang: plain_punkt(lang) for lang in LANGS}}
+    best = {name: float("inf") for name in splitters}
+    for _ in range(rounds):
+        for name, split in splitters.items():
+            started = time.process_time()
+            for lang in LANGS:
+                for text in texts[lang]:
+                    split[lang](text)
+            best[name] = min(best[name], time.process_time() - started)
+    print(f"\nspeed on seg_undev.es + .en ({sentences} gold sentences; CPU time, best of {rounds} "
+          f"alternating rounds; load average {os.getloadavg()[0]:.2f})")
+    for name, seconds in best.items():
+        print(f"  {name:<26}{sentences / seconds:>9,.0f} sentences/s")
+    ratio = best["NLTK Punkt (pretrained)"] / best["alinea"]
+    print(f"  alinea / NLTK Punkt: {ratio:.2f}x the speed (target: >= 25,000 sentences/s)")
+
+
 def corpus_report(show: int) -> None:
     from alinea.align.model import BODY
     from alinea.pipeline import segment_file
@@ -141,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--errors", type=int, default=0, metavar="N",
                     help="also print alinea's first N mis-segmented bench paragraphs per language")
+    ap.add_argument("--rounds", type=int, default=7, help="timing rounds for the sentences/s figures")
     ap.add_argument("--show", type=int, default=20, help="suspicious A/58/98 units to list per side")
     args = ap.parse_args(argv)
     if not (BENCH / "score_seg.py").exists():
@@ -164,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         for gold, pred in errors[:args.errors]:
             print("  GOLD: " + " | ".join(gold))
             print("  GOT:  " + " | ".join(pred))
+    speed_report(args.rounds)
     corpus_report(args.show)
     return 0
 
