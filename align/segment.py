@@ -31,9 +31,14 @@ from functools import lru_cache
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
+from typing import TYPE_CHECKING
+
 from .model import BODY, Document, Sentence
 from .normalize import normalize
 from .utils import check_lang
+
+if TYPE_CHECKING:
+    from .srx import SrxRules
 
 _PUNKT_MODULES = {"es": "spanish", "en": "english"}
 
@@ -472,7 +477,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
     return [text[start:end] for start, end in sentence_spans(text, lang)]
 
 
-def segment(doc: Document, lang: str) -> list[Sentence]:
+def segment(doc: Document, lang: str, srx: SrxRules | None = None) -> list[Sentence]:
     """Split a normalized document into sentences with their block information.
 
     Body blocks are split into sentences; headings, contents lines, header lines
@@ -480,12 +485,17 @@ def segment(doc: Document, lang: str) -> list[Sentence]:
     offsets into ``doc.text`` (``doc.text[s.start:s.end] == s.text``),
     ``paragraph`` is the index of its block, ``number`` the block's UN
     paragraph number and ``kind`` the block's kind.
+
+    With ``srx`` (:func:`alinea.align.srx.load_srx`), body blocks are split by
+    those SRX rules, looked up by ``lang`` as given ("es-ES" finds an "es.*"
+    map), instead of by alinea's own segmenter.
     """
+    srx_lang = lang
     lang = check_lang(lang)
     sentences: list[Sentence] = []
     for block in doc.blocks:
         if block.kind == BODY:
-            spans = sentence_spans(block.text, lang)
+            spans = srx.spans(block.text, srx_lang) if srx else sentence_spans(block.text, lang)
         else:
             stripped = block.text.strip()
             left = block.text.find(stripped) if stripped else 0
@@ -499,10 +509,9 @@ def segment(doc: Document, lang: str) -> list[Sentence]:
     return sentences
 
 
-def segment_text(text: str, lang: str) -> list[Sentence]:
+def segment_text(text: str, lang: str, srx: SrxRules | None = None) -> list[Sentence]:
     """Clean raw document text (:func:`~alinea.align.normalize.normalize`) and segment it.
 
     The sentences' spans point into ``normalize(text, lang).text``.
     """
-    lang = check_lang(lang)
-    return segment(normalize(text, lang), lang)
+    return segment(normalize(text, check_lang(lang)), lang, srx)

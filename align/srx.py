@@ -163,6 +163,8 @@ def alinea_rules(lang: str) -> list[SrxRule]:
         SrxRule(True, f"(?<![^\\s]){_UPPER}\\.", f"{next_word}{_capitalised(starter_words)}",
                 "an initial before a sentence starter ends the sentence"),
         SrxRule(False, f"(?<![^\\s])\\p{{L}}\\.", f"{next_word}{_UPPER}", "an initial before a name does not"),
+        SrxRule(False, "\\.", "\\s+[0-9]+(?:[-–][0-9]+)?(?:\\s+[0-9]+)?\\s*$",
+                "a contents line: the paragraph and page numbers that close it are not a sentence"),
         # Sentence ends: full stop, question and exclamation marks, closing quotes and brackets.
         SrxRule(True, f"[.?!]+[{_CLOSERS}]*", "\\s", "final punctuation before a space ends a sentence"),
         SrxRule(True, "[?!]+", "[\\p{L}\\p{N}]", "so do ? and ! before a word"),

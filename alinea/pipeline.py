@@ -2,25 +2,32 @@
 from __future__ import annotations
 
 import os
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from alinea.align.aligner import align_sentences
 from alinea.align.errors import InputError
-from alinea.align.model import Bitext, Sentence
+from alinea.align.model import Bitext, Document, Sentence
 from alinea.align.normalize import normalize
 from alinea.align.read import read_document
 from alinea.align.segment import segment
 from alinea.align.utils import check_lang
+
+if TYPE_CHECKING:
+    from alinea.align.srx import SrxRules
 
 
 #: The stages of :func:`align_files`, for progress reporting.
 ALIGN_STAGES = ("segmenting source", "segmenting target", "aligning")
 
 
-def segment_file(path: str | os.PathLike, lang: str) -> list[Sentence]:
-    """Read, normalize and segment one document."""
-    lang = check_lang(lang)
-    sentences = segment(normalize(read_document(path), lang), lang)
+def clean_file(path: str | os.PathLike, lang: str) -> Document:
+    """Read and normalize one document: the text a CAT tool should be given."""
+    return normalize(read_document(path), check_lang(lang))
+
+
+def segment_file(path: str | os.PathLike, lang: str, srx: SrxRules | None = None) -> list[Sentence]:
+    """Read, normalize and segment one document (with a CAT tool's SRX rules if given)."""
+    sentences = segment(clean_file(path, lang), lang, srx)
     if not sentences:
         raise InputError(f"{path}: no sentences found")
     return sentences
@@ -37,18 +44,20 @@ def align_texts(src: list[Sentence], tgt: list[Sentence], src_lang: str = "es",
 
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
                 tgt_lang: str = "en", meta: dict[str, str] | None = None,
-                progress: Callable[[int, str], None] | None = None) -> Bitext:
+                progress: Callable[[int, str], None] | None = None,
+                srx: SrxRules | None = None) -> Bitext:
     """Read, clean, segment and align a Spanish document and its English counterpart.
 
     ``progress(done, stage)`` is called as each of the ``len(ALIGN_STAGES)`` stages starts.
+    ``srx`` (:func:`alinea.align.srx.load_srx`) segments both sides by those SRX rules.
     """
     if check_lang(src_lang) == check_lang(tgt_lang):
         raise InputError(f"both sides are {check_lang(src_lang)!r}: alinea aligns Spanish with English")
     step = progress or (lambda _done, _msg: None)
     step(0, "segmenting source")
-    src = segment_file(src_path, src_lang)
+    src = segment_file(src_path, src_lang, srx)
     step(1, "segmenting target")
-    tgt = segment_file(tgt_path, tgt_lang)
+    tgt = segment_file(tgt_path, tgt_lang, srx)
     _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path)
     step(2, "aligning")
     return align_texts(src, tgt, src_lang, tgt_lang, meta)

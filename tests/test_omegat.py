@@ -109,3 +109,37 @@ def test_omegat_pretranslates_from_our_tmx(tmp_path, a58_bitext, simple_pairs, t
     for export in ("proj-level2.tmx", "proj-omegat.tmx"):
         pairs = {(s, t) for _, s, t in read_tmx(project / export, "es", "en").pairs()}
         assert set(zip(spanish, english)) <= pairs
+
+
+def test_omegat_with_alinea_rules_applies_the_one_to_one_units(tmp_path, a58_bitext, es_path):
+    """Issue 16: with `alinea srx --omegat` rules, OmegaT cuts the cleaned text like alinea.
+
+    The setting a translator has: the cleaned Spanish A/58/98 (`alinea segment
+    --format paragraphs`), sentence segmentation on, alinea's TMX in tm/auto.
+    OmegaT's own default rules apply about two thirds of the 1-1 units (they split
+    UN abbreviations, paragraph numbers and symbols differently); alinea's rules
+    must let it apply at least 98 % of them.
+    """
+    from click.testing import CliRunner
+
+    from alinea.cli import main
+    from alinea.tmx.hygiene import clean_segment
+
+    exe = _omegat()
+    project = _project(tmp_path / "proj")
+    write_tmx(a58_bitext, project / "tm" / "auto" / "A_58_98.tmx", "es", "en")
+    runner = CliRunner()
+    cleaned = runner.invoke(main, ["segment", str(es_path), "--lang", "es", "--format", "paragraphs"])
+    assert cleaned.exit_code == 0, cleaned.output
+    (project / "source" / "A_58_98.es.txt").write_text(cleaned.output, encoding="utf-8")
+    installed = runner.invoke(main, ["srx", "--omegat", str(project)])
+    assert installed.exit_code == 0, installed.output
+
+    _translate(exe, project, tmp_path / "config")
+
+    target = (project / "target" / "A_58_98.es.txt").read_text(encoding="utf-8")
+    units = [(clean_segment(s), clean_segment(t)) for b, s, t in a58_bitext.pairs() if b.kind == "1-1"]
+    assert len(units) > 200
+    missed = [s for s, t in units if t not in target]
+    applied = len(units) - len(missed)
+    assert applied >= 0.98 * len(units), f"OmegaT applied {applied} of {len(units)} 1-1 units; missed: {missed}"

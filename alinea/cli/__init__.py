@@ -67,3 +67,8 @@ from . import tmx_cmd  # noqa: E402
 
 for _command in tmx_cmd.COMMANDS:
     main.add_command(_command)
+
+from . import srx_cmd  # noqa: E402
+
+for _command in srx_cmd.COMMANDS:
+    main.add_command(_command)

@@ -11,10 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from alinea.align.model import Bitext
 from alinea.align.utils import atomic_write
 
-from .options import LANG_CODE
+from .options import LANG_CODE, srx_option
 
 
-def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dict) -> tuple[Bitext, float]:
+def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dict,
+                   srx=None) -> tuple[Bitext, float]:
     from ..pipeline import ALIGN_STAGES, align_files  # imported here: NLTK and numpy load only when needed
 
     console = Console(stderr=True)
@@ -25,7 +26,8 @@ def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dic
                   disable=not console.is_terminal) as progress:
         task = progress.add_task("reading", total=len(ALIGN_STAGES))
         bitext = align_files(src, tgt, src_lang, tgt_lang, meta,
-                             progress=lambda done, stage: progress.update(task, completed=done, description=stage))
+                             progress=lambda done, stage: progress.update(task, completed=done, description=stage),
+                             srx=srx)
         progress.update(task, completed=len(ALIGN_STAGES))
     return bitext, time.perf_counter() - started
 
@@ -71,8 +73,10 @@ def _summary(bitext: Bitext, units: int, seconds: float, outputs: list[Path]) ->
 @click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Language code of EN_FILE in the TMX.")
 @click.option("--document", default="", help="Document symbol for the TMX x-document property (e.g. A/58/98).")
 @click.option("--keep-unaligned", is_flag=True, help="Write 1-0 / 0-1 beads to the TMX too, with a note.")
+@srx_option
 def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | None,
-          report: Path | None, src_lang: str, tgt_lang: str, document: str, keep_unaligned: bool) -> None:
+          report: Path | None, src_lang: str, tgt_lang: str, document: str, keep_unaligned: bool,
+          srx) -> None:
     """Align ES_FILE (Spanish) with EN_FILE (English) into a translation memory.
 
     Example: alinea align informe.es.txt report.en.txt -o tm.tmx --tsv tm.tsv --report review.html
@@ -80,7 +84,7 @@ def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx
     if not (out or tsv or xlsx or report):
         raise click.UsageError("say where to write: -o OUT.tmx, --tsv, --xlsx or --report")
     meta = {"symbol": document} if document else {}
-    bitext, seconds = _run_alignment(es_file, en_file, src_lang, tgt_lang, meta)
+    bitext, seconds = _run_alignment(es_file, en_file, src_lang, tgt_lang, meta, srx)
     units = _write_outputs(bitext, out, tsv, xlsx, report, src_lang, tgt_lang, keep_unaligned)
     _summary(bitext, units, seconds, [p for p in (out, tsv, xlsx, report) if p])
 
@@ -88,18 +92,32 @@ def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--lang", required=True, type=LANG_CODE, help="Language of FILE (es, en, es-ES, en-US ...).")
-@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "tsv", "json"]),
-              help="text: one sentence per line; tsv/json: with paragraph, UN number, kind and span.")
-def segment(file: Path, lang: str, fmt: str) -> None:
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "tsv", "json", "paragraphs"]),
+              help="text: one sentence per line; tsv/json: with paragraph, UN number, kind and span; "
+                   "paragraphs: the cleaned text, one paragraph per line, for a CAT tool.")
+@srx_option
+def segment(file: Path, lang: str, fmt: str, srx) -> None:
     """Print FILE one sentence per line (after cleaning).
+
+    --format paragraphs prints the cleaned text instead (page breaks repaired, footnote
+    markers detached, headings and contents lines on lines of their own, whitespace as
+    the TMX has it), paragraphs separated by blank lines: the text to translate in a
+    CAT tool that segments with `alinea srx` rules.
 
     Example: alinea segment corpora/A_58_98/es.txt --lang es --format tsv
     """
     import json
 
-    from ..pipeline import segment_file
+    from ..pipeline import clean_file, segment_file
 
-    sentences = segment_file(file, lang)
+    if fmt == "paragraphs":
+        from alinea.tmx.hygiene import clean_segment
+
+        paragraphs = [clean_segment(block.text) for block in clean_file(file, lang).blocks]
+        click.echo("\n\n".join(p for p in paragraphs if p))
+        return
+    sentences = segment_file(file, lang, srx)
     fields = ("index", "paragraph", "number", "kind", "start", "end", "text")
     if fmt == "json":
         rows = [{f: getattr(s, f) for f in fields} for s in sentences]

@@ -23,3 +23,18 @@ class LanguageCode(click.ParamType):
 
 
 LANG_CODE = LanguageCode()
+
+
+def srx_option(command):
+    """``--srx RULES.srx``: segment with a CAT tool's SRX 2.0 rules instead of alinea's own."""
+    def load(ctx, param, value):
+        if value is None:
+            return None
+        from alinea.align.srx import load_srx
+
+        return load_srx(value)
+
+    return click.option(
+        "--srx", "srx", type=click.Path(dir_okay=False), callback=load, metavar="RULES.srx",
+        help="Split body paragraphs with these SRX 2.0 rules (your CAT tool's) instead of alinea's own.",
+    )(command)
