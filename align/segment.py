@@ -134,7 +134,7 @@ NUMBER_WORDS = {
         "decisión", "decisiones", "recomendación", "recomendaciones", "regla", "reglas", "objetivo",
         "objetivos", "meta", "metas", "principio", "principios", "parte", "partes", "título",
         "volumen", "número", "números", "apartado", "apartados", "inciso", "incisos", "fase", "etapa",
-        "nivel", "grado", "categoría", "opción", "línea", "columna", "recuadro", "apéndice", "anexo",
+        "nivel", "grado", "categoría", "opción", "línea", "columna", "recuadro", "apéndice",
         "protocolo", "ley", "versión", "módulo", "grupo", "clase", "tipo", "caso", "casos", "paso",
         "de", "del", "a", "al", "y", "e", "o", "u", "en", "con", "por", "para", "hasta", "entre",
         "sobre", "que", "unos", "unas", "los", "las", "el", "la", "es", "son", "era", "eran", "fue",

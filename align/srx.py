@@ -162,7 +162,7 @@ def alinea_rules(lang: str) -> list[SrxRule]:
         # Initials ("J. Smith"): no break before a capitalised word that is not a sentence starter.
         SrxRule(True, f"(?<![^\\s]){_UPPER}\\.", f"{next_word}{_capitalised(starter_words)}",
                 "an initial before a sentence starter ends the sentence"),
-        SrxRule(False, f"(?<![^\\s])\\p{{L}}\\.", f"{next_word}{_UPPER}", "an initial before a name does not"),
+        SrxRule(False, "(?<![^\\s])\\p{L}\\.", f"{next_word}{_UPPER}", "an initial before a name does not"),
         SrxRule(False, "\\.", "\\s+[0-9]+(?:[-–][0-9]+)?(?:\\s+[0-9]+)?\\s*$",
                 "a contents line: the paragraph and page numbers that close it are not a sentence"),
         # Sentence ends: full stop, question and exclamation marks, closing quotes and brackets.
@@ -359,7 +359,7 @@ def _document_from_xml(root, source: str):
         raise InputError(f"{source}: not a valid SRX 2.0 file: {message}" + (f" (line {line})" if line else ""))
 
     if root.tag != f"{ns}srx":
-        fail(root, f"the root element is <{etree_name(root.tag)}>, not <srx> in the {SRX_NAMESPACE} namespace")
+        fail(root, f"the root element is <{_local_name(root.tag)}>, not <srx> in the {SRX_NAMESPACE} namespace")
     if root.get("version") != "2.0":
         fail(root, f"version {root.get('version')!r}, alinea reads SRX 2.0")
     header, body = root.find(f"{ns}header"), root.find(f"{ns}body")
@@ -378,8 +378,8 @@ def _document_from_xml(root, source: str):
         for rule_el in lang_el.findall(f"{ns}rule"):
             if rule_el.get("break", "yes") not in ("yes", "no"):
                 fail(rule_el, f"break={rule_el.get('break')!r} (yes or no)")
-            before = "".join(rule_el.findtext(f"{ns}beforebreak") or "")
-            after = "".join(rule_el.findtext(f"{ns}afterbreak") or "")
+            before = rule_el.findtext(f"{ns}beforebreak") or ""
+            after = rule_el.findtext(f"{ns}afterbreak") or ""
             if not before and not after:
                 fail(rule_el, f"a rule of {name!r} with neither <beforebreak> nor <afterbreak>")
             for kind, pattern in (("beforebreak", before), ("afterbreak", after)):
@@ -405,5 +405,5 @@ def _document_from_xml(root, source: str):
     return document
 
 
-def etree_name(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+def _local_name(tag: str) -> str:
+    return str(tag).rsplit("}", 1)[-1]

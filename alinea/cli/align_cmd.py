@@ -114,6 +114,9 @@ def segment(file: Path, lang: str, fmt: str, srx) -> None:
     if fmt == "paragraphs":
         from alinea.tmx.hygiene import clean_segment
 
+        if srx is not None:
+            raise click.UsageError("--srx splits sentences; --format paragraphs prints whole paragraphs")
+
         paragraphs = [clean_segment(block.text) for block in clean_file(file, lang).blocks]
         click.echo("\n\n".join(p for p in paragraphs if p))
         return
