@@ -162,6 +162,16 @@ UN_ABBREVIATIONS = {
     for lang in _PUNKT_MODULES
 }
 
+#: Second halves of the two-word abbreviations ("ej" of "p. ej"): only after
+#: one of these can the two-word candidate of :func:`_tail` be in a list, so
+#: it is computed only then.
+_PAIR_ENDS = {
+    lang: {name.split(". ", 1)[1] for name in
+           NON_FINAL_ABBREVIATIONS[lang] | NUMBER_ABBREVIATIONS[lang] | SOFT_ABBREVIATIONS[lang]
+           | CLOCK_ABBREVIATIONS if ". " in name}
+    for lang in _PUNKT_MODULES
+}
+
 # A paragraph number or enumerator standing alone: "4.", "12.", "(a)", "a)",
 # "1)", "(iv)", "iv.", "A.", "IV.", "1.2.", "•", "-".
 _ENUMERATOR = re.compile(
@@ -353,9 +363,8 @@ def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
     nxt = _first_word(right)
     if not nxt:
         return True
-    pair = _tail(text, cut)
     single = _abbreviation(word)
-    names = {single, pair}
+    names = {single, _tail(text, cut)} if single in _PAIR_ENDS[lang] else {single}
     if names & NON_FINAL_ABBREVIATIONS[lang]:
         return False
     # UN sentences start in upper case; what follows a period in lower case
@@ -384,7 +393,8 @@ def _missing_boundary(text: str, end: int, lang: str) -> bool:
         return False
     nxt = words[0].lstrip(_OPENERS)
     last, last_start = _word_before(text, end)
-    names = {_abbreviation(last), _tail(text, end)}
+    single = _abbreviation(last)
+    names = {single, _tail(text, end)} if single in _PAIR_ENDS[lang] else {single}
     if not names & SOFT_ABBREVIATIONS[lang]:
         return False
     if _is_enumerator(words[0]) and len(words) > 1 and words[1].lstrip(_OPENERS)[:1].isupper():
