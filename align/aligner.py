@@ -533,29 +533,6 @@ def _confident_pairs(beads) -> list[tuple[int, int]]:
     return pairs
 
 
-def read_sentence_lines(path) -> tuple[list[str], list[int]]:
-    """A pre-segmented file (one sentence per line, any encoding): its sentences and their line numbers.
-
-    Blank lines are not sentences; they are skipped and the line numbers (0-based)
-    of the sentences kept, so that bead indices can be mapped back to the file.
-    """
-    from pathlib import Path
-
-    from .errors import InputError
-    from .read import decode_text
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: is not a file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    lines = decode_text(data, str(path)).splitlines()
-    kept = [(n, line.strip()) for n, line in enumerate(lines) if line.strip()]
-    return [text for _, text in kept], [n for n, _ in kept]
-
-
 def write_beads_tsv(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str], path,
                     src_lines: Sequence[int] | None = None, tgt_lines: Sequence[int] | None = None) -> int:
     """Write beads as TSV (src, tgt, score, src_text, tgt_text), atomically; returns the row count.
@@ -565,7 +542,7 @@ def write_beads_tsv(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str
     """
     import csv
 
-    from .utils import atomic_write
+    from .utils import atomic_write, formula_safe
 
     src_lines = list(src_lines) if src_lines is not None else list(range(len(src)))
     tgt_lines = list(tgt_lines) if tgt_lines is not None else list(range(len(tgt)))
@@ -576,6 +553,6 @@ def write_beads_tsv(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str
             writer.writerow([",".join(str(src_lines[i]) for i in bead.src),
                              ",".join(str(tgt_lines[j]) for j in bead.tgt),
                              f"{bead.score:.4f}",
-                             " ".join(src[i] for i in bead.src),
-                             " ".join(tgt[j] for j in bead.tgt)])
+                             formula_safe(" ".join(src[i] for i in bead.src)),
+                             formula_safe(" ".join(tgt[j] for j in bead.tgt))])
     return len(beads)

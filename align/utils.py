@@ -2,13 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -44,18 +37,38 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Like :func:`atomic_write` for libraries that want a file name, not a handle."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Like :func:`atomic_write` for libraries that want a file name, not a handle.
+
+    A one-output :class:`alinea.outputs.OutputPlan`: symlinks are written
+    through, FIFOs and character devices written directly, ``-`` is standard
+    output, and a missing folder is created.
+    """
+    from alinea.outputs import OutputPlan
+
+    with OutputPlan() as plan:
+        output = plan.add(path)
+        yield output.path
+        plan.commit()
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(cell: str) -> str:
+    """A table cell that no spreadsheet runs as a formula: ``'`` before a formula start.
+
+    OWASP's advice, as translate-toolkit's ``escape_formulas`` does for its CSV
+    files, plus tab and CR, and reversible (:func:`formula_unescape`): a cell
+    that already starts with ``'`` and then a formula start or ``'`` gets one more.
+    """
+    if cell.startswith(FORMULA_STARTS) or cell != formula_unescape(cell):
+        return "'" + cell
+    return cell
+
+
+def formula_unescape(cell: str) -> str:
+    """The text :func:`formula_safe` was given (a table read back)."""
+    if cell.startswith("'") and cell[1:2] and cell[1] in (*FORMULA_STARTS, "'"):
+        return cell[1:]
+    return cell

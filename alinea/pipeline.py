@@ -8,7 +8,7 @@ from alinea.align.aligner import align_sentences
 from alinea.align.errors import InputError
 from alinea.align.model import Bitext, Document, Sentence
 from alinea.align.normalize import normalize
-from alinea.align.read import read_document
+from alinea.align.read import read_document, read_plain_text
 from alinea.align.segment import segment
 from alinea.align.utils import check_lang
 
@@ -20,14 +20,16 @@ if TYPE_CHECKING:
 ALIGN_STAGES = ("segmenting source", "segmenting target", "aligning")
 
 
-def clean_file(path: str | os.PathLike, lang: str) -> Document:
-    """Read and normalize one document: the text a CAT tool should be given."""
-    return normalize(read_document(path), check_lang(lang))
+def clean_file(path: str | os.PathLike, lang: str, encoding: str | None = None) -> Document:
+    """Read and normalize one document: the text a CAT tool should be given (``encoding``: of a
+    text file, else detected)."""
+    return normalize(read_document(path, encoding), check_lang(lang))
 
 
-def segment_file(path: str | os.PathLike, lang: str, srx: SrxRules | None = None) -> list[Sentence]:
+def segment_file(path: str | os.PathLike, lang: str, srx: SrxRules | None = None,
+                 encoding: str | None = None) -> list[Sentence]:
     """Read, normalize and segment one document (with a CAT tool's SRX rules if given)."""
-    sentences = segment(clean_file(path, lang), lang, srx)
+    sentences = segment(clean_file(path, lang, encoding), lang, srx)
     if not sentences:
         raise InputError(f"{path}: no sentences found")
     return sentences
@@ -45,20 +47,19 @@ def align_texts(src: list[Sentence], tgt: list[Sentence], src_lang: str = "es",
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
                 tgt_lang: str = "en", meta: dict[str, str] | None = None,
                 progress: Callable[[int, str], None] | None = None,
-                srx: SrxRules | None = None) -> Bitext:
+                srx: SrxRules | None = None, encoding: str | None = None) -> Bitext:
     """Read, clean, segment and align a Spanish document and its English counterpart.
 
     ``progress(done, stage)`` is called as each of the ``len(ALIGN_STAGES)`` stages starts.
     ``srx`` (:func:`alinea.align.srx.load_srx`) segments both sides by those SRX rules.
     """
-    if check_lang(src_lang) == check_lang(tgt_lang):
-        raise InputError(f"both sides are {check_lang(src_lang)!r}: alinea aligns Spanish with English")
+    _check_pair(src_path, tgt_path, src_lang, tgt_lang)
     step = progress or (lambda _done, _msg: None)
     step(0, "segmenting source")
-    src = segment_file(src_path, src_lang, srx)
+    src = segment_file(src_path, src_lang, srx, encoding)
     step(1, "segmenting target")
-    tgt = segment_file(tgt_path, tgt_lang, srx)
-    _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path)
+    tgt = segment_file(tgt_path, tgt_lang, srx, encoding)
+    _check_languages([s.text for s in src], [s.text for s in tgt], src_lang, tgt_lang, src_path, tgt_path)
     step(2, "aligning")
     return align_texts(src, tgt, src_lang, tgt_lang, meta)
 
@@ -69,17 +70,58 @@ _MARKERS = {
 }
 
 
-def guess_language(sentences: list[Sentence]) -> str | None:
+def guess_language(sentences: list[Sentence] | list[str]) -> str | None:
     """"es" or "en" by function-word counts; None when there is too little text."""
     counts = {lang: 0 for lang in _MARKERS}
     for sentence in sentences:
-        for word in sentence.text.lower().split():
+        text = sentence if isinstance(sentence, str) else sentence.text
+        for word in text.lower().split():
             for lang, words in _MARKERS.items():
                 if word in words:
                     counts[lang] += 1
     if sum(counts.values()) < 20:
         return None
     return max(counts, key=counts.get)
+
+
+def _check_pair(src_path, tgt_path, src_lang: str, tgt_lang: str) -> None:
+    """One Spanish and one English side, from two different files."""
+    if check_lang(src_lang) == check_lang(tgt_lang):
+        raise InputError(f"both sides are {check_lang(src_lang)!r}: alinea aligns Spanish with English")
+    try:
+        same = os.path.samefile(src_path, tgt_path)
+    except OSError:
+        same = False  # a missing file is reported when it is read
+    if same:
+        raise InputError(f"{src_path} and {tgt_path} are the same file, given as both the Spanish and "
+                         "the English document")
+
+
+def read_sentence_lines(path: str | os.PathLike, encoding: str | None = None) -> tuple[list[str], list[int]]:
+    """A pre-segmented text file (one sentence per line): its sentences and their 0-based line numbers.
+
+    Blank lines are not sentences; they are skipped and the line numbers of the
+    sentences kept, so that bead indices can be mapped back to the file.
+    """
+    lines = read_plain_text(path, encoding).splitlines()
+    kept = [(n, line.strip()) for n, line in enumerate(lines) if line.strip()]
+    if not kept:
+        raise InputError(f"{path}: no sentences (the file has no non-blank line)")
+    return [text for _, text in kept], [n for n, _ in kept]
+
+
+def align_line_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
+                     tgt_lang: str = "en", encoding: str | None = None):
+    """Align two pre-segmented files with the checks :func:`align_files` makes.
+
+    Returns ``(beads, src sentences, tgt sentences, src line numbers, tgt line numbers)``.
+    """
+    _check_pair(src_path, tgt_path, src_lang, tgt_lang)
+    src, src_lines = read_sentence_lines(src_path, encoding)
+    tgt, tgt_lines = read_sentence_lines(tgt_path, encoding)
+    _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path)
+    beads = align_sentences(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang))
+    return beads, src, tgt, src_lines, tgt_lines
 
 
 def _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path) -> None:

@@ -86,12 +86,13 @@ def test_pdf_pages_are_read_and_rejoined(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("notes.rtf", b"{\\rtf1 hola}", "unsupported format '.rtf'"),
-    ("old.doc", b"\xd0\xcf\x11\xe0 binary", "unsupported format '.doc'"),
+    ("notes.rtf", b"{\\rtf1 hola}", "is an RTF file"),
+    ("notes.txt", b"{\\rtf1 hola}", "is an RTF file"),  # the content decides, not the suffix
+    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 binary", "an old Word/Excel file"),
     ("empty.txt", b"", "file is empty"),
     ("blank.txt", b"  \n\n\t ", "file is empty"),
     ("image.txt", bytes(range(256)) * 8, "binary"),
-    ("broken.docx", b"PK\x03\x04 not really a zip", "not a readable Word document"),
+    ("broken.docx", b"PK\x03\x04 not really a zip", "damaged zip archive"),
     ("broken.pdf", b"%PDF-1.4\n garbage without objects", "not a readable PDF"),
 ])
 def test_bad_files_give_one_line_input_errors(tmp_path, name, content, message):
@@ -119,7 +120,7 @@ def test_docx_without_text_and_zip_that_is_not_word(tmp_path):
     fake = tmp_path / "fake.docx"
     with zipfile.ZipFile(fake, "w") as archive:
         archive.writestr("hello.txt", "not a Word document")
-    with pytest.raises(InputError, match="not a readable Word document"):
+    with pytest.raises(InputError, match="is a zip archive, not a document"):
         read_document(fake)
 
 
@@ -161,7 +162,9 @@ def test_cli_segment_formats(run_cli, tmp_path):
 
 def test_cli_segment_bad_file_is_one_line_error(run_cli, tmp_path):
     path = tmp_path / "doc.odt"
-    path.write_bytes(b"PK")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
     result = run_cli("segment", path, "--lang", "es")
     assert result.exit_code == 2
-    assert result.output.strip().startswith("alinea: error:") and "unsupported format" in result.output
+    assert result.output.strip().startswith("alinea: error:") and "OpenDocument" in result.output

@@ -142,11 +142,14 @@ def test_report_bad_input_exit_2(run_cli, tmp_path, args, message):
     assert not (tmp_path / "x.html").exists()
 
 
-def test_report_needs_an_output(run_cli, tmp_path, bitext):
+def test_report_without_output_writes_beside_the_input(run_cli, tmp_path, bitext):
     from alinea.tmx.writer import write_tmx
 
     write_tmx(bitext, tmp_path / "t.tmx")
-    assert run_cli("report", tmp_path / "t.tmx").exit_code == 2
+    result = run_cli("report", tmp_path / "t.tmx")
+    assert result.exit_code == 0, result.output
+    assert "<html" in (tmp_path / "t.review.html").read_text(encoding="utf-8")
+    assert "no -o given" in result.output
 
 
 def test_report_on_a_tmx_without_units_is_an_input_error(run_cli, tmp_path):

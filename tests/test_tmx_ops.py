@@ -186,7 +186,11 @@ def test_filter_says_why_unscored_units_go(run_cli, tmp_path):
     run_cli("tmx", "filter", path, "-o", out, "--min-score", "0.5", "--keep-unscored")
     assert len(units(out)) == 1
     result = run_cli("tmx", "filter", path, "-o", out, "--min-ratio", "0.5", "--src-lang", "fr")
-    assert result.exit_code == 2 and "languages: en, es" in result.output
+    assert result.exit_code == 2 and "unsupported language 'fr'" in result.output
+    french = tmp_path / "french.tmx"
+    french.write_text(path.read_text(encoding="utf-8").replace('"en"', '"fr"'), encoding="utf-8")
+    result = run_cli("tmx", "filter", french, "-o", out, "--min-ratio", "0.5")
+    assert result.exit_code == 2 and "languages: es, fr" in result.output
     result = run_cli("tmx", "filter", path, "-o", out, "--bead", "one-one")
     assert result.exit_code == 2 and "bead type looks like" in result.output
 
@@ -212,7 +216,7 @@ def test_convert_tmx_to_table_and_back(run_cli, two_tmx, tmp_path, suffix):
 def test_convert_refuses_bad_targets(run_cli, two_tmx, tmp_path):
     a, _ = two_tmx
     result = run_cli("tmx", "convert", a, tmp_path / "a.docx")
-    assert result.exit_code == 2 and "unsupported output format" in result.output
+    assert result.exit_code == 2 and "TARGET writes a TMX file or a table" in result.output
     result = run_cli("tmx", "convert", a, a)
     assert result.exit_code == 2 and "overwrite the input" in result.output
 

@@ -1,10 +1,16 @@
 """The ``alinea`` command: a thin layer over the Python API.
 
-Each command group lives in its own module and is registered here. Bad input
-(:class:`alinea.align.errors.InputError`) becomes one line on stderr and exit code 2.
+Each command group lives in its own module and is registered here. Every
+failure a user can cause ends in one line on stderr, ``alinea: error: …``:
+bad input (:class:`alinea.align.errors.InputError`), click's usage errors, a
+full disk or a read-only folder, memory exhaustion. Exit codes: 0 done, 1 a
+finding (``check``, ``tmx validate``), 2 bad input or usage, 3 an internal
+error (a bug), 130 Ctrl-C, 143 SIGTERM (129 SIGHUP). Outputs go through
+:mod:`alinea.outputs`: all written or none.
 """
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -15,25 +21,78 @@ from alinea.align.errors import InputError
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 
+# OSErrors that are the user's situation, not a bug: one line and exit 2.
+_USER_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM,
+                errno.EISDIR, errno.ENOTDIR, errno.ENOENT, errno.ENAMETOOLONG, errno.ELOOP, errno.EIO,
+                errno.ETXTBSY, errno.EMFILE, errno.ENFILE}
+
+
+class OneLineUsageError(click.UsageError):
+    """A click usage error shown as ``alinea: error: …`` on one line, as every other error."""
+
+    def show(self, file=None) -> None:
+        hint = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
+        click.echo(f"alinea: error: {' '.join(self.format_message().split())}{hint}", err=True)
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    if isinstance(exc, (OneLineUsageError, click.exceptions.NoArgsIsHelpError)):
+        return exc
+    return OneLineUsageError(exc.format_message(), exc.ctx)
+
 
 class AlineaGroup(click.Group):
-    """A click group that turns errors into one-line messages."""
+    """A click group that turns errors into one-line messages and signals into a clean exit."""
+
+    def main(self, *args, **kwargs):
+        from alinea.outputs import install_signal_handlers, restore_signal_handlers
+
+        previous = install_signal_handlers()
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            restore_signal_handlers(previous)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context):
+        from alinea.outputs import Terminated
+
+        words = [*getattr(ctx, "_protected_args", []), *ctx.args]
         try:
             return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"alinea: error: {exc}", err=True)
             ctx.exit(EXIT_INPUT)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
             click.echo("alinea: interrupted", err=True)
             ctx.exit(130)
+        except Terminated as exc:
+            click.echo("alinea: terminated", err=True)
+            ctx.exit(128 + exc.signum)
         except BrokenPipeError:
             # `alinea segment ... | head` closes stdout early; that is not an error.
             sys.stderr.close()
             ctx.exit(0)
+        except MemoryError:
+            files = [w for w in words if not w.startswith("-") and os.path.isfile(w)]
+            click.echo(f"alinea: error: out of memory while processing {', '.join(files) or 'the input'}; "
+                       "see 'Limits' in the README", err=True)
+            ctx.exit(EXIT_INPUT)
+        except OSError as exc:
+            if exc.errno not in _USER_ERRNOS or os.environ.get("ALINEA_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"alinea: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_INPUT)
         except Exception as exc:  # a bug, not bad input: still one line unless debugging
             if os.environ.get("ALINEA_DEBUG"):
                 raise
@@ -42,7 +101,7 @@ class AlineaGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
-@click.group(cls=AlineaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("alinea", cls=AlineaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "-V", "--version", package_name="alinea", prog_name="alinea")
 def main() -> None:
     """alinea: align Spanish and English documents into translation memories."""

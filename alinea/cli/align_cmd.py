@@ -1,25 +1,25 @@
-"""``alinea align``, ``alinea segment`` and ``alinea demo``."""
+"""``alinea align``, ``alinea align-lines``, ``alinea segment`` and ``alinea demo``."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from alinea.align.errors import InputError
 from alinea.align.model import Bitext
-from alinea.align.utils import atomic_write
+from alinea.align.utils import check_lang
+from alinea.outputs import HTML, TMX, TSV, XLSX, Output, OutputPlan
 
-from .options import LANG_CODE, srx_option
+from .options import LANG_CODE, default_output, echo_notes, encoding_option, process_seconds, srx_option
 
 
 def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dict,
-                   srx=None) -> tuple[Bitext, float]:
+                   srx=None, encoding: str | None = None) -> Bitext:
     from ..pipeline import ALIGN_STAGES, align_files  # imported here: NLTK and numpy load only when needed
 
     console = Console(stderr=True)
-    started = time.perf_counter()
     # A bar over the pipeline's stages on an interactive terminal; nothing in pipes and logs.
     with Progress(SpinnerColumn(), TextColumn("{task.description:<20}"), BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
@@ -27,46 +27,47 @@ def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dic
         task = progress.add_task("reading", total=len(ALIGN_STAGES))
         bitext = align_files(src, tgt, src_lang, tgt_lang, meta,
                              progress=lambda done, stage: progress.update(task, completed=done, description=stage),
-                             srx=srx)
+                             srx=srx, encoding=encoding)
         progress.update(task, completed=len(ALIGN_STAGES))
-    return bitext, time.perf_counter() - started
+    return bitext
 
 
-def _write_outputs(bitext: Bitext, out: Path | None, tsv: Path | None, xlsx: Path | None,
-                   report: Path | None, src_lang: str, tgt_lang: str, keep_unaligned: bool) -> int:
+def _write_outputs(bitext: Bitext, out: Output | None, tsv: Output | None, xlsx: Output | None,
+                   report: Output | None, src_lang: str, tgt_lang: str, keep_unaligned: bool) -> int:
     from alinea.tmx.tabular import bitext_frame, write_table
     from alinea.tmx.writer import write_tmx
     from alinea.report.review import write_review
 
     units = 0
     if out:
-        units = write_tmx(bitext, out, src_lang, tgt_lang, keep_unaligned=keep_unaligned)
+        units = write_tmx(bitext, out.path, src_lang, tgt_lang, keep_unaligned=keep_unaligned)
     if tsv or xlsx:
         frame = bitext_frame(bitext)
-        for path in (tsv, xlsx):
-            if path:
-                write_table(frame, path)
+        for output in (tsv, xlsx):
+            if output:
+                write_table(frame, output.path)
     if report:
-        write_review(bitext, report)
+        write_review(bitext, report.path)
     return units
 
 
-def _summary(bitext: Bitext, units: int, seconds: float, outputs: list[Path]) -> None:
+def _summary(bitext: Bitext, units: int, wrote_tmx: bool, plan: OutputPlan) -> None:
     counts = ", ".join(f"{k}: {v}" for k, v in bitext.bead_counts().items())
     click.echo(f"sentences: {len(bitext.src)} ({bitext.src_lang}), {len(bitext.tgt)} ({bitext.tgt_lang})", err=True)
     click.echo(f"beads: {len(bitext.beads)} ({counts})", err=True)
-    if units:
+    if wrote_tmx:
         click.echo(f"translation units written: {units}", err=True)
-    for path in outputs:
-        click.echo(f"wrote {path}", err=True)
-    click.echo(f"time: {seconds:.2f} s", err=True)
+    echo_notes(plan)
+    click.echo(f"time: {process_seconds():.2f} s", err=True)
 
 
 @click.command()
 @click.argument("es_file", type=click.Path(path_type=Path))
 @click.argument("en_file", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="TMX file to write.")
-@click.option("--tsv", type=click.Path(path_type=Path), help="Also write the beads as a TSV table.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="TMX file to write ('-': standard output) [default: ES_FILE's name with .es-en.tmx, "
+                   "when no other output is given].")
+@click.option("--tsv", type=click.Path(path_type=Path), help="Also write the beads as a TSV table ('-': standard output).")
 @click.option("--xlsx", type=click.Path(path_type=Path), help="Also write the beads as an Excel table.")
 @click.option("--report", type=click.Path(path_type=Path), help="Also write an HTML alignment review.")
 @click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Language code of ES_FILE in the TMX.")
@@ -74,19 +75,30 @@ def _summary(bitext: Bitext, units: int, seconds: float, outputs: list[Path]) ->
 @click.option("--document", default="", help="Document symbol for the TMX x-document property (e.g. A/58/98).")
 @click.option("--keep-unaligned", is_flag=True, help="Write 1-0 / 0-1 beads to the TMX too, with a note.")
 @srx_option
+@encoding_option
 def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | None,
           report: Path | None, src_lang: str, tgt_lang: str, document: str, keep_unaligned: bool,
-          srx) -> None:
+          srx, encoding: str | None) -> None:
     """Align ES_FILE (Spanish) with EN_FILE (English) into a translation memory.
+
+    ES_FILE and EN_FILE are text files in any encoding and with any suffix
+    (doc.es, doc.en, .txt), Word .docx or PDF, recognised by their content.
 
     Example: alinea align informe.es.txt report.en.txt -o tm.tmx --tsv tm.tsv --report review.html
     """
-    if not (out or tsv or xlsx or report):
-        raise click.UsageError("say where to write: -o OUT.tmx, --tsv, --xlsx or --report")
-    meta = {"symbol": document} if document else {}
-    bitext, seconds = _run_alignment(es_file, en_file, src_lang, tgt_lang, meta, srx)
-    units = _write_outputs(bitext, out, tsv, xlsx, report, src_lang, tgt_lang, keep_unaligned)
-    _summary(bitext, units, seconds, [p for p in (out, tsv, xlsx, report) if p])
+    with OutputPlan(inputs=[es_file, en_file]) as plan:
+        default = None
+        if not (out or tsv or xlsx or report):
+            default = default_output(es_file, f"{check_lang(src_lang)}-{check_lang(tgt_lang)}.tmx")
+        tmx_out = plan.add(out, "-o", TMX, default=default, why="no -o given: named after ES_FILE")
+        tsv_out = plan.add(tsv, "--tsv", TSV)
+        xlsx_out = plan.add(xlsx, "--xlsx", XLSX)
+        report_out = plan.add(report, "--report", HTML)
+        meta = {"symbol": document} if document else {}
+        bitext = _run_alignment(es_file, en_file, src_lang, tgt_lang, meta, srx, encoding)
+        units = _write_outputs(bitext, tmx_out, tsv_out, xlsx_out, report_out, src_lang, tgt_lang, keep_unaligned)
+        plan.commit()
+    _summary(bitext, units, tmx_out is not None, plan)
 
 
 @click.command()
@@ -97,8 +109,11 @@ def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx
               help="text: one sentence per line; tsv/json: with paragraph, UN number, kind and span; "
                    "paragraphs: the cleaned text, one paragraph per line, for a CAT tool.")
 @srx_option
-def segment(file: Path, lang: str, fmt: str, srx) -> None:
+@encoding_option
+def segment(file: Path, lang: str, fmt: str, srx, encoding: str | None) -> None:
     """Print FILE one sentence per line (after cleaning).
+
+    FILE is text in any encoding and with any suffix, Word .docx or PDF.
 
     --format paragraphs prints the cleaned text instead (page breaks repaired, footnote
     markers detached, headings and contents lines on lines of their own, whitespace as
@@ -109,6 +124,8 @@ def segment(file: Path, lang: str, fmt: str, srx) -> None:
     """
     import json
 
+    from alinea.align.utils import formula_safe
+
     from ..pipeline import clean_file, segment_file
 
     if fmt == "paragraphs":
@@ -117,10 +134,10 @@ def segment(file: Path, lang: str, fmt: str, srx) -> None:
         if srx is not None:
             raise click.UsageError("--srx splits sentences; --format paragraphs prints whole paragraphs")
 
-        paragraphs = [clean_segment(block.text) for block in clean_file(file, lang).blocks]
+        paragraphs = [clean_segment(block.text) for block in clean_file(file, lang, encoding).blocks]
         click.echo("\n\n".join(p for p in paragraphs if p))
         return
-    sentences = segment_file(file, lang, srx)
+    sentences = segment_file(file, lang, srx, encoding)
     fields = ("index", "paragraph", "number", "kind", "start", "end", "text")
     if fmt == "json":
         rows = [{f: getattr(s, f) for f in fields} for s in sentences]
@@ -129,14 +146,15 @@ def segment(file: Path, lang: str, fmt: str, srx) -> None:
         click.echo("\t".join(fields))
         for s in sentences:
             values = [getattr(s, f) for f in fields]
-            click.echo("\t".join("" if v is None else " ".join(str(v).split()) for v in values))
+            # A table a spreadsheet may open: no cell starts like a formula.
+            click.echo("\t".join("" if v is None else formula_safe(" ".join(str(v).split())) for v in values))
     else:
         click.echo("\n".join(s.text for s in sentences))
 
 
 @click.command()
 @click.option("-d", "--out-dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Folder for the outputs.")
+              help="Folder for the outputs (created if missing).")
 def demo(out_dir: Path) -> None:
     """Align the embedded report A/58/98 (Spanish-English).
 
@@ -145,21 +163,30 @@ def demo(out_dir: Path) -> None:
     from alinea.corpora import corpus
 
     pair = corpus("A_58_98")
-    meta = {"symbol": pair.meta["symbol"], "title": pair.meta["title"]}
-    bitext, seconds = _run_alignment(pair.path("es"), pair.path("en"), "es", "en", meta)
-    outputs = [out_dir / "A_58_98.tmx", out_dir / "A_58_98.tsv", out_dir / "A_58_98.report.html"]
-    units = _write_outputs(bitext, outputs[0], outputs[1], None, outputs[2], "es", "en", False)
-    _summary(bitext, units, seconds, outputs)
+    with OutputPlan(inputs=[pair.path("es"), pair.path("en")]) as plan:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise InputError(f"{out_dir}: is a file; -d/--out-dir needs a folder")
+        tmx_out = plan.add(out_dir / "A_58_98.tmx", "-d", TMX)
+        tsv_out = plan.add(out_dir / "A_58_98.tsv", "-d", TSV)
+        report_out = plan.add(out_dir / "A_58_98.report.html", "-d", HTML)
+        meta = {"symbol": pair.meta["symbol"], "title": pair.meta["title"]}
+        bitext = _run_alignment(pair.path("es"), pair.path("en"), "es", "en", meta)
+        units = _write_outputs(bitext, tmx_out, tsv_out, None, report_out, "es", "en", False)
+        plan.commit()
+    _summary(bitext, units, True, plan)
 
 
 @click.command("align-lines")
 @click.argument("es_file", type=click.Path(path_type=Path))
 @click.argument("en_file", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
-              help="TSV file to write: src, tgt (line numbers), score, src_text, tgt_text.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="TSV file to write: src, tgt (line numbers), score, src_text, tgt_text ('-': standard "
+                   "output) [default: ES_FILE's name with .es-en.tsv].")
 @click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Language of ES_FILE.")
 @click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Language of EN_FILE.")
-def align_lines(es_file: Path, en_file: Path, out: Path, src_lang: str, tgt_lang: str) -> None:
+@encoding_option
+def align_lines(es_file: Path, en_file: Path, out: Path | None, src_lang: str, tgt_lang: str,
+                encoding: str | None) -> None:
     """Align two pre-segmented files (one sentence per line, like hunalign's input).
 
     Writes one bead per row; line numbers are 0-based, blank lines are skipped,
@@ -167,27 +194,23 @@ def align_lines(es_file: Path, en_file: Path, out: Path, src_lang: str, tgt_lang
 
     Example: alinea align-lines report.es.txt report.en.txt -o beads.tsv
     """
-    from alinea.align.aligner import align_sentences, read_sentence_lines, write_beads_tsv
-    from alinea.align.errors import InputError
-    from alinea.align.utils import check_lang
+    from alinea.align.aligner import write_beads_tsv
 
-    if check_lang(src_lang) == check_lang(tgt_lang):
-        raise click.UsageError("--src-lang and --tgt-lang must be one Spanish and one English")
-    started = time.perf_counter()
-    src, src_lines = read_sentence_lines(es_file)
-    tgt, tgt_lines = read_sentence_lines(en_file)
-    for path, sentences in ((es_file, src), (en_file, tgt)):
-        if not sentences:
-            raise InputError(f"{path}: no sentences (the file has no non-blank line)")
-    beads = align_sentences(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang))
-    rows = write_beads_tsv(beads, src, tgt, out, src_lines, tgt_lines)
+    from ..pipeline import align_line_files
+
+    with OutputPlan(inputs=[es_file, en_file]) as plan:
+        default = default_output(es_file, f"{check_lang(src_lang)}-{check_lang(tgt_lang)}.tsv")
+        tsv_out = plan.add(out, "-o", TSV, default=default, why="no -o given: named after ES_FILE")
+        beads, src, tgt, src_lines, tgt_lines = align_line_files(es_file, en_file, src_lang, tgt_lang, encoding)
+        rows = write_beads_tsv(beads, src, tgt, tsv_out.path, src_lines, tgt_lines)
+        plan.commit()
     counts: dict[str, int] = {}
     for bead in beads:
         counts[bead.kind] = counts.get(bead.kind, 0) + 1
     click.echo(f"sentences: {len(src)} ({src_lang}), {len(tgt)} ({tgt_lang})", err=True)
     click.echo(f"beads: {rows} ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items()))})", err=True)
-    click.echo(f"wrote {out}", err=True)
-    click.echo(f"time: {time.perf_counter() - started:.2f} s", err=True)
+    echo_notes(plan)
+    click.echo(f"time: {process_seconds():.2f} s", err=True)
 
 
 COMMANDS = [align, segment, demo, align_lines]

@@ -1,6 +1,11 @@
 """Option types shared by the command modules."""
 from __future__ import annotations
 
+import os
+import re
+import time
+from pathlib import Path
+
 import click
 
 from alinea.align.errors import InputError
@@ -23,6 +28,65 @@ class LanguageCode(click.ParamType):
 
 
 LANG_CODE = LanguageCode()
+_IMPORTED = time.perf_counter()
+
+
+def _check_encoding(ctx, param, value: str | None) -> str | None:
+    """``--encoding``: a codec Python knows (utf-8, cp1252, latin-1, utf-16 …)."""
+    if value is None:
+        return None
+    import codecs
+
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r} (e.g. utf-8, cp1252, latin-1, utf-16)") from None
+
+
+def encoding_option(func):
+    """``--encoding NAME``: read text inputs in this encoding instead of detecting it."""
+    return click.option("--encoding", callback=_check_encoding, metavar="NAME",
+                        help="Encoding of the text inputs (utf-8, cp1252, latin-1, utf-16 ...); "
+                             "default: detected.")(func)
+
+
+def process_seconds() -> float:
+    """Wall-clock seconds since this process started (interpreter start-up included).
+
+    Linux gives the start time in /proc/self/stat (clock ticks since boot);
+    elsewhere the time since :mod:`alinea.cli` was imported is the best we know.
+    """
+    import time
+
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22, starttime
+        return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - started)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.perf_counter() - _IMPORTED
+
+
+def default_output(source: Path, ending: str) -> Path:
+    """An output name next to ``source``, LF Aligner style: ``informe.es.txt`` + ``es-en.tmx``
+    gives ``informe.es-en.tmx`` (document suffixes and language tags dropped)."""
+    name = source.name
+    while True:
+        stem, dot, suffix = name.rpartition(".")
+        if not dot or not stem or suffix.lower() not in _DROPPED_SUFFIXES and not _LANG_TAG.match(suffix):
+            break
+        name = stem
+    return source.parent / f"{name}.{ending}"
+
+
+def echo_notes(plan) -> None:
+    """The output plan's summary lines on stderr: folders created, files written."""
+    for line in plan.notes():
+        click.echo(line, err=True)
+
+
+_DROPPED_SUFFIXES = {"txt", "md", "text", "docx", "pdf", "tmx", "xml", "tsv", "tab", "csv", "xlsx"}
+_LANG_TAG = re.compile(r"^(?:es|en)(?:[-_][A-Za-z0-9]{2,8})?$", re.IGNORECASE)
 
 
 def srx_option(command):

@@ -1,12 +1,13 @@
 """``alinea score``: BLEU, chrF and TER of MT output against a reference (sacrebleu)."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
 
-from .options import LANG_CODE
+from alinea.outputs import HTML, JSON, OutputPlan
+
+from .options import LANG_CODE, echo_notes, process_seconds
 
 
 @click.command()
@@ -20,8 +21,9 @@ from .options import LANG_CODE
               help="Comma-separated metrics: bleu, chrf, chrf++, ter.")
 @click.option("--realign", is_flag=True,
               help="MT output translated as a whole document: segment it and re-align it to the reference sentences.")
-@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write every score as JSON.")
-@click.option("--report", type=click.Path(path_type=Path), help="Write an HTML report for translators.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path),
+              help="Write every score as JSON ('-': standard output; the score lines then go to stderr).")
+@click.option("--report", type=click.Path(path_type=Path), help="Write an HTML report for translators ('-': standard output).")
 @click.option("--worst", default=50, show_default=True, type=click.IntRange(min=0),
               help="Worst segments listed per system in the report.")
 @click.option("-w", "--width", default=1, show_default=True, type=click.IntRange(0, 10),
@@ -46,9 +48,18 @@ def score(hyps: tuple[Path, ...], ref: Path, src: Path | None, metrics: str, rea
     """
     from alinea.report.mtscore import format_scores, ranked_table, score_files, write_json, write_score_report
 
-    started = time.perf_counter()
-    result = score_files(hyps, ref, src, metrics, realign_output=realign, src_lang=src_lang,
-                         tgt_lang=tgt_lang, workers=jobs, bootstrap=bootstrap)
+    with OutputPlan(inputs=[*hyps, ref, src]) as plan:
+        json_target = plan.add(json_out, "--json", JSON)
+        report_target = plan.add(report, "--report", HTML)
+        result = score_files(hyps, ref, src, metrics, realign_output=realign, src_lang=src_lang,
+                             tgt_lang=tgt_lang, workers=jobs, bootstrap=bootstrap)
+        if json_target:
+            write_json(result, json_target.path)
+        if report_target:
+            write_score_report(result, report_target.path, worst=worst, width=max(width, 2))
+        plan.commit()
+    # JSON or HTML on standard output: the score lines go to stderr, out of its way.
+    to_stderr = any(o.kind == "stdout" for o in plan.outputs)
     for system in result.systems:
         info = system.realignment
         if info:
@@ -58,20 +69,15 @@ def score(hyps: tuple[Path, ...], ref: Path, src: Path | None, metrics: str, rea
                        f"{len(info.unmatched)} MT sentences without reference", err=True)
     for system in result.systems:
         if len(result.systems) > 1:
-            click.echo(f"{system.name}:")
+            click.echo(f"{system.name}:", err=to_stderr)
         for line in format_scores(system, result, width):
-            click.echo(line)
+            click.echo(line, err=to_stderr)
     if len(result.systems) > 1:
-        click.echo("")
+        click.echo("", err=to_stderr)
         for line in ranked_table(result, width):
-            click.echo(line)
-    if json_out:
-        write_json(result, json_out)
-        click.echo(f"wrote {json_out}", err=True)
-    if report:
-        write_score_report(result, report, worst=worst, width=max(width, 2))
-        click.echo(f"wrote {report}", err=True)
-    click.echo(f"segments: {len(result.refs)}, time: {time.perf_counter() - started:.2f} s", err=True)
+            click.echo(line, err=to_stderr)
+    echo_notes(plan)
+    click.echo(f"segments: {len(result.refs)}, time: {process_seconds():.2f} s", err=True)
 
 
 COMMANDS = [score]

@@ -7,24 +7,30 @@ from pathlib import Path
 import click
 
 from alinea.align.errors import InputError
+from alinea.outputs import FORMATS, TABLE, TMX, Format, OutputPlan
+
+from .options import LANG_CODE, echo_notes
 
 _PATH = click.Path(path_type=Path)
 _LANG_HELP = "Language code to read (es, es-ES, en, en-US...); regional variants match their base."
+#: What ``tmx convert`` writes: a TMX or a table.
+_CONVERTED = Format("a TMX file or a table", TMX.suffixes[:1] + TABLE.suffixes)
 
 
 def _lang_options(func):
-    func = click.option("--tgt-lang", default="en", show_default=True, help=_LANG_HELP)(func)
-    return click.option("--src-lang", default="es", show_default=True, help=_LANG_HELP)(func)
+    func = click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help=_LANG_HELP)(func)
+    return click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help=_LANG_HELP)(func)
 
 
 def _output_option(func):
-    return click.option("-o", "--output", "out", required=True, type=_PATH, help="TMX file to write.")(func)
+    return click.option("-o", "--output", "out", type=_PATH,
+                        help="TMX file to write ('-': standard output) [default: beside the (first) input, "
+                             "with the command's name: tm.dedup.tmx].")(func)
 
 
-def _not_input(out: Path, inputs: list[Path]) -> None:
-    for path in inputs:
-        if path.exists() and out.exists() and out.resolve() == path.resolve():
-            raise InputError(f"{out}: the output would overwrite the input {path}")
+def _default_name(file: Path, what: str) -> Path:
+    """``tm.tmx`` -> ``tm.dedup.tmx``: the default output of a maintenance command, beside its input."""
+    return file.with_name(f"{file.stem}.{what}{file.suffix if file.suffix.lower() in TMX.suffixes else '.tmx'}")
 
 
 @click.group()
@@ -81,15 +87,19 @@ def merge(files: tuple[Path, ...], out: Path, dedupe: bool) -> None:
     """
     from alinea.tmx.ops import dedupe_units, load_tmx, merge_units, write_tmx_units
 
-    _not_input(out, list(files))
-    loaded = [load_tmx(path) for path in files]
-    units = merge_units(loaded)
-    removed = 0
-    if dedupe:
-        units, removed = dedupe_units(units)
-    written = write_tmx_units(units, out, loaded)
-    click.echo(f"merged {len(files)} files: {written} units written to {out}"
+    with OutputPlan(inputs=files) as plan:
+        target = plan.add(out, "-o", TMX, default=_default_name(files[0], "merged"),
+                          why="no -o given: named after the first file")
+        loaded = [load_tmx(path) for path in files]
+        units = merge_units(loaded)
+        removed = 0
+        if dedupe:
+            units, removed = dedupe_units(units)
+        written = write_tmx_units(units, target.path, loaded)
+        plan.commit()
+    click.echo(f"merged {len(files)} files: {written} units written"
                f"{f' ({removed} duplicates dropped)' if dedupe else ''}", err=True)
+    echo_notes(plan)
 
 
 @tmx.command()
@@ -102,12 +112,14 @@ def dedupe(file: Path, out: Path) -> None:
     """
     from alinea.tmx.ops import dedupe_units, load_tmx, write_tmx_units
 
-    _not_input(out, [file])
-    tmx_file = load_tmx(file)
-    kept, removed = dedupe_units(tmx_file.units)
-    write_tmx_units(kept, out, [tmx_file])
-    click.echo(f"{len(tmx_file.units)} units, {removed} exact duplicates dropped, {len(kept)} written to {out}",
-               err=True)
+    with OutputPlan(inputs=[file]) as plan:
+        target = plan.add(out, "-o", TMX, default=_default_name(file, "dedup"), why="no -o given")
+        tmx_file = load_tmx(file)
+        kept, removed = dedupe_units(tmx_file.units)
+        write_tmx_units(kept, target.path, [tmx_file])
+        plan.commit()
+    click.echo(f"{len(tmx_file.units)} units, {removed} exact duplicates dropped, {len(kept)} written", err=True)
+    echo_notes(plan)
 
 
 def _bead_types(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -139,20 +151,23 @@ def filter_cmd(file: Path, out: Path, min_score: float | None, max_score: float 
     """
     from alinea.tmx.ops import UnitFilter, check_languages, filter_units, load_tmx, write_tmx_units
 
-    _not_input(out, [file])
-    conditions = UnitFilter(src_lang, tgt_lang, min_score, max_score, _bead_types(beads), min_ratio, max_ratio,
-                            keep_unscored)
-    tmx_file = load_tmx(file)
-    if min_ratio is not None or max_ratio is not None:
-        check_languages(tmx_file, src_lang, tgt_lang)
-    kept, dropped = filter_units(tmx_file.units, conditions)
-    write_tmx_units(kept, out, [tmx_file])
+    with OutputPlan(inputs=[file]) as plan:
+        target = plan.add(out, "-o", TMX, default=_default_name(file, "filtered"), why="no -o given")
+        conditions = UnitFilter(src_lang, tgt_lang, min_score, max_score, _bead_types(beads), min_ratio,
+                                max_ratio, keep_unscored)
+        tmx_file = load_tmx(file)
+        if min_ratio is not None or max_ratio is not None:
+            check_languages(tmx_file, src_lang, tgt_lang)
+        kept, dropped = filter_units(tmx_file.units, conditions)
+        write_tmx_units(kept, target.path, [tmx_file])
+        plan.commit()
     reasons = ", ".join(f"{n} {reason}" for reason, n in dropped.most_common())
     click.echo(f"{len(tmx_file.units)} units: {len(kept)} kept, {sum(dropped.values())} dropped"
-               f"{f' ({reasons})' if reasons else ''}; wrote {out}", err=True)
+               f"{f' ({reasons})' if reasons else ''}", err=True)
     if not kept:  # an empty TM is a legitimate result, but never a silent one
         why = "has no translation units" if not tmx_file.units else "has no unit that meets every condition"
-        click.echo(f"alinea: warning: {file} {why}: {out} has no translation units", err=True)
+        click.echo(f"alinea: warning: {file} {why}: {target.given} has no translation units", err=True)
+    echo_notes(plan)
 
 
 def _left_out_text(counts: dict[str, int]) -> str:
@@ -166,20 +181,30 @@ def _units(n: int) -> str:
 @tmx.command()
 @click.argument("source", type=_PATH)
 @click.argument("target", type=_PATH)
+@click.option("--to", "to_format", type=click.Choice(sorted(FORMATS)),
+              help="Format of TARGET; needed when TARGET is '-' (standard output), else taken from its suffix.")
 @click.option("--keep-unaligned", is_flag=True, help="When writing a TMX, keep one-sided units (1-0/0-1, with a note).")
 @_lang_options
-def convert(source: Path, target: Path, keep_unaligned: bool, src_lang: str, tgt_lang: str) -> None:
+def convert(source: Path, target: Path, to_format: str | None, keep_unaligned: bool, src_lang: str,
+            tgt_lang: str) -> None:
     """Convert between TMX and TSV/CSV/XLSX tables (formats chosen by the file suffixes).
 
     Every unit keeps its tuid, properties and notes: TMX -> table -> TMX gives the same units back.
 
-    Examples: alinea tmx convert tm.tmx tm.xlsx; alinea tmx convert tm.xlsx tm.tmx --src-lang es-ES --tgt-lang en-US
+    Examples: alinea tmx convert tm.tmx tm.xlsx; alinea tmx convert tm.xlsx tm.tmx --src-lang es-ES --tgt-lang en-US;
+    alinea tmx convert tm.tmx - --to tsv | less
     """
     from alinea.tmx.ops import convert as run_convert
 
-    result = run_convert(source, target, src_lang, tgt_lang, keep_unaligned)
-    to_tmx = target.suffix.lower() == ".tmx"
-    click.echo(f"wrote {target} ({result.written} {'units' if to_tmx else 'rows'})", err=True)
+    if str(target) == "-" and to_format is None:
+        raise click.UsageError("TARGET '-' (standard output) needs --to tmx, tsv, csv or xlsx")
+    fmt = FORMATS[to_format] if to_format else _CONVERTED
+    with OutputPlan(inputs=[source]) as plan:
+        output = plan.add(target, "TARGET", fmt)
+        result = run_convert(source, output.path, src_lang, tgt_lang, keep_unaligned)
+        plan.commit()
+    to_tmx = output.path.suffix.lower() == ".tmx"
+    click.echo(f"{result.written} {'units' if to_tmx else 'rows'} written", err=True)
     if result.other_languages:
         click.echo(f"left out: {_units(result.other_languages)} with neither {src_lang} nor {tgt_lang} text",
                    err=True)
@@ -195,8 +220,9 @@ def convert(source: Path, target: Path, keep_unaligned: bool, src_lang: str, tgt
         click.echo(f"note: {source} records {_left_out_text(recorded)} sentences left out when it was written; "
                    "a table has no header to carry that count, so a TMX made from it will not record it", err=True)
     if to_tmx and not result.written:
-        click.echo(f"alinea: warning: {target} has no translation units (every unit is one-sided; "
+        click.echo(f"alinea: warning: {output.given} has no translation units (every unit is one-sided; "
                    "--keep-unaligned keeps them)", err=True)
+    echo_notes(plan)
 
 
 @tmx.command()
