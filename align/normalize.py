@@ -173,11 +173,26 @@ def _one_line(span: str) -> str:
     return re.sub(r"[ \t]*\n[ \t]*", " ", span)
 
 
+# Units of length (and their squares and cubes): "km²", "m³", "cm^2" carry an exponent, not a footnote marker.
+_UNITS = {"m", "km", "cm", "mm", "dm", "hm", "dam", "µm", "μm", "nm", "ft", "yd", "mi"}
+_LETTERS_BEFORE = re.compile(r"[^\W\d_]+$")
+
+
+def _is_exponent(text: str, match: re.Match) -> bool:
+    marker = match.group(1) or match.group(2) or ""
+    if marker not in ("²", "³", "2", "3"):
+        return False
+    word = _LETTERS_BEFORE.search(text, max(0, match.start() - 4), match.start())
+    return word is not None and word.group() in _UNITS
+
+
 def _detach_footnote_refs(text: str) -> tuple[str, list[tuple[int, str]]]:
     refs: list[tuple[int, str]] = []
     out: list[str] = []
     pos = removed = 0
     for match in _FOOTNOTE_REF.finditer(text):
+        if _is_exponent(text, match):
+            continue
         marker = match.group(1) or match.group(2) or match.group(3)
         out.append(text[pos:match.start()])
         refs.append((match.start() - removed, marker.translate(_SUP_TO_DIGIT)))

@@ -20,7 +20,8 @@ _NUMBER = {
     # thousands with ",", decimals with "."
     "en": re.compile(r"(?<![\w.,])(\d{1,3}(?:[,\u202f\u00a0]\d{3})+|\d+)(?:\.(\d+))?(?![\d])"),
 }
-_ORDINAL = re.compile(r"(\d+)\s?[°º](?!\s?C\b)")
+# (?<!\d): a match starts where a digit run starts (else a long run of digits is quadratic)
+_ORDINAL = re.compile(r"(?<!\d)(\d+)\s?[°º](?!\s?C\b)")
 
 
 def canonical_number(integer: str, fraction: str | None = None) -> str:

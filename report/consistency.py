@@ -113,12 +113,22 @@ class Check:
         return Finding(self.name, self.severity, message, segment, tuple(related))
 
 
+#: Segments longer than this (characters, either side) are left out of the pair checks,
+#: whose regular expressions take seconds on one long run of characters; "too-long" says so.
+MAX_CHECK_CHARS = 5000
+
+
+def _checkable(segment: Segment) -> bool:
+    return bool(segment.source and segment.target) and \
+        max(len(segment.source), len(segment.target)) <= MAX_CHECK_CHARS
+
+
 class PairCheck(Check):
-    """A check that looks at one source/target pair at a time (both sides non-empty)."""
+    """A check that looks at one source/target pair at a time (both sides non-empty, not too long)."""
 
     def run(self, segments: Sequence[Segment]) -> Iterator[Finding]:
         for segment in segments:
-            if segment.source and segment.target:
+            if _checkable(segment):
                 for message in self.problems(*self.texts(segment)):
                     yield self.finding(message, segment)
 
@@ -152,6 +162,20 @@ def _divergent_groups(segments, key: str, value: str):
         if len(variants) > 1:
             first = getattr(group[0], value)
             yield group, len(variants), [s for s in group[1:] if getattr(s, value) != first]
+
+
+class TooLong(Check):
+    name = "too-long"
+    severity = WARNING
+    description = (f"A segment longer than {MAX_CHECK_CHARS:,} characters: left out of the checks that "
+                   "compare the two sides (a whole document in one cell?).")
+
+    def run(self, segments):
+        for segment in segments:
+            longest = max(len(segment.source), len(segment.target))
+            if longest > MAX_CHECK_CHARS:
+                yield self.finding(f"{longest:,} characters: not compared (the checks stop at "
+                                   f"{MAX_CHECK_CHARS:,})", segment)
 
 
 class InconsistentTranslation(Check):
@@ -584,6 +608,8 @@ class ToolkitCheck(PairCheck):
     def problems(self, source, target):
         from translate.filters.checks import FilterFailure
 
+        if self.filter_name == "emails" and "@" not in source and "@" not in target:
+            return  # nothing to compare, and its pattern is slow on long runs of letters
         checker = _toolkit_checker()
         source, target = _toolkit_text(source, "es").rstrip(), _toolkit_text(target, "en").rstrip()
         # The dot of a final abbreviation ("at 3 p.m.", "etc.") may or may not also end the
@@ -640,7 +666,12 @@ def _read_csv(path: Path) -> list[tuple[str, str]]:
             delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
         except csv.Error:
             delimiter = ","
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a readable CSV/TSV glossary: {exc}") from None
+    if not rows:
+        raise InputError(f"{path}: the glossary has no terms (only separators and blank lines)")
     header = [c.strip().lower() for c in rows[0]]
     es_col, en_col = 0, 1
     if any(h in _ES_HEADERS for h in header) and any(h in _EN_HEADERS for h in header):
@@ -678,7 +709,7 @@ def _read_tbx(path: Path) -> list[tuple[str, str]]:
 
 def default_checks(glossary: Sequence[Term] | None = None) -> list[Check]:
     """The checks ``alinea check`` runs, in report order."""
-    checks: list[Check] = [EmptyTarget(), EmptySource(), Untranslated(), NumberMismatch(),
+    checks: list[Check] = [TooLong(), EmptyTarget(), EmptySource(), Untranslated(), NumberMismatch(),
                            MissingBody(), ExtraBody()]
     if glossary:
         checks.append(GlossaryCheck(glossary))

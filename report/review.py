@@ -183,6 +183,7 @@ def write_review_table(bitext: Bitext, path: str | os.PathLike,
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
@@ -192,11 +193,14 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in frame.itertuples(index=False):
-        sheet.append([_XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in values])
-        for cell in sheet[sheet.max_row]:
+        # Cells made here and appended: looking the row up again (sheet[sheet.max_row])
+        # scans every cell of the sheet, which made a long table quadratic.
+        cells = [Cell(sheet, value=_XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v) for v in values]
+        for cell in cells:
             if isinstance(cell.value, str):
                 # openpyxl turns "=..." into a formula; segment text is never a formula
                 cell.data_type = "s"
+        sheet.append(cells)
     widths = {"source": 70, "target": 70, "review": 28}
     for i, name in enumerate(frame.columns, start=1):
         letter = sheet.cell(row=1, column=i).column_letter

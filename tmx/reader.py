@@ -143,6 +143,7 @@ class TranslationUnit:
     props: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     line: int = 0
+    origin: str = ""  # the file, for messages
 
     def text(self, lang: str) -> str | None:
         """The segment in ``lang``: exact code first (case-insensitive), then same base language."""
@@ -151,11 +152,18 @@ class TranslationUnit:
 
     @property
     def score(self) -> float | None:
-        try:
-            value = float(self.props.get("x-score", ""))
-        except ValueError:
+        """The x-score (alignment confidence), None when absent; InputError when not in [0, 1]."""
+        text = self.props.get("x-score", "")
+        if not text:
             return None
-        return value if math.isfinite(value) else None
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not 0.0 <= value <= 1.0:  # NaN fails too
+            raise InputError(f"{self.origin or 'input'}:{self.line}: x-score {text!r} of unit {self.tuid} "
+                             "is not a confidence between 0 and 1")
+        return value
 
     @property
     def bead_kind(self) -> str:
@@ -187,6 +195,7 @@ def match_lang(codes, lang: str) -> str | None:
 def iter_units(tree: etree._ElementTree) -> Iterator[TranslationUnit]:
     """Every ``<tu>`` of the body, in file order."""
     body = tree.getroot().find("body")
+    origin = tree.docinfo.URL or ""
     for n, tu in enumerate(body.iterchildren("tu"), start=1):
         variants: dict[str, str] = {}
         for tuv in tu.iterchildren("tuv"):
@@ -198,7 +207,7 @@ def iter_units(tree: etree._ElementTree) -> Iterator[TranslationUnit]:
         for prop in tu.iterchildren("prop"):
             props.setdefault(prop.get("type", ""), " ".join((prop.text or "").split()))
         notes = [" ".join((note.text or "").split()) for note in tu.iterchildren("note")]
-        yield TranslationUnit(tu, tu.get("tuid") or str(n), variants, props, notes, tu.sourceline or 0)
+        yield TranslationUnit(tu, tu.get("tuid") or str(n), variants, props, notes, tu.sourceline or 0, origin)
 
 
 def header_of(tree: etree._ElementTree) -> dict[str, str]:

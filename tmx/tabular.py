@@ -18,7 +18,7 @@ import pandas as pd
 
 from alinea.align.errors import InputError
 from alinea.align.model import Bitext
-from alinea.align.utils import atomic_path
+from alinea.align.utils import atomic_path, formula_safe, formula_unescape
 
 _LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 # Lone surrogates are not characters and cannot be written as UTF-8.
@@ -95,8 +95,10 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
         else:
             sep = "," if suffix == ".csv" else "\t"
             # One line per row: a tab or line break inside a cell (a bare "\r" is not
-            # even quoted by the csv module) would split the row for most tools.
-            flat = frame.map(lambda v: _LINE_BREAKS.sub(" ", _SURROGATES.sub("", v)) if isinstance(v, str) else v)
+            # even quoted by the csv module) would split the row for most tools. And no
+            # cell may start like a formula ("=HYPERLINK(...)"): a spreadsheet would run it.
+            flat = frame.map(lambda v: formula_safe(_LINE_BREAKS.sub(" ", _SURROGATES.sub("", v)))
+                             if isinstance(v, str) else v)
             flat.to_csv(tmp, sep=sep, index=False, encoding="utf-8")
 
 
@@ -116,23 +118,34 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
     """A TSV/CSV/XLSX table with every cell as a string ("" for empty)."""
+    from zipfile import BadZipFile
+
+    from alinea.align.read import check_zip_expansion
+
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
         if suffix == ".xlsx":
+            check_zip_expansion(path, str(path))
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         elif suffix in (".tsv", ".tab", ".txt", ".csv"):
             # keep_default_na=False: a segment reading "NA" or "null" is text, not missing.
             frame = pd.read_csv(path, sep="," if suffix == ".csv" else "\t", dtype=str,
                                 keep_default_na=False, encoding="utf-8-sig")
+            # Cells written formula-safe ("'=1+1") come back as they were.
+            frame = frame.map(lambda v: formula_unescape(v) if isinstance(v, str) else v)
         else:
             raise InputError(f"{path}: unsupported table format {suffix!r} (use .tsv, .csv or .xlsx)")
     except InputError:
         raise
-    except (ValueError, OSError, KeyError) as exc:  # pandas/openpyxl parse errors
-        raise InputError(f"{path}: cannot read the table: {' '.join(str(exc).split())}") from None
+    except BadZipFile:
+        raise InputError(f"{path}: not a readable Excel workbook (a damaged or renamed file)") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the table is not UTF-8 (byte offset {exc.start}); save it as UTF-8") from None
+    except (ValueError, OSError, KeyError, IndexError, TypeError) as exc:  # pandas/openpyxl parse errors
+        raise InputError(f"{path}: cannot read the table: {' '.join(str(exc).split())[:300]}") from None
     return frame.fillna("")
 
 
@@ -181,7 +194,7 @@ def frame_units(frame: pd.DataFrame, src_lang: str = "es", tgt_lang: str = "en",
                 props[str(column)[len(PROP_PREFIX):]] = " ".join(str(value).split())
         notes = [note.strip() for note in str(row.get("note", "")).split(NOTE_SEPARATOR) if note.strip()]
         tuid = str(row.get("tuid", "")).strip() or str(row.get("bead", "")).strip() or str(n)
-        units.append(TranslationUnit(None, tuid, variants, props, notes, n + 1))
+        units.append(TranslationUnit(None, tuid, variants, props, notes, n + 1, str(path)))
     return units
 
 

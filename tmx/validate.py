@@ -118,11 +118,20 @@ class _Locator:
         # keeps the element proxies alive so that they stay valid dict keys.
         self.elements = [e for e in tree.getroot().iter() if isinstance(e.tag, str)]
         counts: dict[tuple[int, str], int] = {}
+        self.columns: dict[tuple[int, str], list[int]] = {}
         self.occurrence: dict[etree._Element, int] = {}
         for element in self.elements:
             key = (element.sourceline or 1, element.tag)
             self.occurrence[element] = counts.get(key, 0)
             counts[key] = counts.get(key, 0) + 1
+
+    def _columns(self, number: int, tag: str) -> list[int]:
+        # Cached: thousands of problems on one long line must not rescan it each time.
+        key = (number, tag)
+        if key not in self.columns:
+            self.columns[key] = [m.start() for m in
+                                 re.finditer(re.escape(tag) + r"(?![\w.:-])", self.lines[number - 1])]
+        return self.columns[key]
 
     def __call__(self, element: etree._Element) -> tuple[int, int]:
         line = element.sourceline or 1
@@ -132,7 +141,7 @@ class _Locator:
         for number in range(line, max(line - 5, 0), -1):
             if number - 1 >= len(self.lines):
                 continue
-            columns = [m.start() for m in re.finditer(re.escape(tag) + r"(?![\w.:-])", self.lines[number - 1])]
+            columns = self._columns(number, tag)
             if columns:
                 return number, columns[min(wanted, len(columns) - 1) if number == line else -1] + 1
         return line, 1
