@@ -61,8 +61,8 @@ def read_plain_text(path: str | os.PathLike, encoding: str | None = None) -> str
     return text
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The bytes of an existing, non-empty file (or FIFO) of at most MAX_INPUT_BYTES, or a one-line InputError."""
+def require_file(path: str | os.PathLike, what: str = "a document") -> os.stat_result:
+    """The stat of an input that exists and is a regular file or a FIFO; else a one-line InputError."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -70,9 +70,15 @@ def _read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{path}: is a directory, not a document")
+        raise InputError(f"{path}: is a directory, not {what}")
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
-        raise InputError(f"{path}: is a device or special file, not a document")
+        raise InputError(f"{path}: is a device or special file, not {what}")
+    return info
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of an existing, non-empty file (or FIFO) of at most MAX_INPUT_BYTES, or a one-line InputError."""
+    info = require_file(path)
     if info.st_size > MAX_INPUT_BYTES:
         raise InputError(f"{path}: {info.st_size / 1e6:.0f} MB is larger than the {MAX_INPUT_BYTES >> 20} MiB "
                          "alinea reads from one document; split it")

@@ -55,32 +55,31 @@ import atexit
 import errno
 import os
 import re
-import secrets
-import shutil
 import signal
 import stat
 import sys
-import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from alinea.align.errors import InputError
 
 
-@dataclass(frozen=True)
 class Format:
     """What an output option writes: a name for messages and the suffixes that fit it."""
 
-    name: str
-    suffixes: tuple[str, ...]
-    binary: bool = False
+    __slots__ = ("name", "suffixes", "binary")
+
+    def __init__(self, name: str, suffixes: tuple[str, ...], binary: bool = False):
+        self.name, self.suffixes, self.binary = name, suffixes, binary
 
     @property
     def stream_suffix(self) -> str:
         """The suffix of the temporary file when the output has no name of its own (``-``)."""
         return self.suffixes[0]
+
+    def __repr__(self) -> str:
+        return f"Format({self.name!r}, {self.suffixes!r})"
 
 
 TMX = Format("a TMX file", (".tmx", ".xml"))
@@ -110,6 +109,7 @@ class Terminated(BaseException):
 
 _HOST = ""
 _LIVE: set[str] = set()  # temporary files of this process not yet renamed or removed
+_SHOWN_AS: dict[str, str] = {}  # temporary file -> the output name the user gave
 _SWEPT: set[str] = set()  # folders already swept by this process
 _TEMP_NAME = re.compile(r"^\..*\.alinea-tmp-(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-[0-9a-z]{8}(?:\.[^.]*)?$")
 
@@ -126,7 +126,7 @@ def _host() -> str:
 
 def _temp_name(name: str, suffix: str) -> str:
     # The name stays readable and far below NAME_MAX whatever the target is called.
-    return f".{name[:80]}.alinea-tmp-{_host()}-{os.getpid()}-{secrets.token_hex(4)}{suffix[:16]}"
+    return f".{name[:80]}.alinea-tmp-{_host()}-{os.getpid()}-{os.urandom(4).hex()}{suffix[:16]}"
 
 
 def _create_temp(folder: Path, name: str, suffix: str) -> Path:
@@ -153,6 +153,7 @@ def _remove(path: Path | str) -> None:
     except OSError:
         return  # still registered: atexit tries again
     _LIVE.discard(str(path))
+    _SHOWN_AS.pop(str(path), None)
 
 
 @atexit.register
@@ -246,18 +247,23 @@ def restore_signal_handlers(previous: dict[int, object]) -> None:
 
 # ----------------------------------------------------------------- the plan
 
-@dataclass
 class Output:
-    """One output of a run: where the command writes (``path``) and what it replaces at commit."""
+    """One output of a run: where the command writes (``path``) and what it replaces at commit.
 
-    option: str
-    given: str  # as the user wrote it ("-" for standard output)
-    kind: str  # "file", "stdout" or "stream" (a FIFO or character device)
-    path: Path  # the temporary file the command writes
-    target: Path | None  # the file or device written at commit (symlinks resolved); None for stdout
-    fmt: Format | None = None
-    why_default: str = ""  # set when the plan chose the name
-    existed: bool = False
+    ``kind`` is "file", "stdout" or "stream" (a FIFO or character device);
+    ``given`` the name as the user wrote it ("-" for standard output);
+    ``target`` the file or device written at commit (symlinks resolved, None
+    for standard output); ``why_default`` is set when the plan chose the name.
+    """
+
+    # Plain classes, not dataclasses: this module is imported by every command at start-up.
+    def __init__(self, option: str, given: str, kind: str, path: Path, target: Path | None,
+                 fmt: Format | None = None, why_default: str = "", existed: bool = False):
+        self.option, self.given, self.kind, self.path, self.target = option, given, kind, path, target
+        self.fmt, self.why_default, self.existed = fmt, why_default, existed
+
+    def __repr__(self) -> str:
+        return f"Output({self.option!r}, {self.given!r}, {self.kind!r}, path={self.path!s})"
 
     def describe(self) -> str:
         """The summary line for this output."""
@@ -270,19 +276,15 @@ class Output:
         return line
 
 
-@dataclass
 class OutputPlan:
     """A run's inputs and outputs; see the module docstring."""
 
-    inputs: Iterable[str | os.PathLike | None] = ()
-    outputs: list[Output] = field(default_factory=list)
-    created_folders: list[Path] = field(default_factory=list)
-    swept: dict[Path, int] = field(default_factory=dict)
-    committed: bool = False
-
-    def __post_init__(self) -> None:
-        self.inputs = [Path(p) for p in self.inputs if p is not None and str(p) != "-"]
-        self._writing: Output | None = None
+    def __init__(self, inputs: Iterable[str | os.PathLike | None] = ()):
+        self.inputs = [Path(p) for p in inputs if p is not None and os.fspath(p) != "-"]
+        self.outputs: list[Output] = []
+        self.created_folders: list[Path] = []
+        self.swept: dict[Path, int] = {}
+        self.committed = False
 
     # -- declaring
 
@@ -302,6 +304,7 @@ class OutputPlan:
         else:
             output = self._file(given, option, fmt)
         output.why_default = why_default
+        _SHOWN_AS[os.fspath(output.path)] = output.given
         self.outputs.append(output)
         return output
 
@@ -314,13 +317,16 @@ class OutputPlan:
             raise InputError(f"{option} -: refusing to write {fmt.name} to the terminal; "
                              "redirect standard output to a file or give a file name")
         suffix = fmt.stream_suffix if fmt else ""
-        temp = _create_temp(Path(tempfile.gettempdir()), "stdout", suffix)
+        temp = _create_temp(_temp_folder(), "stdout", suffix)
         return Output(option, "-", "stdout", temp, None, fmt)
 
-    def _file(self, given: str, option: str, fmt: Format | None) -> Output:
-        if not given.strip():
+    def _file(self, name: str, option: str, fmt: Format | None) -> Output:
+        # ``name`` is opened; ``given`` is what messages show (a library writing our temporary
+        # file is reported under the user's name for it).
+        given = _SHOWN_AS.get(name, name)
+        if not name.strip():
             raise InputError(f"{option or 'output'}: the file name is empty")
-        path = Path(given)
+        path = Path(name)
         target = Path(os.path.realpath(path))  # a symlink is written through to its target
         try:
             info = os.stat(target)
@@ -350,7 +356,7 @@ class OutputPlan:
         self._refuse_collisions(given, option, target, info, kind)
         if kind == "stream":
             suffix = fmt.stream_suffix if fmt else path.suffix
-            temp = _create_temp(Path(tempfile.gettempdir()), "stream", suffix)
+            temp = _create_temp(_temp_folder(), "stream", suffix)
             return Output(option, given, "stream", temp, target, fmt, existed=True)
         if info is not None and not os.access(target, os.W_OK):
             raise InputError(f"{given}: the file is read-only; not replaced (make it writable, or "
@@ -405,11 +411,6 @@ class OutputPlan:
 
     # -- writing
 
-    def writing(self, output: Output) -> Path:
-        """``output.path``, remembering which output is being written (for error messages)."""
-        self._writing = output
-        return output.path
-
     def commit(self) -> None:
         """Write the stream outputs, then rename every temporary file onto its target."""
         for output in self.outputs:
@@ -424,6 +425,8 @@ class OutputPlan:
                 _remove(output.path)
 
     def _copy_to_stream(self, output: Output) -> None:
+        import shutil
+
         try:
             with open(output.path, "rb") as source:
                 if output.kind == "stdout":
@@ -459,6 +462,7 @@ class OutputPlan:
         except OSError as exc:
             raise InputError(f"{output.given}: cannot write: {exc.strerror or exc}") from None
         _LIVE.discard(str(output.path))
+        _SHOWN_AS.pop(str(output.path), None)
 
     def discard(self) -> None:
         """Remove every temporary file, and the folders this plan created if they are empty."""
@@ -481,19 +485,20 @@ class OutputPlan:
             raise InputError(self._write_failure(exc)) from None
 
     def _write_failure(self, exc: OSError) -> str:
-        output = self._writing
-        if output is None:
-            named = [o for o in self.outputs if exc.filename and os.fspath(exc.filename).startswith(
-                os.fspath(o.path.parent / o.path.name.split(".alinea-tmp-")[0]))]
-            output = named[0] if named else (self.outputs[0] if len(self.outputs) == 1 else None)
-        where = output.given if output is not None else ", ".join(o.given for o in self.outputs)
-        return f"{where}: cannot write: {exc.strerror or exc}; nothing was written"
+        """Which output a write error (a full disk: no file name in the error) was about."""
+        named = [o for o in self.outputs if exc.filename and
+                 os.fspath(exc.filename).startswith(os.fspath(o.path).split(".alinea-tmp-")[0])]
+        outputs = named or self.outputs
+        return (f"{', '.join(o.given for o in outputs) or 'output'}: cannot write: {exc.strerror or exc}; "
+                "nothing was written")
 
     # -- reporting
 
     def notes(self) -> list[str]:
         """Summary lines: folders created, stale temporary files removed, outputs written."""
-        lines = [f"created the folder {_shown(folder)}" for folder in self.created_folders]
+        # The deepest new folder of each chain says it all ("created the folder out/2024/es").
+        deepest = [f for f in self.created_folders if not any(o.parent == f for o in self.created_folders)]
+        lines = [f"created the folder {_shown(folder)}" for folder in deepest]
         lines += [f"removed {n} temporary file{'s' if n > 1 else ''} left in {_shown(folder)} by an "
                   "interrupted run" for folder, n in self.swept.items()]
         lines += [output.describe() for output in self.outputs]
@@ -523,6 +528,13 @@ def _is_chardev(path: Path) -> bool:
         return stat.S_ISCHR(os.stat(path).st_mode)
     except OSError:
         return False
+
+
+def _temp_folder() -> Path:
+    """Where outputs without a folder of their own (stdout, FIFOs, devices) are prepared."""
+    import tempfile  # imported on use: it costs start-up time every command would pay
+
+    return Path(tempfile.gettempdir())
 
 
 def _isatty(stream) -> bool:

@@ -636,9 +636,10 @@ def load_glossary(path: str | os.PathLike) -> list[Term]:
 
     Rows with the same Spanish term are alternatives: any of their English terms is accepted.
     """
+    from alinea.align.read import require_file
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such glossary file")
+    require_file(path, "a glossary")
     pairs = _read_tbx(path) if path.suffix.lower() == ".tbx" else _read_csv(path)
     merged: dict[str, list[str]] = {}
     for es, en in pairs:

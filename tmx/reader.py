@@ -45,10 +45,10 @@ def _parser() -> etree.XMLParser:
 
 def parse_xml(path: str | os.PathLike) -> etree._ElementTree:
     """Parse ``path`` as XML safely; malformed XML raises InputError with line:column."""
+    from alinea.align.read import require_file
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    if path.stat().st_size == 0:
+    if require_file(path, "a TMX file").st_size == 0:
         raise InputError(f"{path}: the file is empty")
     _refuse_entity_declarations(path)
     try:

@@ -120,12 +120,12 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     """A TSV/CSV/XLSX table with every cell as a string ("" for empty)."""
     from zipfile import BadZipFile
 
-    from alinea.align.read import check_zip_expansion
+    from alinea.align.read import check_zip_expansion, require_file
 
     path = Path(path)
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    if require_file(path, "a table").st_size == 0:
+        raise InputError(f"{path}: the table is empty")
     try:
         if suffix == ".xlsx":
             check_zip_expansion(path, str(path))

@@ -52,10 +52,10 @@ def validate(file: Path, dtd: Path | None, no_dtd: bool, max_problems: int) -> N
 
     Example: alinea tmx validate tm.tmx
     """
+    from alinea.align.read import require_file
     from alinea.tmx.validate import validate_tmx
 
-    if not file.is_file():
-        raise InputError(f"{file}: no such file")
+    require_file(file, "a TMX file")
     if dtd is not None and no_dtd:
         raise click.UsageError("--dtd and --no-dtd exclude each other")
     result = validate_tmx(file, False if no_dtd else (dtd or True))
