@@ -80,7 +80,7 @@ def _read_bytes(path: Path) -> bytes:
     """The bytes of an existing, non-empty file (or FIFO) of at most MAX_INPUT_BYTES, or a one-line InputError."""
     info = require_file(path)
     if info.st_size > MAX_INPUT_BYTES:
-        raise InputError(f"{path}: {info.st_size / 1e6:.0f} MB is larger than the {MAX_INPUT_BYTES >> 20} MiB "
+        raise InputError(f"{path}: {info.st_size / 2**20:,.1f} MiB is more than the {MAX_INPUT_BYTES >> 20} MiB "
                          "alinea reads from one document; split it")
     try:
         with open(path, "rb") as fh:
@@ -157,11 +157,11 @@ def check_zip_expansion(source, name: str) -> None:
     expanded = sum(e.file_size for e in entries)
     packed = max(sum(e.compress_size for e in entries), 1)
     if expanded > MAX_UNZIPPED_BYTES:
-        raise InputError(f"{name}: expands to {expanded / 1e6:,.0f} MB, more than the "
-                         f"{MAX_UNZIPPED_BYTES >> 20} MiB alinea unpacks; refused (a zip bomb?)")
+        raise InputError(f"{name}: expands to {expanded / 2**20:,.1f} MiB, more than the "
+                         f"{MAX_UNZIPPED_BYTES / 2**20:,.0f} MiB alinea unpacks; refused (a zip bomb?)")
     if expanded > ZIP_RATIO_FROM and expanded / packed > MAX_ZIP_RATIO:
-        raise InputError(f"{name}: expands {expanded / packed:,.0f} times its size ({expanded / 1e6:,.0f} MB); "
-                         f"more than {MAX_ZIP_RATIO} times is refused (a zip bomb?)")
+        raise InputError(f"{name}: expands {expanded / packed:,.0f} times its size (to {expanded / 2**20:,.1f} "
+                         f"MiB); more than {MAX_ZIP_RATIO} times is refused (a zip bomb?)")
 
 
 def decode_text(data: bytes, name: str = "input", encoding: str | None = None) -> str:
