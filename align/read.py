@@ -61,8 +61,9 @@ def read_plain_text(path: str | os.PathLike, encoding: str | None = None) -> str
     return text
 
 
-def require_file(path: str | os.PathLike, what: str = "a document") -> os.stat_result:
-    """The stat of an input that exists and is a regular file or a FIFO; else a one-line InputError."""
+def require_file(path: str | os.PathLike, what: str = "a document", fifo: bool = True) -> os.stat_result:
+    """The stat of an input that exists and is a regular file (or a FIFO, when ``fifo``); else a
+    one-line InputError. Readers that read a file twice (TMX, tables) pass ``fifo=False``."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -71,6 +72,8 @@ def require_file(path: str | os.PathLike, what: str = "a document") -> os.stat_r
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path}: is a directory, not {what}")
+    if stat.S_ISFIFO(info.st_mode) and not fifo:
+        raise InputError(f"{path}: is a pipe; save it to a file first, it is read more than once")
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
         raise InputError(f"{path}: is a device or special file, not {what}")
     return info

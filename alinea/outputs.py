@@ -272,7 +272,7 @@ class Output:
             return f"wrote {what} to standard output"
         line = f"wrote {self.given}"
         if self.why_default:
-            line += f" ({self.why_default})"
+            line += f" ({self.why_default}{'; it replaces the earlier file' if self.existed else ''})"
         return line
 
 
@@ -412,10 +412,18 @@ class OutputPlan:
     # -- writing
 
     def commit(self) -> None:
-        """Write the stream outputs, then rename every temporary file onto its target."""
+        """Write the stream outputs, then rename every temporary file onto its target.
+
+        A reader that stops early (``-o - | head``) made its own choice: the file
+        outputs are still written, then the BrokenPipeError is raised.
+        """
+        broken: BrokenPipeError | None = None
         for output in self.outputs:
             if output.kind in ("stdout", "stream"):
-                self._copy_to_stream(output)
+                try:
+                    self._copy_to_stream(output)
+                except BrokenPipeError as exc:
+                    broken = exc
         for output in self.outputs:
             if output.kind == "file":
                 self._replace(output)
@@ -423,6 +431,8 @@ class OutputPlan:
         for output in self.outputs:
             if output.kind != "file":
                 _remove(output.path)
+        if broken is not None:
+            raise broken
 
     def _copy_to_stream(self, output: Output) -> None:
         import shutil

@@ -48,7 +48,7 @@ def parse_xml(path: str | os.PathLike) -> etree._ElementTree:
     from alinea.align.read import require_file
 
     path = Path(path)
-    if require_file(path, "a TMX file").st_size == 0:
+    if require_file(path, "a TMX file", fifo=False).st_size == 0:
         raise InputError(f"{path}: the file is empty")
     _refuse_entity_declarations(path)
     try:

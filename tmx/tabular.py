@@ -124,7 +124,7 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
 
     path = Path(path)
     suffix = path.suffix.lower()
-    if require_file(path, "a table").st_size == 0:
+    if require_file(path, "a table", fifo=False).st_size == 0:
         raise InputError(f"{path}: the table is empty")
     try:
         if suffix == ".xlsx":

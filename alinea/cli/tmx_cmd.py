@@ -55,7 +55,7 @@ def validate(file: Path, dtd: Path | None, no_dtd: bool, max_problems: int) -> N
     from alinea.align.read import require_file
     from alinea.tmx.validate import validate_tmx
 
-    require_file(file, "a TMX file")
+    require_file(file, "a TMX file", fifo=False)
     if dtd is not None and no_dtd:
         raise click.UsageError("--dtd and --no-dtd exclude each other")
     result = validate_tmx(file, False if no_dtd else (dtd or True))
