@@ -261,6 +261,7 @@ class Output:
                  fmt: Format | None = None, why_default: str = "", existed: bool = False):
         self.option, self.given, self.kind, self.path, self.target = option, given, kind, path, target
         self.fmt, self.why_default, self.existed = fmt, why_default, existed
+        self.detail = ""  # said after the name in the summary ("281 units")
 
     def __repr__(self) -> str:
         return f"Output({self.option!r}, {self.given!r}, {self.kind!r}, path={self.path!s})"
@@ -269,11 +270,13 @@ class Output:
         """The summary line for this output."""
         if self.kind == "stdout":
             what = self.fmt.name if self.fmt else "the output"
-            return f"wrote {what} to standard output"
-        line = f"wrote {self.given}"
+            line = f"wrote {what} to standard output"
+        else:
+            line = f"wrote {self.given}"
+        notes = [self.detail] if self.detail else []
         if self.why_default:
-            line += f" ({self.why_default}{'; it replaces the earlier file' if self.existed else ''})"
-        return line
+            notes.append(self.why_default + ("; it replaces the earlier file" if self.existed else ""))
+        return line + "".join(f" ({note})" for note in notes)
 
 
 class OutputPlan:

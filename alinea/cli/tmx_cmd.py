@@ -204,7 +204,8 @@ def convert(source: Path, target: Path, to_format: str | None, keep_unaligned: b
         result = run_convert(source, output.path, src_lang, tgt_lang, keep_unaligned)
         plan.commit()
     to_tmx = output.path.suffix.lower() == ".tmx"
-    click.echo(f"{result.written} {'units' if to_tmx else 'rows'} written", err=True)
+    output.detail = f"{result.written} {'units' if to_tmx else 'rows'}"
+    echo_notes(plan)
     if result.other_languages:
         click.echo(f"left out: {_units(result.other_languages)} with neither {src_lang} nor {tgt_lang} text",
                    err=True)
@@ -222,7 +223,6 @@ def convert(source: Path, target: Path, to_format: str | None, keep_unaligned: b
     if to_tmx and not result.written:
         click.echo(f"alinea: warning: {output.given} has no translation units (every unit is one-sided; "
                    "--keep-unaligned keeps them)", err=True)
-    echo_notes(plan)
 
 
 @tmx.command()
