@@ -332,7 +332,7 @@ class OutputPlan:
         path = Path(name)
         target = Path(os.path.realpath(path))  # a symlink is written through to its target
         try:
-            info = os.stat(target)
+            info = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
             info = None  # a new file (a file on the way is reported by _folder_for)
         except OSError as exc:
@@ -340,6 +340,10 @@ class OutputPlan:
                 raise InputError(f"{given}: the symbolic link loops back on itself") from None
             raise InputError(f"{given}: cannot use as an output: {exc.strerror or exc}") from None
         kind = "file"
+        if _is_descriptor(path, target):
+            # /dev/stdout, /dev/fd/3, /proc/self/fd/1: a file descriptor, whatever it is open on
+            # (a pipe, a terminal, a file the shell redirected to): written, never replaced.
+            info, target, kind = None, path, "stream"
         if info is not None:
             mode = info.st_mode
             if stat.S_ISDIR(mode):
@@ -534,6 +538,11 @@ def _same_file(path: Path | None, target: Path, info) -> bool:
     except OSError:
         return False
     return False
+
+
+def _is_descriptor(path: Path, target: Path) -> bool:
+    names = (os.fspath(path), os.fspath(target))
+    return any(n.startswith(("/dev/fd/", "/dev/stdout", "/dev/stderr", "/proc/")) for n in names)
 
 
 def _is_chardev(path: Path) -> bool:

@@ -463,6 +463,14 @@ def test_character_devices_and_fifos_are_written_directly(ws):
     assert received and received[0].startswith(b"bead\ttype")
 
 
+def test_dev_stdout_is_written_not_replaced(ws):
+    """-o /dev/stdout (a descriptor, here a pipe) is written like '-', whatever its name's suffix."""
+    proc = subprocess.run([sys.executable, "-m", "alinea", "tmx", "dedupe", str(ws.tmx), "-o", "/dev/stdout"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("<?xml") and proc.stdout.count("<tu ") == 5
+
+
 def test_symlinked_output_writes_its_target(ws):
     """Item 2: -o link.tmx replaces the link's target and keeps the link."""
     real = ws.write("real/tm.tmx", "old\n")
