@@ -342,6 +342,7 @@ def test_output_that_is_an_input_is_refused(ws, command):
     (["align", "{ES}", "{EN}", "--tsv", "{EN}"], "writes a TSV table"),
     (["align", "{ES}", "{EN}", "-o", "{P}/a.tmx", "--report", "{P}/a.tmx"], "writes an HTML page"),
     (["align", "{ES}", "{EN}", "-o", "{P}/a.tmx", "--xlsx", "{P}/a.tsv"], "writes an Excel workbook"),
+    (["align", "{ESL}", "{ENL}", "--tsv", "{ENL}"], "would overwrite the input"),  # .txt fits a TSV
     (["align-lines", "{ESL}", "{ENL}", "-o", "{ESL}"], "would overwrite the input"),
     (["report", "{TMX}", "-o", "{TMX}"], "writes an HTML page"),
     (["report", "{TMX}", "-o", "{P}/x.html", "--xlsx", "{P}/x.tsv"], "writes an Excel workbook"),
