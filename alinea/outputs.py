@@ -32,8 +32,9 @@ Every command that writes files declares its inputs and outputs in an
 the run fails); :meth:`OutputPlan.notes` says so. The command writes each
 output to ``output.path``, a temporary file: beside the target for a regular
 file (same file system, so the final rename is atomic), in the system's
-temporary folder for standard output, FIFOs and character devices, which are
-written directly at commit time and never replaced. A symlink is written
+temporary folder for standard output, FIFOs, character devices and descriptors
+(``/dev/stdout``, ``/dev/fd/3``), which are written directly at commit time and
+never replaced. A symlink is written
 through: its target is replaced, the link stays. A replaced file keeps its
 permissions (and, as root, its owner).
 
