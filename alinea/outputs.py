@@ -90,6 +90,7 @@ XLSX = Format("an Excel workbook", (".xlsx",), binary=True)
 TABLE = Format("a table", TSV.suffixes + CSV.suffixes + XLSX.suffixes)
 HTML = Format("an HTML page", (".html", ".htm"))
 JSON = Format("JSON", (".json",))
+SRX = Format("SRX rules", (".srx", ".xml"))
 #: The formats of ``alinea tmx convert``'s ``--to``.
 FORMATS = {"tmx": TMX, "tsv": TSV, "csv": CSV, "xlsx": XLSX}
 

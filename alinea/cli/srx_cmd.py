@@ -7,8 +7,8 @@ import click
 
 
 @click.command("srx")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="SRX 2.0 file to write.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="SRX 2.0 file to write ('-': standard output).")
 @click.option("--omegat", "project", type=click.Path(file_okay=False, path_type=Path), metavar="PROJECT_DIR",
               help="Install the rules as this OmegaT project's own segmentation rules "
                    "(omegat/segmentation.conf for OmegaT 3, omegat/segmentation.srx for OmegaT 4 and later).")
@@ -22,14 +22,21 @@ def srx(out: Path | None, project: Path | None) -> None:
     Examples: alinea srx -o alinea.srx ; alinea srx --omegat ~/projects/A_58_98
     """
     from alinea.align.srx import write_omegat_rules, write_srx
+    from alinea.outputs import SRX, OutputPlan
+
+    from .options import echo_notes
 
     if not (out or project):
         raise click.UsageError("say where to write: -o RULES.srx or --omegat PROJECT_DIR")
     written = []
-    if out:
-        written.append(write_srx(out))
-    if project:
-        written.extend(write_omegat_rules(project))
+    with OutputPlan() as plan:
+        rules = plan.add(out, "-o", SRX)
+        if rules:
+            write_srx(rules.path)
+        if project:
+            written.extend(write_omegat_rules(project))
+        plan.commit()
+    echo_notes(plan)
     for path in written:
         click.echo(f"wrote {path}", err=True)
 
