@@ -16,11 +16,13 @@ _EXPORTS = {
     "Document": "model", "Sentence": "model", "normalize": "normalize",
     "read_document": "read", "segment": "segment", "segment_text": "segment",
     "split_sentences": "segment", "align_sentences": "aligner",
+    "align_with_fixed": "constrained",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .aligner import align_sentences
+    from .constrained import align_with_fixed
     from .errors import InputError
     from .model import Bead, Bitext, Block, Document, Sentence
     from .normalize import normalize

@@ -17,13 +17,13 @@ import math
 import os
 from copy import deepcopy
 from datetime import datetime, timezone
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from lxml import etree
 from translate.storage import tmx as tt_tmx
 
 from alinea.align.errors import InputError
-from alinea.align.model import Bitext
+from alinea.align.model import Bead, Bitext
 from alinea.align.utils import atomic_write
 
 from .hygiene import base_lang, clean_attribute, clean_segment, tmx_lang
@@ -121,9 +121,16 @@ def _score(value: str) -> str:
     return f"{score:.4f}" if math.isfinite(score) else value
 
 
+UnitProps = Callable[[int, Bead], Iterable[tuple[str, str]]]
+
+
 def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
-              keep_unaligned: bool = False) -> tt_tmx.tmxfile:
-    """The TMX store for ``bitext`` (not yet written)."""
+              keep_unaligned: bool = False, unit_props: UnitProps | None = None) -> tt_tmx.tmxfile:
+    """The TMX store for ``bitext`` (not yet written).
+
+    ``unit_props(n, bead)`` gives more ``(type, value)`` properties for the unit of
+    bead number ``n`` (1-based), written after alinea's own.
+    """
     src_lang, tgt_lang = _distinct_langs(*_checked_langs(bitext, src_lang, tgt_lang))
     document = bitext.meta.get("symbol", "")
     units: list[tuple[str, str, str, list[tuple[str, str]], list[str]]] = []
@@ -136,7 +143,8 @@ def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
             left_out[base_lang(tgt_lang)] += sum(1 for i in bead.tgt if clean_segment(bitext.tgt[i].text))
             continue
         props = [("x-document", document), ("x-paragraph", bitext.paragraph_number(bead) or ""),
-                 ("x-bead", bead.kind), ("x-score", f"{bead.score:.4f}"), ("x-kind", bitext.unit_kind(bead))]
+                 ("x-bead", bead.kind), ("x-score", f"{bead.score:.4f}"), ("x-kind", bitext.unit_kind(bead)),
+                 *(unit_props(n, bead) if unit_props else ())]
         notes = [] if src and tgt else [null_note(bool(src), src_lang, tgt_lang)]
         units.append((str(n), src, tgt, props, notes))
     store = _new_store(src_lang, tgt_lang, left_out)
@@ -146,9 +154,9 @@ def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
 
 
 def write_tmx(bitext: Bitext, path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en",
-              keep_unaligned: bool = False) -> int:
+              keep_unaligned: bool = False, unit_props: UnitProps | None = None) -> int:
     """Write ``bitext`` to ``path`` as TMX 1.4b; returns the number of translation units."""
-    store = build_tmx(bitext, src_lang, tgt_lang, keep_unaligned)
+    store = build_tmx(bitext, src_lang, tgt_lang, keep_unaligned, unit_props)
     with atomic_write(path, "wb", encoding=None) as fh:
         store.serialize(fh)
     return len(store.units)

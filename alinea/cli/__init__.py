@@ -131,3 +131,8 @@ from . import srx_cmd  # noqa: E402
 
 for _command in srx_cmd.COMMANDS:
     main.add_command(_command)
+
+from . import review_cmd  # noqa: E402
+
+for _command in review_cmd.COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,193 @@
+"""The review file: an SQLite database next to the input that holds a review in progress.
+
+Every edit is one transaction (WAL journal, full sync): the beads it replaced,
+the sentence texts it changed and its entry in the undo history are written
+before the server answers, so killing the server at any moment loses nothing
+that the page showed as done. Opening the same input again continues where the
+review stopped, undo history included.
+
+Tables: ``meta`` (input file, its SHA-256, languages, bitext metadata),
+``sentences`` (per side: current and original text, paragraph, UN number,
+kind), ``beads`` (position, sentence indices, confidence, confirmed, edited,
+kept properties) and ``history`` (one row per edit, as a JSON change; undone
+rows are kept for redo until a new edit drops them).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from alinea.align.errors import InputError
+from alinea.align.model import Sentence
+
+from .edits import Change, ReviewBead, TextChange
+
+SCHEMA_VERSION = "1"
+SUFFIX = ".review.sqlite"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sentences (
+    side TEXT NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL, original TEXT NOT NULL,
+    paragraph INTEGER NOT NULL, number TEXT, kind TEXT NOT NULL, PRIMARY KEY (side, idx));
+CREATE TABLE beads (
+    pos INTEGER NOT NULL, src TEXT NOT NULL, tgt TEXT NOT NULL, score REAL NOT NULL,
+    confirmed INTEGER NOT NULL, edited INTEGER NOT NULL, props TEXT NOT NULL);
+CREATE INDEX beads_pos ON beads (pos);
+CREATE TABLE history (seq INTEGER PRIMARY KEY, change TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+"""
+
+
+def review_path_for(input_path: str | os.PathLike) -> Path:
+    """``tm.tmx`` -> ``tm.tmx.review.sqlite`` (beside the input)."""
+    path = Path(input_path)
+    return path.with_name(path.name + SUFFIX)
+
+
+@dataclass
+class Loaded:
+    meta: dict[str, str]
+    src: list[Sentence]
+    tgt: list[Sentence]
+    src_original: list[str]
+    tgt_original: list[str]
+    beads: list[ReviewBead]
+    history: list[Change]
+    undone: int  # how many of the last history entries are undone (redo-able)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # check_same_thread=False: the web server calls from its worker threads; the session serializes calls.
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    return conn
+
+
+def _bead_row(pos: int, bead: ReviewBead) -> tuple:
+    return (pos, json.dumps(bead.src), json.dumps(bead.tgt), bead.score, int(bead.confirmed), int(bead.edited),
+            json.dumps(bead.props, ensure_ascii=False))
+
+
+class ReviewStore:
+    """One open review file."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+
+    # ------------------------------------------------------------------ creating and opening
+
+    @classmethod
+    def create(cls, path: str | os.PathLike, meta: dict[str, str], src: list[Sentence], tgt: list[Sentence],
+               beads: list[ReviewBead]) -> "ReviewStore":
+        """Write a new review file (all or nothing: a half-created file is removed)."""
+        path = Path(path)
+        if path.exists():
+            raise InputError(f"{path}: a review file already exists")
+        tmp = path.with_name(f".{path.name}.creating")
+        tmp.unlink(missing_ok=True)
+        try:
+            conn = sqlite3.connect(str(tmp), isolation_level=None)
+            try:
+                conn.executescript(_SCHEMA)
+                conn.execute("BEGIN")
+                conn.executemany("INSERT INTO meta VALUES (?, ?)",
+                                 [("schema", SCHEMA_VERSION)] + sorted(meta.items()))
+                for side, sentences in (("src", src), ("tgt", tgt)):
+                    conn.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                     [(side, n, s.text, s.text, s.paragraph, s.number, s.kind)
+                                      for n, s in enumerate(sentences)])
+                conn.executemany("INSERT INTO beads VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 [_bead_row(n, b) for n, b in enumerate(beads)])
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+            os.replace(tmp, path)
+        except sqlite3.Error as exc:
+            tmp.unlink(missing_ok=True)
+            raise InputError(f"{path}: cannot write the review file: {exc}") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return cls(path, _connect(path))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> "ReviewStore":
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"{path}: no such review file")
+        try:
+            conn = _connect(path)
+            schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.Error as exc:
+            raise InputError(f"{path}: not an alinea review file ({exc})") from None
+        if schema is None or schema[0] != SCHEMA_VERSION:
+            conn.close()
+            raise InputError(f"{path}: review file of another alinea version (schema {schema and schema[0]})")
+        return cls(path, conn)
+
+    def load(self) -> Loaded:
+        conn = self.conn
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        sides: dict[str, list[Sentence]] = {"src": [], "tgt": []}
+        originals: dict[str, list[str]] = {"src": [], "tgt": []}
+        for side, idx, text, original, paragraph, number, kind in conn.execute(
+                "SELECT side, idx, text, original, paragraph, number, kind FROM sentences ORDER BY side, idx"):
+            sides[side].append(Sentence(text, idx, paragraph=paragraph, number=number, kind=kind))
+            originals[side].append(original)
+        beads = [ReviewBead(tuple(json.loads(s)), tuple(json.loads(t)), score, bool(c), bool(e),
+                            tuple((k, v) for k, v in json.loads(p)))
+                 for s, t, score, c, e, p in conn.execute(
+                     "SELECT src, tgt, score, confirmed, edited, props FROM beads ORDER BY pos")]
+        history, undone = [], 0
+        for change, is_undone in conn.execute("SELECT change, undone FROM history ORDER BY seq"):
+            history.append(Change.from_json(json.loads(change)))
+            undone += bool(is_undone)
+        return Loaded(meta, sides["src"], sides["tgt"], originals["src"], originals["tgt"], beads, history, undone)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ------------------------------------------------------------------ writing
+
+    def record(self, change: Change, kind: str) -> None:
+        """Store ``change`` applied as ``kind``: "edit" (new history entry), "undo" or "redo"."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._write_change(change)
+            if kind == "edit":
+                conn.execute("DELETE FROM history WHERE undone = 1")
+                conn.execute("INSERT INTO history (change) VALUES (?)",
+                             (json.dumps(change.to_json(), ensure_ascii=False),))
+            elif kind == "undo":
+                conn.execute("UPDATE history SET undone = 1 WHERE seq = "
+                             "(SELECT MAX(seq) FROM history WHERE undone = 0)")
+            elif kind == "redo":
+                conn.execute("UPDATE history SET undone = 0 WHERE seq = "
+                             "(SELECT MIN(seq) FROM history WHERE undone = 1)")
+            else:
+                raise ValueError(kind)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _write_change(self, change: Change) -> None:
+        conn = self.conn
+        start, old_end = change.start, change.start + len(change.old)
+        conn.execute("DELETE FROM beads WHERE pos >= ? AND pos < ?", (start, old_end))
+        shift = len(change.new) - len(change.old)
+        if shift:
+            conn.execute("UPDATE beads SET pos = pos + ? WHERE pos >= ?", (shift, old_end))
+        conn.executemany("INSERT INTO beads VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [_bead_row(start + n, b) for n, b in enumerate(change.new)])
+        conn.executemany("UPDATE sentences SET text = ? WHERE side = ? AND idx = ?",
+                         [(t.new, t.side, t.index) for t in change.texts])
+
+
+__all__ = ["Loaded", "ReviewStore", "TextChange", "review_path_for"]
