@@ -76,9 +76,12 @@ def _summary(bitext: Bitext, units: int, wrote_tmx: bool, plan: OutputPlan) -> N
 @click.option("--keep-unaligned", is_flag=True, help="Write 1-0 / 0-1 beads to the TMX too, with a note.")
 @srx_option
 @encoding_option
+@click.option("--review", is_flag=True, help="Then open the result in the browser review editor (alinea review).")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="With --review: port on 127.0.0.1.")
+@click.option("--no-browser", is_flag=True, help="With --review: print the page's address, do not open it.")
 def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | None,
           report: Path | None, src_lang: str, tgt_lang: str, document: str, keep_unaligned: bool,
-          srx, encoding: str | None) -> None:
+          srx, encoding: str | None, review: bool, port: int, no_browser: bool) -> None:
     """Align ES_FILE (Spanish) with EN_FILE (English) into a translation memory.
 
     ES_FILE and EN_FILE are text files in any encoding and with any suffix
@@ -94,11 +97,37 @@ def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx
         tsv_out = plan.add(tsv, "--tsv", TSV)
         xlsx_out = plan.add(xlsx, "--xlsx", XLSX)
         report_out = plan.add(report, "--report", HTML)
+        reviewed = _review_target(tmx_out, tsv_out, xlsx_out) if review else None
+        if reviewed:
+            from alinea.review.server import bind
+
+            sock = bind(port)  # a taken port stops the run before anything is written
         meta = {"symbol": document} if document else {}
         bitext = _run_alignment(es_file, en_file, src_lang, tgt_lang, meta, srx, encoding)
         units = _write_outputs(bitext, tmx_out, tsv_out, xlsx_out, report_out, src_lang, tgt_lang, keep_unaligned)
         plan.commit()
     _summary(bitext, units, tmx_out is not None, plan)
+    if reviewed:
+        from alinea.review.session import ReviewSession
+
+        from .review_cmd import serve_review
+
+        # The review starts from the bitext itself: it has the unaligned sentences a TMX may leave out.
+        serve_review(ReviewSession.start(bitext, reviewed), port, not no_browser, sock)
+
+
+def _review_target(*outputs) -> Path:
+    """The output file the review belongs to (checked before aligning: an old review is never overwritten)."""
+    from alinea.align.errors import InputError
+    from alinea.review.store import review_path_for
+
+    target = next((Path(o.given) for o in outputs if o is not None and o.kind == "file"), None)
+    if target is None:
+        raise click.UsageError("--review needs -o, --tsv or --xlsx written to a file: the review belongs to it")
+    if review_path_for(target).exists():
+        raise InputError(f"{target} already has a review ({review_path_for(target)}): continue it with "
+                         f"`alinea review {target}`, or delete that file to start again")
+    return target
 
 
 @click.command()

@@ -12,15 +12,19 @@ from alinea.align.utils import check_lang
 from .options import LANG_CODE
 
 
-def serve_review(session, port: int, open_browser: bool) -> None:
-    """Serve ``session`` on 127.0.0.1 until Ctrl+C; the URL (with its token) is stdout's first line."""
+def serve_review(session, port: int, open_browser: bool, sock=None) -> None:
+    """Serve ``session`` on 127.0.0.1 (``sock``, or a new socket on ``port``) until Ctrl+C.
+
+    The page's address, with its token, is the first line of standard output.
+    """
     from alinea.review.server import bind, new_token, serve, url_of
 
-    try:
-        sock = bind(port)
-    except BaseException:
-        session.close()
-        raise
+    if sock is None:
+        try:
+            sock = bind(port)
+        except BaseException:
+            session.close()
+            raise
     token = new_token()
     url = url_of(sock, token)
     click.echo(url)
@@ -74,7 +78,7 @@ def review(input_file: Path, port: int, no_browser: bool, export_to: Path | None
         raise click.UsageError("--src-lang and --tgt-lang must be one Spanish and one English")
     if export_to:
         session = ReviewSession.open(input_file, review_file=review_file, src_lang=src_lang, tgt_lang=tgt_lang,
-                                     check_input=False, create=False)
+                                     editing=False, create=False)
         try:
             written = session.export(export_to, keep_unaligned)
             facts = session.summary()

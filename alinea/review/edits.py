@@ -154,7 +154,7 @@ def _balanced_cut(own: Sequence[int], at: int, other: Sequence[int]) -> int:
     running = 0
     for cut in range(len(other) + 1):
         gap = abs(running / other_total - share)
-        if gap < best_gap - 1e-12:
+        if gap <= best_gap + 1e-12:  # on a tie the later cut: the other side stays with the first part
             best, best_gap = cut, gap
         if cut < len(other):
             running += other[cut]

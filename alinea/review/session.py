@@ -33,6 +33,8 @@ from .view import FILTERS, NEEDS_CHECKS, ORDERS, CheckCache, Risk, bead_risk, fo
 COMPUTED_PROPS = frozenset({"x-document", "x-paragraph", "x-bead", "x-score", "x-reviewed"})
 #: The longest sentence text an edit may set (characters).
 MAX_TEXT = 20_000
+#: The page's edit operations (plus undo, redo and realign, which take no arguments).
+EDIT_OPS = ("merge_next", "merge_prev", "split", "move_up", "move_down", "unalign", "edit_text", "confirm")
 PAGE_SIZE = 100
 MAX_PAGE = 1000
 LOW_CONFIDENCE = 0.5
@@ -113,10 +115,11 @@ class ReviewSession:
     @classmethod
     def open(cls, input_path: str | os.PathLike, *, review_file: str | os.PathLike | None = None,
              src_lang: str = "es", tgt_lang: str = "en", restart: bool = False,
-             check_input: bool = True, create: bool = True) -> "ReviewSession":
+             editing: bool = True, create: bool = True) -> "ReviewSession":
         """Continue the review of ``input_path``, or start one (reading the input) when there is none.
 
-        ``check_input``: refuse an input that changed since the review started;
+        ``editing``: refuse an input that changed since the review started, and hold the
+        review file against a second editor (an export needs neither);
         ``create``: start a review when there is none (else InputError).
         """
         input_path = Path(input_path)
@@ -129,16 +132,21 @@ class ReviewSession:
             store = ReviewStore.open(review_path)
             meta = dict(store.conn.execute("SELECT key, value FROM meta"))
             problem = None
-            if check_input and meta.get("input_sha256") != file_digest(input_path):
+            if editing and meta.get("input_sha256") != file_digest(input_path):
                 problem = (f"{input_path} has changed since its review was started ({review_path}): export the "
                            f"review first (alinea review {input_path} --export OUT.tmx) or start over with --restart")
             elif (check_lang(meta["src_lang"]), check_lang(meta["tgt_lang"])) != (check_lang(src_lang),
                                                                                    check_lang(tgt_lang)):
                 problem = (f"{review_path} reviews {meta['src_lang']}-{meta['tgt_lang']}, "
                            f"not {src_lang}-{tgt_lang}")
-            if problem:
+            try:
+                if problem:
+                    raise InputError(problem)
+                if editing:  # one editor at a time
+                    store.lock()
+            except BaseException:
                 store.close()
-                raise InputError(problem)
+                raise
             return cls(store, input_path)
         if not create:
             raise InputError(f"{input_path} has no review yet ({review_path}): start one with "
@@ -169,7 +177,9 @@ class ReviewSession:
         }
         src = [replace(s, index=n) for n, s in enumerate(bitext.src)]
         tgt = [replace(s, index=n) for n, s in enumerate(bitext.tgt)]
-        return cls(ReviewStore.create(review_path, meta, src, tgt, beads), input_path)
+        store = ReviewStore.create(review_path, meta, src, tgt, beads)
+        store.lock()
+        return cls(store, input_path)
 
     def close(self) -> None:
         self.store.close()
@@ -204,6 +214,8 @@ class ReviewSession:
             return change
 
     def _make(self, op: str, args: dict[str, Any]) -> Change:
+        if op not in EDIT_OPS:
+            raise EditError(f"unknown edit {op!r}: use one of {', '.join(EDIT_OPS)}")
         pos = _int(args, "bead") - 1
         if op in ("merge_next", "merge_prev"):
             return edits.merge(self.beads, pos, with_next=op == "merge_next")

@@ -78,6 +78,25 @@ class ReviewStore:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._lock_fd: int | None = None
+
+    def lock(self) -> None:
+        """Hold the review for this process: a second editor of the same review is refused.
+
+        (An advisory ``flock`` on the file; SQLite's own locks are ``fcntl`` locks and do not see it.)
+        """
+        try:
+            import fcntl
+        except ImportError:  # not a POSIX system: no guard
+            return
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise InputError(f"{self.path} is open in another `alinea review`: use its page, "
+                             "or stop it (Ctrl+C) first") from None
+        self._lock_fd = fd
 
     # ------------------------------------------------------------------ creating and opening
 
@@ -151,6 +170,9 @@ class ReviewStore:
 
     def close(self) -> None:
         self.conn.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     # ------------------------------------------------------------------ writing
 
