@@ -328,7 +328,10 @@ function withSentence(action) {
 document.addEventListener("keydown", (event) => {
   const typing = event.target.matches && event.target.matches("input, textarea, select");
   if (typing) {
-    if (event.key === "Escape") event.target.blur();
+    if (event.key === "Escape") {  // back to the list, keeping the search (a search field would clear itself)
+      event.preventDefault();
+      event.target.blur();
+    }
     return;
   }
   if ((event.ctrlKey || event.metaKey) && !event.altKey) {
@@ -360,10 +363,15 @@ let searchTimer = null;
 window.addEventListener("DOMContentLoaded", () => {
   $("filter").addEventListener("change", (e) => { state.view.filter = e.target.value; state.view.offset = 0; state.focus.row = 0; load(); });
   $("order").addEventListener("change", (e) => { state.view.order = e.target.value; state.view.offset = 0; state.focus.row = 0; load(); });
-  $("search").addEventListener("input", (e) => {
+  const search = (e) => {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => { state.view.q = e.target.value; state.view.offset = 0; state.focus.row = 0; load(); }, 250);
-  });
+    searchTimer = setTimeout(() => {
+      if (e.target.value === state.view.q) return;
+      state.view.q = e.target.value; state.view.offset = 0; state.focus.row = 0; load();
+    }, 250);
+  };
+  $("search").addEventListener("input", search);
+  $("search").addEventListener("search", search);  // Esc clears a search field without an input event
   $("undo").addEventListener("click", () => edit("undo"));
   $("redo").addEventListener("click", () => edit("redo"));
   $("realign").addEventListener("click", () => edit("realign"));
