@@ -108,7 +108,7 @@ class ReviewSession:
         self.lock = threading.RLock()
         self.checks = CheckCache()
         self.threshold = LOW_CONFIDENCE
-        self._folded = {side: [fold(s.text) for s in self.sentences[side]] for side in ("src", "tgt")}
+        self._folded: dict[str, list[str]] | None = None  # search texts, made at the first search
 
     # ------------------------------------------------------------------ opening
 
@@ -195,7 +195,8 @@ class ReviewSession:
         for text in change.texts:
             sentences = self.sentences[text.side]
             sentences[text.index] = replace(sentences[text.index], text=text.new)
-            self._folded[text.side][text.index] = fold(text.new)
+            if self._folded is not None:
+                self._folded[text.side][text.index] = fold(text.new)
         self.revision += 1
         return change
 
@@ -314,6 +315,8 @@ class ReviewSession:
         return bead_risk(bead, self.threshold, self.checks.findings(*self.bead_texts(bead)))
 
     def _search_text(self, pos: int) -> str:
+        if self._folded is None:
+            self._folded = {side: [fold(s.text) for s in self.sentences[side]] for side in ("src", "tgt")}
         bead = self.beads[pos]
         return (" ".join(self._folded["src"][i] for i in bead.src) + "\x00" +
                 " ".join(self._folded["tgt"][j] for j in bead.tgt))
