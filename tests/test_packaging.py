@@ -43,7 +43,8 @@ def test_wheel_carries_stages_and_data_but_not_tests(wheel):
                    "alinea/corpora/A_58_98/es.txt", "alinea/corpora/A_58_98/meta.json",
                    "alinea/align/resources/un_bodies.tsv", "alinea/report/templates/base.html.j2",
                    "alinea/tmx/schema/tmx14.dtd",
-                   "alinea/cli/__init__.py"):
+                   "alinea/cli/__init__.py", "alinea/review/static/index.html", "alinea/review/static/review.js",
+                   "alinea/review/static/review.css"):
         assert needed in names, needed
     assert not any(n.startswith("tests/") or "/tests/" in n for n in names)
     assert not any(n.startswith("scripts/") for n in names)

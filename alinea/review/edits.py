@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from alinea.align.errors import InputError
+from alinea.align.model import Bead
 
 SIDES = ("src", "tgt")
 #: A bead made or reshaped by the reviewer is a human decision: its confidence is 1.
@@ -24,26 +25,15 @@ class EditError(InputError):
 
 
 @dataclass(frozen=True)
-class ReviewBead:
-    """A bead under review: sentence indices per side, confidence, and the reviewer's marks."""
+class ReviewBead(Bead):
+    """A bead under review: a :class:`~alinea.align.model.Bead` with the reviewer's marks."""
 
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
-    score: float = 1.0
     #: confirmed by the reviewer: locked against edits, a fixed point when re-aligning
     confirmed: bool = False
     #: made or reshaped by the reviewer (not as the aligner or the input had it)
     edited: bool = False
     #: properties of the input's translation unit(s) that alinea does not compute, kept on export
     props: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def kind(self) -> str:
-        return f"{len(self.src)}-{len(self.tgt)}"
-
-    @property
-    def is_null(self) -> bool:
-        return not self.src or not self.tgt
 
     def side(self, side: str) -> tuple[int, ...]:
         return self.src if side == "src" else self.tgt

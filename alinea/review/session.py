@@ -356,9 +356,11 @@ class ReviewSession:
                 "rank": risk.rank, "src": side("src", bead.src), "tgt": side("tgt", bead.tgt)}
 
     def summary(self) -> dict:
-        kinds: dict[str, int] = {}
+        shapes: dict[tuple[int, int], int] = {}
         for bead in self.beads:
-            kinds[bead.kind] = kinds.get(bead.kind, 0) + 1
+            shape = (len(bead.src), len(bead.tgt))
+            shapes[shape] = shapes.get(shape, 0) + 1
+        kinds = {f"{a}-{b}": n for (a, b), n in shapes.items()}
         title = self.bitext_meta.get("symbol") or self.input_path.name
         return {"title": title, "input": str(self.input_path), "review_file": str(self.store.path),
                 "src_lang": self.src_lang, "tgt_lang": self.tgt_lang, "beads": len(self.beads),
