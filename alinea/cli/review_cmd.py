@@ -32,7 +32,7 @@ def serve_review(session, port: int, open_browser: bool, sock=None) -> None:
     facts = session.summary()
     click.echo(f"reviewing {session.input_path}: {facts['beads']} beads, {facts['confirmed']} confirmed; "
                f"every edit is saved at once in {session.store.path}", err=True)
-    click.echo("stop with Ctrl+C (nothing is lost; run the same command to continue)", err=True)
+    click.echo(f"stop with Ctrl+C at any time; `alinea review {session.input_path}` continues", err=True)
 
     def open_page() -> None:
         import webbrowser

@@ -174,7 +174,8 @@ function renderSide(bead, side, row) {
 function button(label, title, action, name) {
   const node = el("button", { type: "button", title, text: label });
   if (name) node.setAttribute("data-action", name);
-  node.addEventListener("click", (event) => { event.stopPropagation(); action(); });
+  // The button gives the focus back: keys go on acting on the selected bead, not on the button.
+  node.addEventListener("click", (event) => { event.stopPropagation(); node.blur(); action(); });
   return node;
 }
 
@@ -361,8 +362,13 @@ function setExportLinks() {
 
 let searchTimer = null;
 window.addEventListener("DOMContentLoaded", () => {
-  $("filter").addEventListener("change", (e) => { state.view.filter = e.target.value; state.view.offset = 0; state.focus.row = 0; load(); });
-  $("order").addEventListener("change", (e) => { state.view.order = e.target.value; state.view.offset = 0; state.focus.row = 0; load(); });
+  for (const [id, key] of [["filter", "filter"], ["order", "order"]]) {
+    $(id).addEventListener("change", (e) => {
+      state.view[key] = e.target.value; state.view.offset = 0; state.focus.row = 0;
+      e.target.blur();  // keys act on the list again at once
+      load();
+    });
+  }
   const search = (e) => {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => {
@@ -372,11 +378,12 @@ window.addEventListener("DOMContentLoaded", () => {
   };
   $("search").addEventListener("input", search);
   $("search").addEventListener("search", search);  // Esc clears a search field without an input event
-  $("undo").addEventListener("click", () => edit("undo"));
-  $("redo").addEventListener("click", () => edit("redo"));
-  $("realign").addEventListener("click", () => edit("realign"));
-  $("prev-page").addEventListener("click", () => changePage(-1, 0));
-  $("next-page").addEventListener("click", () => changePage(1, 0));
+  const click = (id, action) => $(id).addEventListener("click", (e) => { e.currentTarget.blur(); action(); });
+  click("undo", () => edit("undo"));
+  click("redo", () => edit("redo"));
+  click("realign", () => edit("realign"));
+  click("prev-page", () => changePage(-1, 0));
+  click("next-page", () => changePage(1, 0));
   $("keep-unaligned").addEventListener("change", setExportLinks);
   setExportLinks();
   load();
