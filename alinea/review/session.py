@@ -30,7 +30,7 @@ from .store import ReviewStore, review_path_for
 from .view import FILTERS, NEEDS_CHECKS, ORDERS, CheckCache, Risk, bead_risk, fold, select
 
 #: Properties alinea computes itself on export; the others of an input unit are kept.
-COMPUTED_PROPS = frozenset({"x-document", "x-paragraph", "x-bead", "x-score", "x-reviewed"})
+COMPUTED_PROPS = frozenset({"x-document", "x-paragraph", "x-bead", "x-score", "x-kind", "x-reviewed"})
 #: The longest sentence text an edit may set (characters).
 MAX_TEXT = 20_000
 #: The page's edit operations (plus undo, redo and realign, which take no arguments).
