@@ -127,56 +127,77 @@ function renderBead(bead, row) {
     bead.edited ? el("span", { class: "badge", text: "✎ edited" }) : null);
   for (const reason of bead.reasons) meta.append(el("span", { class: "reason", text: reason }));
   for (const problem of bead.problems) meta.append(el("span", { class: "reason problem", text: problem }));
-  const node = el("div", { class: bead.confirmed ? "bead confirmed" : "bead", "data-bead": bead.bead, "data-row": row },
-    meta, renderSide(bead, "src", row), renderSide(bead, "tgt", row));
   const actions = el("div", { class: "actions" },
-    button("⤒ merge", "Merge with the previous bead (M)",
-      () => { focusRow(row); edit("merge_prev", { bead: bead.bead }); }, "merge-prev"),
-    button("⤓ merge", "Merge with the next bead (m)",
-      () => { focusRow(row); edit("merge_next", { bead: bead.bead }); }, "merge-next"),
-    button(bead.confirmed ? "✗ unconfirm" : "✓ confirm", "Confirm or unconfirm this bead (c)",
-      () => { focusRow(row); edit("confirm", { bead: bead.bead }); }, "confirm"));
-  node.append(actions);
-  node.addEventListener("click", (event) => {
-    if (event.target.closest("button") || event.target.closest("textarea")) return;
-    const sentence = event.target.closest(".sent");
-    if (sentence) {
-      state.focus = { row, side: sentence.dataset.side, k: Number(sentence.dataset.k) };
-    } else {
-      state.focus.row = row;
-    }
-    paintFocus(false);
-  });
-  return node;
+    button("⤒ merge", "Merge with the previous bead (M)", "merge-prev"),
+    button("⤓ merge", "Merge with the next bead (m)", "merge-next"),
+    button(bead.confirmed ? "✗ unconfirm" : "✓ confirm", "Confirm or unconfirm this bead (c)", "confirm"));
+  return el("div", { class: bead.confirmed ? "bead confirmed" : "bead", "data-bead": bead.bead, "data-row": row },
+    meta, renderSide(bead, "src"), renderSide(bead, "tgt"), actions);
 }
 
-function renderSide(bead, side, row) {
+function renderSide(bead, side) {
   const box = el("div", { class: bead[side].length ? `side ${side}` : `side ${side} empty`, "data-side": side });
   bead[side].forEach((sentence, k) => {
-    const node = el("div", { class: sentence.edited ? "sent edited" : "sent", "data-side": side, "data-k": k,
-                             "data-id": sentence.id },
+    box.append(el("div", { class: sentence.edited ? "sent edited" : "sent", "data-side": side, "data-k": k,
+                           "data-id": sentence.id },
       el("span", { class: "sid", text: String(sentence.id) }),
-      el("span", { class: "text", text: sentence.text }));
-    const at = { bead: bead.bead, side, sentence: sentence.id };
-    const tools = el("span", { class: "tools" },
-      button("✂", "Split the bead after this sentence (s)", () => edit("split", at), "split"),
-      button("↑", "Move this sentence to the previous bead ([)", () => edit("move_up", at), "move-up"),
-      button("↓", "Move this sentence to the next bead (])", () => edit("move_down", at), "move-down"),
-      button("∅", "Mark this sentence unaligned (x)", () => edit("unalign", at), "unalign"),
-      button("✎", "Edit the text (e or Enter)", () => { state.focus = { row, side, k }; startEditing(); }, "edit"));
-    node.append(tools);
-    node.addEventListener("dblclick", () => { state.focus = { row, side, k }; paintFocus(false); startEditing(); });
-    box.append(node);
+      el("span", { class: "text", text: sentence.text })));
   });
   return box;
 }
 
-function button(label, title, action, name) {
+function button(label, title, name) {
   const node = el("button", { type: "button", title, text: label });
-  if (name) node.setAttribute("data-action", name);
-  // The button gives the focus back: keys go on acting on the selected bead, not on the button.
-  node.addEventListener("click", (event) => { event.stopPropagation(); node.blur(); action(); });
+  node.setAttribute("data-action", name);
   return node;
+}
+
+// One set of sentence tools, shown on the selected sentence or the one under the pointer
+// (a page of 100 beads renders faster without a set per sentence).
+const TOOLS = el("span", { class: "tools" },
+  button("✂", "Split the bead after this sentence (s)", "split"),
+  button("↑", "Move this sentence to the previous bead ([)", "move-up"),
+  button("↓", "Move this sentence to the next bead (])", "move-down"),
+  button("∅", "Mark this sentence unaligned (x)", "unalign"),
+  button("✎", "Edit the text (e or Enter)", "edit"));
+
+const ACTIONS = {
+  "merge-prev": (at) => edit("merge_prev", { bead: at.bead }),
+  "merge-next": (at) => edit("merge_next", { bead: at.bead }),
+  "confirm": (at) => edit("confirm", { bead: at.bead }),
+  "split": (at) => edit("split", at),
+  "move-up": (at) => edit("move_up", at),
+  "move-down": (at) => edit("move_down", at),
+  "unalign": (at) => edit("unalign", at),
+  "edit": () => startEditing(),
+};
+
+// Clicks anywhere in the list: select what was clicked, run the button's action on it.
+function onListClick(event) {
+  if (event.target.closest("textarea")) return;
+  const beadNode = event.target.closest(".bead");
+  if (!beadNode) return;
+  const row = Number(beadNode.dataset.row);
+  const sentence = event.target.closest(".sent");
+  if (sentence) state.focus = { row, side: sentence.dataset.side, k: Number(sentence.dataset.k) };
+  else state.focus.row = row;
+  paintFocus(false);
+  const control = event.target.closest("button[data-action]");
+  if (!control) return;
+  control.blur();  // keys go on acting on the selection, not on the button
+  const bead = rows()[row];
+  const at = { bead: bead.bead };
+  if (sentence) Object.assign(at, { side: sentence.dataset.side, sentence: Number(sentence.dataset.id) });
+  ACTIONS[control.dataset.action](at);
+}
+
+function onListDoubleClick(event) {
+  if (event.target.closest(".sent") && !event.target.closest("button, textarea")) startEditing();
+}
+
+function onListHover(event) {
+  const sentence = event.target.closest(".sent");
+  if (sentence && !state.editing && TOOLS.parentNode !== sentence) sentence.append(TOOLS);
 }
 
 // ------------------------------------------------------------------ focus
@@ -199,7 +220,10 @@ function paintFocus(scroll) {
   if (!node) return;
   node.classList.add("focus");
   const sentence = node.querySelector(`.sent[data-side="${state.focus.side}"][data-k="${state.focus.k}"]`);
-  if (sentence) sentence.classList.add("focus");
+  if (sentence) {
+    sentence.classList.add("focus");
+    if (!state.editing) sentence.append(TOOLS);
+  }
   if (scroll) (sentence || node).scrollIntoView({ block: "nearest" });
 }
 
@@ -269,6 +293,7 @@ function startEditing() {
   if (!node) return;
   const editor = el("textarea", { class: "editor", value: target.sentence.text });
   editor.setAttribute("aria-label", "Sentence text (Enter saves, Esc cancels)");
+  TOOLS.remove();
   node.querySelector(".text").replaceWith(editor);
   state.editing = editor;
   editor.focus();
@@ -378,6 +403,11 @@ window.addEventListener("DOMContentLoaded", () => {
   };
   $("search").addEventListener("input", search);
   $("search").addEventListener("search", search);  // Esc clears a search field without an input event
+  const list = $("beads");
+  list.addEventListener("click", onListClick);
+  list.addEventListener("dblclick", onListDoubleClick);
+  list.addEventListener("mouseover", onListHover);
+  list.addEventListener("mouseleave", () => paintFocus(false));
   const click = (id, action) => $(id).addEventListener("click", (e) => { e.currentTarget.blur(); action(); });
   click("undo", () => edit("undo"));
   click("redo", () => edit("redo"));
