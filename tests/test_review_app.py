@@ -444,3 +444,8 @@ def test_align_review_needs_a_file_output(run_cli, es_path, en_path, tmp_path):
     result = run_cli("align", es_path, en_path, "--report", tmp_path / "r.html", "--review")
     assert result.exit_code == 2 and "--review needs -o" in result.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_unwritable_review_place_is_one_clear_error(tmx, tmp_path):
+    with pytest.raises(InputError, match="cannot write the review file"):
+        ReviewSession.open(tmx, review_file=tmp_path / "no" / "such" / "folder" / "r.sqlite")

@@ -108,8 +108,8 @@ class ReviewStore:
         if path.exists():
             raise InputError(f"{path}: a review file already exists")
         tmp = path.with_name(f".{path.name}.creating")
-        tmp.unlink(missing_ok=True)
         try:
+            tmp.unlink(missing_ok=True)
             conn = sqlite3.connect(str(tmp), isolation_level=None)
             try:
                 conn.executescript(_SCHEMA)
@@ -126,9 +126,10 @@ class ReviewStore:
             finally:
                 conn.close()
             os.replace(tmp, path)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             tmp.unlink(missing_ok=True)
-            raise InputError(f"{path}: cannot write the review file: {exc}") from None
+            raise InputError(f"{path}: cannot write the review file ({exc}); "
+                             "choose a writable place with --review-file") from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
