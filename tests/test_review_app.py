@@ -449,3 +449,39 @@ def test_align_review_needs_a_file_output(run_cli, es_path, en_path, tmp_path):
 def test_unwritable_review_place_is_one_clear_error(tmx, tmp_path):
     with pytest.raises(InputError, match="cannot write the review file"):
         ReviewSession.open(tmx, review_file=tmp_path / "no" / "such" / "folder" / "r.sqlite")
+
+
+def test_align_review_serves_the_fresh_alignment(es_path, en_path, tmp_path):
+    """`alinea align … --review`: outputs written, then the address on stdout's first line, the
+    review holding every sentence (the unaligned ones too, though the TMX leaves them out)."""
+    import http.client
+    import json
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    out = tmp_path / "tm.tmx"
+    proc = subprocess.Popen([sys.executable, "-m", "alinea", "align", str(es_path), str(en_path), "-o", str(out),
+                             "--review", "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(120)
+        assert line and line[0].startswith("http://127.0.0.1:"), (line, proc.poll())
+        url = line[0].strip()
+        assert out.exists() and review_path_for(out).exists()
+        host, token = url.split("//")[1].split("/")[0], url.split("token=")[1]
+        conn = http.client.HTTPConnection(host, timeout=60)
+        conn.request("GET", "/api/view?filter=unaligned", headers={"X-Alinea-Token": token})
+        answer = conn.getresponse()
+        data = json.loads(answer.read())
+        assert answer.status == 200 and data["total"] == 2  # A/58/98's 1-0 and 0-1 beads
+        assert data["summary"]["sentences"] == {"src": 294, "tgt": 294}
+        conn.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "review saved in" in err

@@ -41,6 +41,8 @@ def serve_review(session, port: int, open_browser: bool, sock=None) -> None:
 
     try:
         serve(session, sock, token, open_page if open_browser else None)
+    except KeyboardInterrupt:  # Ctrl+C is how the server stops (uvicorn re-raises it after shutting down)
+        pass
     finally:
         session.close()
         sock.close()
