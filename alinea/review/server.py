@@ -18,6 +18,7 @@ import socket
 import threading
 from importlib.resources import files
 from typing import Callable
+from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -91,8 +92,6 @@ class Guard:
         given = headers.get(TOKEN_HEADER)
         if given is None:
             query = scope.get("query_string", b"").decode("latin-1")
-            from urllib.parse import parse_qs
-
             given = (parse_qs(query).get("token") or [None])[0]
         if not given:
             return _error(401, "the review token is missing: open the address printed by `alinea review`")
