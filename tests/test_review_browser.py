@@ -192,7 +192,10 @@ def _bead(driver, number: int):
 
 
 def _sentence(driver, bead: int, side: str, k: int = 0):
-    return _bead(driver, bead).find_elements("css selector", f'.sent[data-side="{side}"]')[k]
+    node = _bead(driver, bead).find_elements("css selector", f'.sent[data-side="{side}"]')[k]
+    # In the middle of the window, as a user would have it: not under the fixed footer.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", node)
+    return node
 
 
 def _search(driver, text: str, expect_bead: int) -> None:
@@ -383,3 +386,81 @@ def test_review_session_in_chromium(browser, a58_bitext, tmp_path):
     assert _rows(read_tmx(exported)) == _rows(read_tmx(expected))
     marks = [u.props.get("x-reviewed") for u in iter_units(parse_tmx(exported))]
     assert marks.count("yes") == 7 and marks.count("edited") == 1  # (b | y) after the move: edited, not confirmed
+
+
+def test_every_shortcut_and_tool_in_chromium(browser, a58_bitext, tmp_path):
+    """The keys and mouse tools the planted-error session did not need: n p M [ ] Space R, double
+    click and Esc, the split and unaligned tools."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    right = a58_bitext
+    tmx = tmp_path / "A_58_98.tmx"
+    write_tmx(right, tmx, keep_unaligned=True)
+    es, en = right.src, right.tgt
+    one_one = next(k for k in range(20, 90) if all(b.kind == "1-1" for b in right.beads[k:k + 2]))
+    two_one = next(k for k in range(0, 90) if right.beads[k].kind == "2-1")
+
+    def texts(k):  # as the TMX has them: whitespace normalized (contents lines have tabs)
+        bead = right.beads[k]
+        return [" ".join(es[i].text.split()) for i in bead.src], [" ".join(en[j].text.split()) for j in bead.tgt]
+
+    server = Server(tmx)
+    try:
+        browser.get(server.url)
+        _wait_ready(browser)
+        first = lambda d: d.find_element("css selector", ".bead").get_attribute("data-bead")  # noqa: E731
+        ActionChains(browser).send_keys("n").perform()
+        WebDriverWait(browser, WAIT).until(lambda d: _settled(d) and first(d) == "101")
+        ActionChains(browser).send_keys("p").perform()
+        WebDriverWait(browser, WAIT).until(lambda d: _settled(d) and first(d) == "1")
+
+        # ] moves the only Spanish sentence of a 1-1 bead into the next bead; [ brings it back.
+        n = one_one + 1
+        _sentence(browser, n, "src", 0).click()
+        _keys(browser, "]")
+        assert _bead(browser, n).find_element("css selector", ".side.src").get_attribute("class").endswith("empty")
+        assert _side_texts(_bead(browser, n + 1))[0] == texts(one_one)[0] + texts(one_one + 1)[0]
+        _sentence(browser, n, "tgt", 0).click()  # the bead left with English only
+        _keys(browser, "j", Keys.ARROW_LEFT, "[")
+        assert _side_texts(_bead(browser, n)) == texts(one_one)
+        assert _side_texts(_bead(browser, n + 1)) == texts(one_one + 1)
+
+        # M merges with the previous bead; Ctrl+Z takes it back; Space confirms and moves on.
+        _sentence(browser, n + 1, "src", 0).click()
+        _keys(browser, "M")
+        assert len(_side_texts(_bead(browser, n))[0]) == 2
+        _control(browser, "z")
+        _sentence(browser, n, "src", 0).click()
+        before = _revision(browser)
+        ActionChains(browser).send_keys(" ").perform()
+        _after_edit(browser, before)
+        assert "confirmed" in _bead(browser, n).get_attribute("class")
+        WebDriverWait(browser, WAIT).until(
+            lambda d: d.find_element("css selector", ".bead.focus").get_attribute("data-bead") == str(n + 1))
+
+        # The split and unaligned tools of a sentence; the undo button takes both back.
+        m = two_one + 1
+        _sentence(browser, m, "src", 0).click()
+        _click(browser, _sentence(browser, m, "src", 0).find_element("css selector", '[data-action="split"]'))
+        assert len(_side_texts(_bead(browser, m))[0]) == 1
+        _sentence(browser, m + 1, "src", 0).click()
+        _click(browser, _sentence(browser, m + 1, "src", 0).find_element("css selector", '[data-action="unalign"]'))
+        _click(browser, browser.find_element("id", "undo"))
+        _click(browser, browser.find_element("id", "undo"))
+        assert _side_texts(_bead(browser, m)) == texts(two_one)
+
+        # A double click opens the editor, Esc leaves it unchanged.
+        ActionChains(browser).double_click(_sentence(browser, m, "tgt", 0)).perform()
+        editor = WebDriverWait(browser, WAIT).until(lambda d: d.find_element("css selector", "textarea.editor"))
+        editor.send_keys("changed", Keys.ESCAPE)
+        WebDriverWait(browser, WAIT).until(lambda d: not d.find_elements("css selector", "textarea.editor"))
+        assert _side_texts(_bead(browser, m)) == texts(two_one)
+
+        # R re-aligns around the confirmed bead: done, or nothing to change; never an error page.
+        ActionChains(browser).send_keys("R").perform()
+        WebDriverWait(browser, WAIT * 4).until(lambda d: _settled(d) and "align" in _status(d))
+        assert "confirmed" in _bead(browser, n).get_attribute("class")
+    finally:
+        server.stop()
