@@ -1,6 +1,7 @@
 """``alinea review``: correct an alignment in the browser, or export the review."""
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from pathlib import Path
@@ -37,6 +38,10 @@ def serve_review(session, port: int, open_browser: bool, sock=None) -> None:
     def open_page() -> None:
         import webbrowser
 
+        # Without a display (an SSH session) Python would start a text browser in this terminal.
+        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            click.echo("no display here: open the address above in a browser", err=True)
+            return
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
     try:
