@@ -39,9 +39,10 @@ from typing import Sequence
 import numpy as np
 
 from . import ibm1
-from .corelib import MOVES, best_path, length_cost
-from .encoder import (SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts, shares_key,
-                      with_link_keys)
+from .corelib import best_path, length_cost
+from .dictionary import Dictionary, default_dictionary, lang_code
+from .encoder import (BOTH, FROM_EN, FROM_ES, SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts,
+                      shares_key, with_link_keys)
 from .model import BODY, HEADING, UNIT_KINDS, Bead, Sentence
 
 #: Gale & Church (1993) bead-type probabilities; 2-2 lowered from their 0.011
@@ -68,6 +69,8 @@ class CostModel:
     priors: dict = field(default_factory=lambda: dict(GC_PRIORS))
     #: r: how often a key of a sentence is found in its translation
     match_rate: float = 0.6
+    #: ... for a dictionary key (a translation of the word is found in the other sentence)
+    dictionary_match_rate: float = 0.6
     #: the smallest share p of sentences a key is taken to occur in (caps a hit at log(r/p))
     min_key_share: float = 0.1
     #: weight of the lexical LLR against the priors and the length cost (keys are not independent)
@@ -79,6 +82,11 @@ class CostModel:
     #: structured mode: a bead across two paragraphs; a heading (etc.) paired with another kind
     paragraph_penalty: float = 4.0
     kind_penalty: float = 8.0
+
+    @property
+    def moves(self) -> tuple[tuple[int, int], ...]:
+        """The bead types searched besides 0-1 (which the search handles on its own)."""
+        return tuple(mv for mv in self.priors if mv != (0, 1))
 
     def prior_cost(self, move: tuple[int, int]) -> float:
         return -math.log(self.priors[move])
@@ -104,12 +112,26 @@ class KeyWeights:
     tgt_informative: np.ndarray
 
     @classmethod
-    def build(cls, src: SideFeatures, tgt: SideFeatures, vocab_size: int, model: "CostModel") -> "KeyWeights":
-        rate = model.match_rate
+    def build(cls, src: SideFeatures, tgt: SideFeatures, vocab: Vocabulary, model: "CostModel",
+              src_lang: str = "es") -> "KeyWeights":
+        """Weights of every key of ``vocab`` for the source and the target side.
 
-        def side(p_other: np.ndarray, feats: SideFeatures):
+        A dictionary key is evidence from one language only (``encoder.FROM_ES`` /
+        ``FROM_EN``): elsewhere it only marks where a translation was found.
+        """
+        rate = model.match_rate
+        vocab_size = len(vocab)
+        directions = np.array(vocab.directions, dtype=np.int8)
+        es_active, en_active = directions != FROM_EN, directions != FROM_ES
+        src_active, tgt_active = (es_active, en_active) if lang_code(src_lang) == "es" else (en_active, es_active)
+
+        # Dictionary keys are found in a translation less often than numbers or cognates: a
+        # dictionary lists a few translations of a word, a translator has many.
+        rate = np.where(directions == BOTH, rate, model.dictionary_match_rate)
+
+        def side(p_other: np.ndarray, feats: SideFeatures, active: np.ndarray):
             p = np.clip(p_other, model.min_key_share, 0.999)
-            informative = p < rate
+            informative = (p < rate) & active
             miss = np.where(informative, np.log((1 - rate) / (1 - p)), 0.0)
             gain = np.where(informative, np.log(rate / p), 0.0) - miss
             sentence = np.repeat(np.arange(len(feats)), feats.key_counts.astype(np.int64))
@@ -118,8 +140,8 @@ class KeyWeights:
             own = np.bincount(sentence, gain[flat], minlength=len(feats))
             informative = np.bincount(sentence, (gain[flat] > 0).astype(float), minlength=len(feats))
             return gain, own, np.concatenate(([0.0], np.cumsum(per_sentence_miss))), informative
-        s_gain, s_own, s_miss, s_inf = side(document_frequencies(tgt, vocab_size), src)
-        t_gain, t_own, t_miss, t_inf = side(document_frequencies(src, vocab_size), tgt)
+        s_gain, s_own, s_miss, s_inf = side(document_frequencies(tgt, vocab_size), src, src_active)
+        t_gain, t_own, t_miss, t_inf = side(document_frequencies(src, vocab_size), tgt, tgt_active)
         return cls(s_gain, t_gain, s_own, t_own, s_miss, t_miss, s_inf, t_inf)
 
 
@@ -172,7 +194,7 @@ class BeadCosts:
         i_abs = (self.s0 + rows)[:, None] + np.zeros_like(j_grid)
         j_abs = self.t0 + j_grid
         cells = _Cells(self, i_abs, j_abs, blocks, s_lo, t_lo)
-        return {mv: self.costs(mv, cells) for mv in MOVES}
+        return {mv: self.costs(mv, cells) for mv in self.model.moves}
 
     def costs(self, move: tuple[int, int], cells: "_Cells") -> np.ndarray:
         """Cost of beads of type ``move`` ending at the cells."""
@@ -388,7 +410,7 @@ def _search(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: Key
     beads = []
     for s0, s1, t0, t1 in stretches:
         costs = BeadCosts(src, tgt, model, (s0, s1), (t0, t1), weights, structure)
-        path = best_path(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"))
+        path = best_path(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"), model.moves)
         beads += [(tuple(s0 + i for i in p), tuple(t0 + j for j in q), cost, margin) for p, q, cost, margin in path]
     return beads
 
@@ -450,23 +472,9 @@ def _confidences(beads) -> list[float]:
     return [round(1.0 / (1.0 + math.exp(-min(50.0, margin))), 4) for *_, margin in beads]
 
 
-_VOCABULARY = Vocabulary()
-
-
-def _shared_vocabulary() -> Vocabulary:
-    """One key vocabulary for the process, so that each word is analysed once.
-
-    Key ids only name keys; results do not depend on them. Reset when it grows large.
-    """
-    global _VOCABULARY
-    if sum(len(t) for t in _VOCABULARY.tokens.values()) > 1_000_000:
-        _VOCABULARY = Vocabulary()
-    return _VOCABULARY
-
-
 def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
                     src_lang: str = "es", tgt_lang: str = "en", use_anchors: bool = True,
-                    realign: bool = True) -> list[Bead]:
+                    realign: bool = True, dictionary: Dictionary | None = None) -> list[Bead]:
     """Align source and target sentences; beads in document order.
 
     Accepts lists of plain strings (no structure) or of ``Sentence`` objects
@@ -478,7 +486,7 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-    vocab = _shared_vocabulary()
+    vocab = Vocabulary(default_dictionary() if dictionary is None else dictionary)
     src_f = encode_side(src_texts, src_lang, vocab)
     tgt_f = encode_side(tgt_texts, tgt_lang, vocab)
     structured = all(isinstance(s, Sentence) for s in src) and all(isinstance(s, Sentence) for s in tgt)
@@ -489,8 +497,8 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
     # Characters of target per character of source, from the texts; kept within the range
     # seen between Spanish and English, so that a side with extra material does not skew it.
     ratio = float(np.clip(tgt_f.lengths.sum() / max(src_f.lengths.sum(), 1.0), *RATIO_RANGE))
-    model = CostModel(ratio=ratio)
-    weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
+    model = CostModel(ratio=ratio, **_experiment())
+    weights = KeyWeights.build(src_f, tgt_f, vocab, model, src_lang)
     beads = _search(src_f, tgt_f, model, weights, stretches, structure)
     if realign:
         links = ibm1.translation_links(_content_words(src_f, vocab), _content_words(tgt_f, vocab),
@@ -499,7 +507,7 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
             before = src_f.key_counts, tgt_f.key_counts
             src_f, tgt_f = _add_links(src_f, tgt_f, links, vocab)
             changed = src_f.key_counts != before[0], tgt_f.key_counts != before[1]
-            weights = KeyWeights.build(src_f, tgt_f, len(vocab), model)
+            weights = KeyWeights.build(src_f, tgt_f, vocab, model, src_lang)
             plan = _realign_plan(beads, stretches)
             beads = _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, *changed)
     scores = _confidences(beads)
@@ -556,3 +564,13 @@ def write_beads_tsv(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str
                              formula_safe(" ".join(src[i] for i in bead.src)),
                              formula_safe(" ".join(tgt[j] for j in bead.tgt))])
     return len(beads)
+
+
+def _experiment():
+    import os, json
+    return json.loads(os.environ.get("ALX", "{}"), object_hook=_fix)
+
+def _fix(d):
+    if "priors" in d:
+        d["priors"] = {tuple(int(x) for x in k.split("-")): v for k, v in d["priors"].items()}
+    return d

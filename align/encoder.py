@@ -28,6 +28,7 @@ from importlib import resources
 
 import numpy as np
 
+from .dictionary import Dictionary, lang_code, stems
 from .lexicon import acronym_map
 from .numbers import numbers, symbols
 
@@ -100,32 +101,65 @@ def cognate_keys(words: list[str]) -> list[str]:
     return [w[:COGNATE_PREFIX] for w in _DOUBLED.sub(r"\1", text).split("\n")]
 
 
-@lru_cache(maxsize=1 << 17)
-def word_keys(token: str, lang: str) -> tuple[str, ...]:
-    """Keys of one word token (possibly hyphenated) in language ``lang`` ("es"/"en")."""
+#: Prefixes of dictionary keys. A Spanish word whose stem the dictionary knows carries the key
+#: "E:stem", and every English word that translates it carries "E:stem" too; likewise "N:stem" for
+#: English words. "E:" keys are evidence only from the Spanish side ("is a translation of this
+#: Spanish word in the English sentence?"), "N:" keys only from the English side, so a word with
+#: five dictionary translations is one piece of evidence, not five (four of them misses).
+ES_ACTIVE, EN_ACTIVE = "E:", "N:"
+#: Direction codes of keys (``Vocabulary.directions``): evidence from both sides, or from one.
+BOTH, FROM_ES, FROM_EN = 0, 1, 2
+
+
+def token_keys(tokens: list[str], lang: str, dictionary: Dictionary | None = None) -> list[tuple[str, ...]]:
+    """The keys of each word token (possibly hyphenated) in language ``lang`` ("es"/"en").
+
+    The one place where the keying rules live: acronyms, the word list, cognate prefixes and
+    dictionary stems. Works on many tokens at once (each string operation runs once over all).
+    """
+    lang = lang_code(lang)
     if lang == "es":
-        targets = acronym_map("es-en").get(token)
-        if targets:
-            return tuple(sorted("@" + t for t in targets))
-        lexicon = word_lexicon()
+        acronyms_, lexicon = acronym_map("es-en"), word_lexicon()
     else:
-        if token in _english_acronyms():
-            return ("@" + token,)
-        targets = _lexicon_targets()
-    keys = []
-    for part in token.split("-") if "-" in token else (token,):
-        lower = part.lower()
-        if lang == "es":
-            english = lexicon.get(lower)
-            if english is not None:
-                keys.append(cognate_key(english))
-                continue
-        elif lower in targets:
-            keys.append(cognate_key(lower))
+        acronyms_, targets = _english_acronyms(), _lexicon_targets()
+    # Split into parts (hyphenated words key each part); acronyms are whole-token keys.
+    parts: list[str] = []
+    owner: list[int] = []
+    fixed: dict[int, tuple[str, ...]] = {}
+    for n, token in enumerate(tokens):
+        if token in acronyms_:
+            fixed[n] = (tuple(sorted("@" + t for t in acronyms_[token])) if lang == "es" else ("@" + token,))
             continue
-        if len(lower) >= MIN_WORD:
-            keys.append(cognate_key(lower))
-    return tuple(keys)
+        for part in token.split("-") if "-" in token else (token,):
+            if part:
+                parts.append(part)
+                owner.append(n)
+    lowers = [p.lower() for p in parts]
+    if lang == "es":
+        sources = [lexicon.get(w) or (w if len(w) >= MIN_WORD else None) for w in lowers]
+    else:
+        sources = [w if (w in targets or len(w) >= MIN_WORD) else None for w in lowers]
+    cognates = iter(cognate_keys([w for w in sources if w is not None]))
+    part_keys: list[list[str]] = [[next(cognates)] if w is not None else [] for w in sources]
+    if dictionary is not None and len(dictionary):
+        table = dictionary.translations[lang]
+        active, passive = (ES_ACTIVE, EN_ACTIVE) if lang == "es" else (EN_ACTIVE, ES_ACTIVE)
+        for keys, stem in zip(part_keys, stems(lowers, lang)):
+            others = table.get(stem)
+            if others:
+                keys.append(active + stem)
+                keys.extend(passive + other for other in sorted(others))
+    out: list[list[str]] = [[] for _ in tokens]
+    for n, keys in zip(owner, part_keys):
+        out[n].extend(keys)
+    for n, keys in fixed.items():
+        out[n] = list(keys)
+    return [tuple(k) for k in out]
+
+
+def word_keys(token: str, lang: str, dictionary: Dictionary | None = None) -> tuple[str, ...]:
+    """Keys of one word token: ``token_keys`` of a list of one."""
+    return token_keys([token], lang, dictionary)[0]
 
 
 def _numeric_text(text: str) -> str:
@@ -151,97 +185,64 @@ def _number_keys(digits: str, lang: str) -> tuple[str, ...]:
     return tuple("#" + token for token in symbols(digits) + numbers(digits, lang))
 
 
-def sentence_keys(text: str, lang: str) -> list[str]:
-    """The bag of keys of one sentence, with repetitions."""
-    lang = "es" if lang.startswith("es") else "en"
-    keys = [key for token in _WORD.findall(text) for key in word_keys(token, lang)]
-    keys += [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
+def mark_keys(text: str, lang: str) -> list[str]:
+    """The punctuation and number keys of one sentence."""
+    keys = [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
     if _DIGIT.search(text):
-        keys += _number_keys(_numeric_text(text), lang)
+        keys += _number_keys(_numeric_text(text), lang_code(lang))
     return keys
 
 
 class Vocabulary:
-    """Interns keys as consecutive integers; shared by the two sides of an alignment.
+    """Interns keys and words as consecutive integers, for the two sides of one alignment.
 
-    Also interns lower-cased words (per language, for ``alinea.align.ibm1``) and
-    remembers the key ids and word id of each token, so a word is analysed once.
+    Made anew by each call of the aligner (ids only name things; results do not
+    depend on them). Remembers the key ids and word id of each token, so that a
+    word is analysed once per alignment, and each key's direction (``BOTH``,
+    ``FROM_ES``, ``FROM_EN``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, dictionary: Dictionary | None = None) -> None:
+        self.dictionary = dictionary
         self.ids: dict[str, int] = {}
+        self.directions: list[int] = []
         self.tokens: dict[str, dict[str, tuple[list[int], int]]] = {"es": {}, "en": {}}
         self.word_ids: dict[tuple[str, str], int] = {}
         self.words: list[str] = []
+        #: the dictionary stem of each word (``dictionary.stems``), by word id
+        self.word_stems: list[str] = []
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def word_lengths(self) -> np.ndarray:
-        """Length of each interned word, by word id (extended as words are added)."""
-        known = getattr(self, "_lengths", np.zeros(0, np.int64))
-        if len(known) < len(self.words):
-            extra = np.fromiter((len(w) for w in self.words[len(known):]), np.int64)
-            known = self._lengths = np.concatenate((known, extra))
-        return known
+        """Length of each interned word, by word id."""
+        return np.fromiter((len(w) for w in self.words), np.int64, count=len(self.words))
 
-    def encode(self, keys: list[str]) -> np.ndarray:
-        ids = self.ids
-        return np.fromiter((ids.setdefault(k, len(ids)) for k in keys), dtype=np.int64, count=len(keys))
-
-    def _analyse(self, token: str, lang: str) -> tuple[list[int], int]:
-        ids = self.ids
-        key_ids = [ids.setdefault(k, len(ids)) for k in word_keys(token, lang)]
-        word = token.lower()
-        word_id = self.word_ids.setdefault((lang, word), len(self.words))
-        if word_id == len(self.words):
-            self.words.append(word)
-        found = self.tokens[lang][token] = (key_ids, word_id)
+    def key_id(self, key: str) -> int:
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.directions)
+            self.directions.append(FROM_ES if key.startswith(ES_ACTIVE)
+                                   else FROM_EN if key.startswith(EN_ACTIVE) else BOTH)
         return found
 
-    def analyse_many(self, tokens: list[str], lang: str) -> None:
-        """Analyse new word tokens in bulk (same result as ``word_keys`` one by one)."""
-        table = self.tokens[lang]
-        simple, lowers = [], []
-        if lang == "es":
-            acronyms_, lexicon = acronym_map("es-en"), word_lexicon()
-        else:
-            acronyms_, targets = _english_acronyms(), _lexicon_targets()
-        for token in tokens:
-            if token in table:
-                continue
-            if "-" in token or token in acronyms_:
-                self._analyse(token, lang)
-            else:
-                simple.append(token)
-        lowers = [t.lower() for t in simple]
-        if lang == "es":
-            sources = [lexicon.get(w) or (w if len(w) >= MIN_WORD else None) for w in lowers]
-        else:
-            sources = [w if (w in targets or len(w) >= MIN_WORD) else None for w in lowers]
-        keyed = [w for w in sources if w is not None]
-        keys = iter(cognate_keys(keyed))
-        ids, word_ids, words = self.ids, self.word_ids, self.words
-        for token, lower, source in zip(simple, lowers, sources):
-            key_ids = [ids.setdefault(next(keys), len(ids))] if source is not None else []
-            word_id = word_ids.setdefault((lang, lower), len(words))
-            if word_id == len(words):
-                words.append(lower)
-            table[token] = (key_ids, word_id)
+    def encode(self, keys: list[str]) -> np.ndarray:
+        return np.fromiter((self.key_id(k) for k in keys), dtype=np.int64, count=len(keys))
 
-    def encode_text(self, text: str, lang: str) -> tuple[np.ndarray, np.ndarray]:
-        """The key ids (as ``sentence_keys``) and the distinct word ids of one sentence."""
-        tokens, ids, words = self.tokens[lang], [], set()
-        for token in _WORD.findall(text):
-            found = tokens.get(token) or self._analyse(token, lang)
-            ids += found[0]
-            words.add(found[1])
-        extra = [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
-        if _DIGIT.search(text):
-            extra += _number_keys(_numeric_text(text), lang)
-        if extra:
-            ids += [self.ids.setdefault(k, len(self.ids)) for k in extra]
-        return np.array(ids, dtype=np.int64), np.array(sorted(words), dtype=np.int64)
+    def analyse(self, tokens: list[str], lang: str) -> None:
+        """Key ids and word id of each token not seen yet (``token_keys`` on all of them at once)."""
+        table = self.tokens[lang]
+        new = [t for t in dict.fromkeys(tokens) if t not in table]
+        for token, keys in zip(new, token_keys(new, lang, self.dictionary)):
+            lower = token.lower()
+            word_id = self.word_ids.setdefault((lang, lower), len(self.words))
+            if word_id == len(self.words):
+                self.words.append(lower)
+            table[token] = ([self.key_id(k) for k in keys], word_id)
+        if len(self.word_stems) < len(self.words):
+            # Words are added per side, so the new ones are all of this language.
+            self.word_stems += stems(self.words[len(self.word_stems):], lang)
 
 
 @dataclass(frozen=True)
@@ -266,24 +267,46 @@ class SideFeatures:
         return np.concatenate(([0.0], np.cumsum(self.lengths)))
 
 
-#: Joins the sentences of a side for one tokenizer pass; a letter, so it is a token of its own.
-_SEPARATOR = "\u01c2"
-
-
 def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
-    """Encode the sentences of one side (the same features as ``encode_text`` sentence by sentence).
+    """Encode the sentences of one side: lengths, key ids and distinct word ids of each.
 
-    The word tokens of the whole side are found in one regex pass over the joined
-    text and mapped to keys with array operations; only punctuation and numbers
-    are looked at sentence by sentence.
+    Each distinct token is analysed once (``Vocabulary.analyse``); the keys of the
+    sentences are then assembled with array operations.
     """
-    lang = "es" if lang.startswith("es") else "en"
-    if any(_SEPARATOR in t for t in texts):
-        encoded = [vocab.encode_text(t, lang) for t in texts]
-        keys, words = tuple(k for k, _ in encoded), tuple(w for _, w in encoded)
-    else:
-        keys, words = _encode_words(texts, lang, vocab)
-        keys = tuple(_with_marks(k, t, lang, vocab) for k, t in zip(keys, texts))
+    lang = lang_code(lang)
+    tokens = [_WORD.findall(t) for t in texts]
+    counts = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    flat = [t for sentence in tokens for t in sentence]
+    vocab.analyse(flat, lang)
+    table = vocab.tokens[lang]
+    distinct = list(dict.fromkeys(flat))
+    position = {token: n for n, token in enumerate(distinct)}
+    analysed = [table[t] for t in distinct]
+    codes = np.fromiter((position[t] for t in flat), dtype=np.int64, count=len(flat))
+    sentence = np.repeat(np.arange(len(texts)), counts)
+    # Keys: each distinct token has a few key ids; expand them token by token.
+    key_len = np.array([len(k) for k, _ in analysed], dtype=np.int64)
+    key_flat = np.array([i for k, _ in analysed for i in k], dtype=np.int64)
+    key_start = np.cumsum(key_len) - key_len
+    span = key_len[codes]
+    total = int(span.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(span) - span, span)
+    token_keys_ = key_flat[np.repeat(key_start[codes], span) + offsets]
+    key_bounds = np.searchsorted(np.repeat(sentence, span), np.arange(len(texts) + 1))
+    # Distinct words of each sentence, sorted.
+    word_of = np.array([w for _, w in analysed], dtype=np.int64)[codes]
+    width = max(len(vocab.words), 1)
+    pairs = np.unique(sentence * width + word_of)
+    pair_sentence, pair_word = pairs // width, pairs % width
+    word_bounds = np.searchsorted(pair_sentence, np.arange(len(texts) + 1))
+    words = tuple(pair_word[word_bounds[n]:word_bounds[n + 1]] for n in range(len(texts)))
+    phrases = _phrase_keys(words, lang, vocab)
+    keys = []
+    for n, text in enumerate(texts):
+        own = token_keys_[key_bounds[n]:key_bounds[n + 1]]
+        extra = mark_keys(text, lang) + phrases.get(n, [])
+        keys.append(np.concatenate((own, vocab.encode(extra))) if extra else own)
+    keys = tuple(keys)
     return SideFeatures(
         lengths=np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)),
         keys=keys,
@@ -292,47 +315,19 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     )
 
 
-def _encode_words(texts: list[str], lang: str, vocab: Vocabulary) -> tuple[tuple[np.ndarray, ...], ...]:
-    """Word-token key ids and distinct word ids of every sentence, in one pass."""
-    tokens = _WORD.findall(f" {_SEPARATOR} ".join(texts) + f" {_SEPARATOR}")
-    table = vocab.tokens[lang]
-    distinct = list(dict.fromkeys(tokens))
-    position = {token: n for n, token in enumerate(distinct)}
-    vocab.analyse_many([t for t in distinct if t != _SEPARATOR], lang)
-    analysed = [table[t] if t != _SEPARATOR else ([], -1) for t in distinct]
-    codes = np.fromiter((position[t] for t in tokens), dtype=np.int64, count=len(tokens))
-    ends = codes == position[_SEPARATOR]
-    sentence = np.cumsum(ends) - ends          # sentence number of every token
-    codes, sentence = codes[~ends], sentence[~ends]
-    # Keys: each distinct token has 0-2 key ids; expand them token by token.
-    key_len = np.array([len(k) for k, _ in analysed], dtype=np.int64)
-    key_flat = np.array([i for k, _ in analysed for i in k], dtype=np.int64)
-    key_start = np.cumsum(key_len) - key_len
-    span = key_len[codes]
-    total = int(span.sum())
-    offsets = np.arange(total) - np.repeat(np.cumsum(span) - span, span)
-    token_keys = key_flat[np.repeat(key_start[codes], span) + offsets]
-    key_bounds = np.searchsorted(np.repeat(sentence, span), np.arange(len(texts) + 1))
-    keys = tuple(token_keys[key_bounds[n]:key_bounds[n + 1]] for n in range(len(texts)))
-    # Distinct words of each sentence, sorted.
-    word_of = np.array([w for _, w in analysed], dtype=np.int64)[codes]
-    width = max(len(vocab.words), 1)
-    pairs = np.unique(sentence * width + word_of)
-    pair_sentence, pair_word = pairs // width, pairs % width
-    word_bounds = np.searchsorted(pair_sentence, np.arange(len(texts) + 1))
-    words = tuple(pair_word[word_bounds[n]:word_bounds[n + 1]] for n in range(len(texts)))
-    return keys, words
-
-
-def _with_marks(keys: np.ndarray, text: str, lang: str, vocab: Vocabulary) -> np.ndarray:
-    """A sentence's word keys plus its punctuation and number keys."""
-    extra = [_PUNCT[c] for c in _PUNCT_RE.findall(text)]
-    if _DIGIT.search(text):
-        extra += _number_keys(_numeric_text(text), lang)
-    if not extra:
-        return keys
-    ids = vocab.ids
-    return np.concatenate((keys, np.array([ids.setdefault(k, len(ids)) for k in extra], dtype=np.int64)))
+def _phrase_keys(words: tuple[np.ndarray, ...], lang: str, vocab: Vocabulary) -> dict[int, list[str]]:
+    """Keys of the dictionary's multi-word entries: "P:n" where every word of entry n's side occurs."""
+    dictionary = vocab.dictionary
+    if dictionary is None or not dictionary.phrases:
+        return {}
+    by_first = dictionary.phrase_index[lang]
+    word_stems = vocab.word_stems
+    out: dict[int, list[str]] = {}
+    for s, ids in enumerate(words):
+        present = {word_stems[w] for w in ids.tolist()}
+        for stem in present & by_first.keys():
+            out.setdefault(s, []).extend(f"P:{n}" for n, needed in by_first[stem] if needed <= present)
+    return out
 
 
 def with_link_keys(side: SideFeatures, link_words: np.ndarray, link_keys: np.ndarray) -> SideFeatures:
@@ -356,7 +351,7 @@ def with_link_keys(side: SideFeatures, link_words: np.ndarray, link_keys: np.nda
 
 
 def shares_key(src_word: str, tgt_word: str) -> bool:
-    """Whether a Spanish and an English word already share a key (cognates, lexicon)."""
+    """Whether a Spanish and an English word already share a key (cognates, word list)."""
     return bool(set(word_keys(src_word, "es")) & set(word_keys(tgt_word, "en")))
 
 
@@ -411,8 +406,12 @@ def hit_counts(src: SideFeatures, tgt: SideFeatures, src_rows: range, tgt_cols: 
     s_rows = np.repeat(np.arange(shape[0]), [len(k) for k in s_keys])
     t_rows = np.repeat(np.arange(shape[1]), [len(k) for k in t_keys])
     s_flat, t_flat = np.concatenate(s_keys), np.concatenate(t_keys)
-    s_keep, t_keep = src_weights[s_flat] > 0, tgt_weights[t_flat] > 0
-    s_flat, s_rows, t_flat, t_rows = s_flat[s_keep], s_rows[s_keep], t_flat[t_keep], t_rows[t_keep]
-    src_w, src_n = _cross(s_rows, s_flat, src_weights[s_flat], t_rows, t_flat, shape)
-    tgt_w, tgt_n = _cross(t_rows, t_flat, tgt_weights[t_flat], s_rows, s_flat, shape[::-1])
+    # A source key counts where it has weight; it is found wherever the target holds it
+    # (a dictionary key that is evidence only from one side is still present on the other).
+    s_active, t_active = src_weights[s_flat] > 0, tgt_weights[t_flat] > 0
+    s_found, t_found = tgt_weights[s_flat] > 0, src_weights[t_flat] > 0
+    src_w, src_n = _cross(s_rows[s_active], s_flat[s_active], src_weights[s_flat[s_active]],
+                          t_rows[t_found], t_flat[t_found], shape)
+    tgt_w, tgt_n = _cross(t_rows[t_active], t_flat[t_active], tgt_weights[t_flat[t_active]],
+                          s_rows[s_found], s_flat[s_found], shape[::-1])
     return src_w, tgt_w.T, src_n, tgt_n.T

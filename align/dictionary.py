@@ -1,0 +1,343 @@
+"""Spanish-English word translations as lexical evidence for the aligner.
+
+A :class:`Dictionary` is a set of (Spanish word, English word) translation pairs,
+held as *stems* so that one entry covers the inflected forms of running text
+(``hablar``/``hablaron``, ``door``/``doors``), plus multi-word phrase pairs.
+Where the pairs come from:
+
+- the table shipped with alinea, ``resources/es_en_general.tsv`` (written by the
+  alinea authors, Apache-2.0, like the rest of the package): everyday vocabulary
+  that is not cognate (casa/house, dijo/said, niño/boy);
+- Debian's FreeDict Spanish-English dictionary (package ``dict-freedict-spa-eng``,
+  GPL-2), read from ``/usr/share/dictd`` at run time when it is installed; it is
+  never copied into alinea;
+- the user's own files (``alinea align --dictionary FILE``): hunalign dictionaries
+  (``english @ spanish`` lines), two-column CSV/TSV tables (Spanish first unless a
+  header row names the languages) and TBX termbases (read with translate-toolkit).
+
+Stems come from :func:`stems`, a light suffix stripper applied alike to the
+dictionary and to the text (it only has to map the forms of a word to one string,
+not to find linguistic roots).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from .errors import InputError
+
+#: Where Debian's dict-freedict-spa-eng puts its files.
+FREEDICT_DIR = Path("/usr/share/dictd")
+FREEDICT_NAME = "freedict-spa-eng"
+
+# Suffixes stripped by the stemmer, on lower-cased, accent-free words; the longest one that
+# leaves at least three letters goes. Spanish: verb endings (with enclitic pronouns),
+# diminutives, plurals, -mente; English: -s, -ed, -ing, -ly and their spelling variants.
+_SUFFIXES = {
+    "es": """
+        andoselo andosela iendoselo arselo erselo irselo andose iendose andole iendole andolo iendolo
+        andome iendome arse erse irse arle erle irle arlo erlo irlo arla erla irla arme erme irme
+        ariamos eriamos iriamos aremos eremos iremos abamos iamos asteis isteis aseis ieseis
+        aramos ieramos arian erian irian aria eria iria arias erias irias
+        ando iendo yendo aron ieron yeron aban aste iste aran eran iran aras eras iras
+        asen iesen ase iese aran ieran aras ieras ara iera abas aba ian ias ado ada ados adas
+        ido ida idos idas amos emos imos ais eis are ere ire ar er ir io yo
+        mente cito cita citos citas ito ita itos itas illo illa illos illas isimo isima isimos isimas
+        ciones cion siones sion idades idad
+        es as os an en a o e i s
+    """,
+    "en": """
+        ingly edly ings ing ied ies ed es ly s
+    """,
+}
+_MIN_STEM = 3
+
+
+@lru_cache(maxsize=None)
+def _suffix_pattern(lang: str) -> re.Pattern:
+    suffixes = sorted(set(_SUFFIXES[lang].split()), key=len, reverse=True)
+    return re.compile(r"^(.{%d,}?)(?:%s)?$" % (_MIN_STEM, "|".join(suffixes)), re.M)
+
+
+_ACCENTS = str.maketrans("áéíóúüàèìòùâêîôûäëïöç", "aeiouuaeiouaeiouaeioc")
+
+
+def _fold(text: str) -> str:
+    """Lower case without the accents of Spanish, French or Portuguese spelling (ñ is kept).
+
+    The same folding applies to the dictionary and to the text, so it only needs to be consistent.
+    """
+    return text.lower().translate(_ACCENTS)
+
+
+def lang_code(lang: str) -> str:
+    """"es" or "en" for any es-*/en-* code."""
+    return "es" if lang.lower().startswith("es") else "en"
+
+
+def stems(words: list[str], lang: str) -> list[str]:
+    """The stem of each word (lower-cased, accents folded, one suffix stripped), in one regex pass."""
+    if not words:
+        return []
+    lang = lang_code(lang)
+    text = _fold("\n".join(w.replace("\n", " ") for w in words))
+    pattern = _suffix_pattern(lang)
+    found = pattern.findall(text)
+    if len(found) != len(words):
+        # Words shorter than a stem have no match: take them one by one.
+        found = [m.group(1) if (m := pattern.match(w)) else w for w in text.split("\n")]
+    if lang == "en":
+        # running -> runn -> run, stopped -> stopp -> stop (and tell -> tel, alike everywhere)
+        found = _DOUBLED_END.sub(r"\1", "\n".join(found)).split("\n")
+    return found
+
+
+_DOUBLED_END = re.compile(r"([b-df-hj-np-tv-z])\1$", re.M)
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def phrase_stems(phrase: str, lang: str) -> tuple[str, ...]:
+    """The stems of the words of a dictionary entry ("casa de huéspedes" -> 3 stems)."""
+    return tuple(stems(_WORD.findall(phrase), lang))
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """Translation pairs between Spanish and English stems, and multi-word phrase pairs."""
+
+    #: (Spanish stem, English stem) pairs of one-word entries
+    pairs: frozenset[tuple[str, str]] = frozenset()
+    #: (Spanish stems, English stems) of entries with several words on a side
+    phrases: frozenset[tuple[tuple[str, ...], tuple[str, ...]]] = frozenset()
+    #: where the entries came from, for the README and the summary
+    sources: tuple[str, ...] = field(default=(), compare=False)
+
+    def __len__(self) -> int:
+        return len(self.pairs) + len(self.phrases)
+
+    def __or__(self, other: "Dictionary") -> "Dictionary":
+        return Dictionary(self.pairs | other.pairs, self.phrases | other.phrases, self.sources + other.sources)
+
+    @cached_property
+    def translations(self) -> dict[str, dict[str, frozenset[str]]]:
+        """``translations["es"][stem]``: the English stems of a Spanish stem (and the converse)."""
+        out: dict[str, dict[str, set[str]]] = {"es": {}, "en": {}}
+        for es, en in self.pairs:
+            out["es"].setdefault(es, set()).add(en)
+            out["en"].setdefault(en, set()).add(es)
+        return {lang: {k: frozenset(v) for k, v in table.items()} for lang, table in out.items()}
+
+    @cached_property
+    def phrase_index(self) -> dict[str, dict[str, list[tuple[int, frozenset[str]]]]]:
+        """Per language, phrase entries by their first stem (in sorted order): (entry number, stems)."""
+        out: dict[str, dict[str, list[tuple[int, frozenset[str]]]]] = {"es": {}, "en": {}}
+        for n, phrase in enumerate(sorted(self.phrases)):
+            for side, lang in enumerate(("es", "en")):
+                needed = frozenset(phrase[side])
+                out[lang].setdefault(min(needed), []).append((n, needed))
+        return out
+
+
+def from_entries(entries: Iterable[tuple[str, str]], source: str) -> Dictionary:
+    """A dictionary from (Spanish, English) entries; each side may be a word or a phrase."""
+    pairs, phrases = set(), set()
+    for es, en in entries:
+        es_stems, en_stems = phrase_stems(es, "es"), phrase_stems(en, "en")
+        if not es_stems or not en_stems:
+            continue
+        if len(es_stems) == 1 and len(en_stems) == 1:
+            pairs.add((es_stems[0], en_stems[0]))
+        else:
+            phrases.add((es_stems, en_stems))
+    return Dictionary(frozenset(pairs), frozenset(phrases), (source,))
+
+
+# --------------------------------------------------------------------------- the shipped table
+
+@lru_cache(maxsize=None)
+def builtin_dictionary() -> Dictionary:
+    """The general-language table shipped with alinea (``resources/es_en_general.tsv``).
+
+    Each line is a concept: Spanish forms, a tab, English forms (comma-separated);
+    every Spanish form translates every English form of the line.
+    """
+    text = (resources.files(__package__) / "resources" / "es_en_general.tsv").read_text(encoding="utf-8")
+    return from_entries(_concept_lines(text), "alinea general-language table (es_en_general.tsv, Apache-2.0)")
+
+
+def _concept_lines(text: str) -> Iterable[tuple[str, str]]:
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        es_side, _, en_side = line.partition("\t")
+        for es in es_side.split(","):
+            for en in en_side.split(","):
+                if es.strip() and en.strip():
+                    yield es.strip(), en.strip()
+
+
+# --------------------------------------------------------------------------- Debian's FreeDict
+
+def freedict_dictionary(directory: str | os.PathLike = FREEDICT_DIR) -> Dictionary | None:
+    """FreeDict Spanish-English (GPL-2, Debian ``dict-freedict-spa-eng``) when installed, else None.
+
+    Read at run time from the dictd files; nothing of it is copied into alinea.
+    """
+    directory = Path(directory)
+    index, data = directory / f"{FREEDICT_NAME}.index", directory / f"{FREEDICT_NAME}.dict.dz"
+    if not index.is_file() or not data.is_file():
+        return None
+    return _cached_freedict(str(index), str(data), index.stat().st_mtime_ns, data.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _cached_freedict(index: str, data: str, _index_mtime: int, _data_mtime: int) -> Dictionary:
+    return from_entries(read_dictd(index, data), "FreeDict spa-eng (Debian dict-freedict-spa-eng, GPL-2, read at run time)")
+
+
+_B64 = {c: n for n, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+
+
+def _b64_number(text: str) -> int:
+    value = 0
+    for c in text:
+        value = value * 64 + _B64[c]
+    return value
+
+
+def read_dictd(index_path: str | os.PathLike, data_path: str | os.PathLike) -> list[tuple[str, str]]:
+    """(headword, translation) pairs of a dictd dictionary (``.index`` + ``.dict`` or ``.dict.dz``).
+
+    An entry's text is its headword line (with an optional /pronunciation/), then
+    lines of comma-separated translations, possibly numbered ("1. wallet").
+    """
+    import gzip
+
+    raw = Path(data_path).read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    pairs = []
+    for line in Path(index_path).read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3 or parts[0].startswith("00database"):
+            continue
+        start, length = _b64_number(parts[1]), _b64_number(parts[2])
+        body = raw[start:start + length].decode("utf-8", "replace").splitlines()[1:]
+        for text in body:
+            text = re.sub(r"^\s*\d+\.\s*", "", text)
+            text = re.sub(r"\([^)]*\)|\[[^]]*\]|\{[^}]*\}", "", text)
+            for translation in re.split(r"[,;]", text):
+                if translation.strip():
+                    pairs.append((parts[0], translation.strip()))
+    return pairs
+
+
+# --------------------------------------------------------------------------- the user's files
+
+_ES_HEADERS = ("es", "spa", "spanish", "español", "espanol", "source", "term_es", "es-es")
+_EN_HEADERS = ("en", "eng", "english", "inglés", "ingles", "target", "term_en", "en-us", "en-gb")
+
+
+def read_dictionary(path: str | os.PathLike) -> Dictionary:
+    """A user's dictionary: hunalign ``english @ spanish`` lines, a two-column CSV/TSV, or TBX.
+
+    Bad files raise :class:`InputError` with a one-line message.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such dictionary file" if not path.exists() else f"{path}: is not a file")
+    if path.suffix.lower() == ".tbx":
+        entries = read_tbx_pairs(path)
+    else:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: the dictionary is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        if not text.strip():
+            raise InputError(f"{path}: the dictionary is empty")
+        if " @ " in text.split("\n", 1)[0] or path.suffix.lower() == ".dic":
+            entries = _hunalign_pairs(text, path)
+        else:
+            entries = read_table_pairs(text, path)
+    dictionary = from_entries(entries, f"{path.name} (--dictionary)")
+    if not len(dictionary):
+        raise InputError(f"{path}: the dictionary has no Spanish-English entries")
+    return dictionary
+
+
+def _hunalign_pairs(text: str, path: Path) -> list[tuple[str, str]]:
+    pairs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        english, sep, spanish = line.partition(" @ ")
+        if not sep:
+            raise InputError(f"{path}: line {number}: expected 'english @ spanish' (hunalign dictionary format)")
+        pairs.append((spanish.strip(), english.strip()))
+    return pairs
+
+
+def read_table_pairs(text: str, path: Path) -> list[tuple[str, str]]:
+    """(Spanish, English) rows of a two-column CSV/TSV; a header row may name the languages."""
+    if path.suffix.lower() in (".tsv", ".tab", ".txt"):
+        delimiter = "\t"
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    header = [c.strip().lower() for c in rows[0]]
+    es_col, en_col = 0, 1
+    if any(h in _ES_HEADERS for h in header) and any(h in _EN_HEADERS for h in header):
+        es_col = next(i for i, h in enumerate(header) if h in _ES_HEADERS)
+        en_col = next(i for i, h in enumerate(header) if h in _EN_HEADERS)
+        rows = rows[1:]
+    pairs = []
+    for line, row in enumerate(rows, start=1):
+        if len(row) <= max(es_col, en_col):
+            raise InputError(f"{path}: row {line} has {len(row)} column(s); expected a Spanish and an English column")
+        pairs.append((row[es_col], row[en_col]))
+    return pairs
+
+
+def read_tbx_pairs(path: Path) -> list[tuple[str, str]]:
+    """(Spanish, English) term pairs of each entry of a TBX termbase (translate-toolkit)."""
+    from collections import defaultdict
+
+    from translate.storage import tbx
+
+    try:
+        store = tbx.tbxfile.parsefile(str(path))
+    except Exception as exc:  # lxml raises several kinds; all mean "not a readable TBX"
+        raise InputError(f"{path}: not a readable TBX file: {exc}") from None
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    pairs = []
+    for unit in store.units:
+        terms: dict[str, list[str]] = defaultdict(list)
+        for node in unit.getlanguageNodes():
+            lang = (node.get(xml_lang) or node.get("lang") or "").lower().split("-")[0]
+            terms[lang].extend(" ".join("".join(t.itertext()).split()) for t in node.iter("{*}term"))
+        pairs.extend((es, en) for es in terms["es"] for en in terms["en"])
+    return pairs
+
+
+def default_dictionary(extra: Iterable[Dictionary] = (), use_system: bool = True) -> Dictionary:
+    """The shipped table, plus FreeDict when installed (``use_system``), plus ``extra`` dictionaries."""
+    out = builtin_dictionary()
+    if use_system:
+        system = freedict_dictionary()
+        if system is not None:
+            out = out | system
+    for d in extra:
+        out = out | d
+    return out
