@@ -45,9 +45,12 @@ from .encoder import (BOTH, FROM_EN, FROM_ES, SideFeatures, Vocabulary, document
                       shares_key, with_link_keys)
 from .model import BODY, HEADING, UNIT_KINDS, Bead, Sentence
 
-#: Gale & Church (1993) bead-type probabilities; 2-2 lowered from their 0.011
-#: (it is rare in UN documents, and a 2-2 can always be two 1-1 beads).
-GC_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.0445, (1, 2): 0.0445, (2, 2): 0.002}
+#: Bead-type probabilities. 1-1, 1-0 and 0-1 are Gale & Church's (1993); merges are
+#: likelier than they found (0.07 for 2-1 / 1-2 against 0.0445: literary translators merge and
+#: split sentences often), 2-2 is rare (a 2-2 can always be two 1-1 beads), and beads with 3
+#: or 4 sentences on one side, which they did not search, get small priors of their own.
+GC_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.07, (1, 2): 0.07, (2, 2): 0.002,
+             (3, 1): 0.008, (1, 3): 0.008, (3, 2): 0.002, (2, 3): 0.002, (4, 1): 0.002, (1, 4): 0.002}
 
 
 #: Plausible target/source character ratios (Spanish is about 10-20 % longer than English).
@@ -70,7 +73,9 @@ class CostModel:
     #: r: how often a key of a sentence is found in its translation
     match_rate: float = 0.6
     #: ... for a dictionary key (a translation of the word is found in the other sentence)
-    dictionary_match_rate: float = 0.6
+    dictionary_match_rate: float = 0.4
+    #: ... for a dictionary key
+    dictionary_min_share: float = 0.02
     #: the smallest share p of sentences a key is taken to occur in (caps a hit at log(r/p))
     min_key_share: float = 0.1
     #: weight of the lexical LLR against the priors and the length cost (keys are not independent)
@@ -79,6 +84,10 @@ class CostModel:
     orphan_penalty: float = 2.0
     #: ... when it has at least this many informative keys (shorter ones cannot tell)
     min_orphan_keys: int = 2
+    #: a null bead: cost per unit of evidence shared with the next sentences of the other side,
+    #: and credit per informative key of a sentence that shares nothing with them
+    null_link_cost: float = 0.0
+    null_orphan_credit: float = 0.0
     #: structured mode: a bead across two paragraphs; a heading (etc.) paired with another kind
     paragraph_penalty: float = 4.0
     kind_penalty: float = 8.0
@@ -128,9 +137,10 @@ class KeyWeights:
         # Dictionary keys are found in a translation less often than numbers or cognates: a
         # dictionary lists a few translations of a word, a translator has many.
         rate = np.where(directions == BOTH, rate, model.dictionary_match_rate)
+        floor = np.where(directions == BOTH, model.min_key_share, model.dictionary_min_share)
 
         def side(p_other: np.ndarray, feats: SideFeatures, active: np.ndarray):
-            p = np.clip(p_other, model.min_key_share, 0.999)
+            p = np.clip(p_other, floor, 0.999)
             informative = (p < rate) & active
             miss = np.where(informative, np.log((1 - rate) / (1 - p)), 0.0)
             gain = np.where(informative, np.log(rate / p), 0.0) - miss
@@ -178,10 +188,12 @@ class BeadCosts:
 
     def _matches(self, rows: np.ndarray, j_grid: np.ndarray):
         """Shared-key blocks covering every bead that ends in the cells."""
+        # Back to the first sentence of the longest bead, and one sentence beyond the cells
+        # (a null bead's evidence looks at the next sentence of the other side too).
         s_lo = max(self.s0, self.s0 + int(rows.min()) - 3)
-        s_hi = self.s0 + int(rows.max())
+        s_hi = min(self.s1, self.s0 + int(rows.max()) + 1)
         t_lo = max(self.t0, self.t0 + int(j_grid.min()) - 3)
-        t_hi = self.t0 + int(j_grid.max())
+        t_hi = min(self.t1, self.t0 + int(j_grid.max()) + 1)
         s_rows, t_cols = range(s_lo, max(s_lo, s_hi)), range(t_lo, max(t_lo, t_hi))
         return self._block(s_rows, t_cols), s_lo, t_lo
 
@@ -194,15 +206,17 @@ class BeadCosts:
         i_abs = (self.s0 + rows)[:, None] + np.zeros_like(j_grid)
         j_abs = self.t0 + j_grid
         cells = _Cells(self, i_abs, j_abs, blocks, s_lo, t_lo)
-        return {mv: self.costs(mv, cells) for mv in self.model.moves}
+        out = {mv: self.costs(mv, cells) for mv in self.model.moves}
+        out[(0, 1)] = self.costs((0, 1), cells)
+        return out
 
     def costs(self, move: tuple[int, int], cells: "_Cells") -> np.ndarray:
         """Cost of beads of type ``move`` ending at the cells."""
         a, b = move
         model = self.model
         cost = np.full(cells.i_abs.shape, model.prior_cost(move))
-        if b == 0:
-            return cost
+        if a == 0 or b == 0:
+            return cost + self._null_evidence(a, cells)
         i_abs, j_abs = cells.i_abs, cells.j_abs
         i_start = np.maximum(i_abs - a, self.s0)
         j_start = np.maximum(j_abs - b, self.t0)
@@ -251,6 +265,30 @@ class BeadCosts:
         for db in range(b):
             llr = llr + np.minimum(tgt_sums[db], cells.tgt_own(db))
         return llr
+
+    def _null_evidence(self, a: int, cells: "_Cells") -> np.ndarray:
+        """What leaving a sentence alone costs beyond the prior: null beads only on evidence.
+
+        A sentence that shares keys with the sentences of the other side next to it (the
+        last one before the null bead and the first one after it) is more likely part
+        of a merge than an omission: each unit of that evidence costs ``null_link_cost``.
+        A sentence with informative keys of which none is found there is more likely an
+        omission: ``null_orphan_credit`` per informative key (at most 4) is taken off.
+        """
+        model = self.model
+        if not cells.blocks[0].size:
+            return np.zeros(cells.i_abs.shape)
+        has_before = (cells.j_abs > self.t0) if a == 1 else (cells.i_abs > self.s0)
+        has_after = (cells.j_abs < self.t1) if a == 1 else (cells.i_abs < self.s1)
+        if a == 1:   # source sentence i-1 alone: target j-1 before it, target j after it
+            before, after = cells.pair(0, 0)[0], cells.pair(0, -1)[0]
+            informative = cells.src_informative(0)
+        else:        # target sentence j-1 alone: source i-1 before it, source i after it
+            before, after = cells.pair(0, 0)[1], cells.pair(-1, 0)[1]
+            informative = cells.tgt_informative(0)
+        near = np.maximum(before * has_before, after * has_after)
+        alone = (near <= 0) * np.minimum(informative, 4.0)
+        return model.null_link_cost * near - model.null_orphan_credit * alone
 
     def _orphans(self, a: int, b: int, cells: "_Cells") -> np.ndarray:
         """How many sentences of a merged side share no key at all with the other side.
