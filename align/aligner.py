@@ -84,10 +84,6 @@ class CostModel:
     orphan_penalty: float = 2.0
     #: ... when it has at least this many informative keys (shorter ones cannot tell)
     min_orphan_keys: int = 2
-    #: a null bead: cost per unit of evidence shared with the next sentences of the other side,
-    #: and credit per informative key of a sentence that shares nothing with them
-    null_link_cost: float = 0.0
-    null_orphan_credit: float = 0.0
     #: structured mode: a bead across two paragraphs; a heading (etc.) paired with another kind
     paragraph_penalty: float = 4.0
     kind_penalty: float = 8.0
@@ -188,12 +184,10 @@ class BeadCosts:
 
     def _matches(self, rows: np.ndarray, j_grid: np.ndarray):
         """Shared-key blocks covering every bead that ends in the cells."""
-        # Back to the first sentence of the longest bead, and one sentence beyond the cells
-        # (a null bead's evidence looks at the next sentence of the other side too).
         s_lo = max(self.s0, self.s0 + int(rows.min()) - 3)
-        s_hi = min(self.s1, self.s0 + int(rows.max()) + 1)
+        s_hi = self.s0 + int(rows.max())
         t_lo = max(self.t0, self.t0 + int(j_grid.min()) - 3)
-        t_hi = min(self.t1, self.t0 + int(j_grid.max()) + 1)
+        t_hi = self.t0 + int(j_grid.max())
         s_rows, t_cols = range(s_lo, max(s_lo, s_hi)), range(t_lo, max(t_lo, t_hi))
         return self._block(s_rows, t_cols), s_lo, t_lo
 
@@ -206,17 +200,15 @@ class BeadCosts:
         i_abs = (self.s0 + rows)[:, None] + np.zeros_like(j_grid)
         j_abs = self.t0 + j_grid
         cells = _Cells(self, i_abs, j_abs, blocks, s_lo, t_lo)
-        out = {mv: self.costs(mv, cells) for mv in self.model.moves}
-        out[(0, 1)] = self.costs((0, 1), cells)
-        return out
+        return {mv: self.costs(mv, cells) for mv in self.model.moves}
 
     def costs(self, move: tuple[int, int], cells: "_Cells") -> np.ndarray:
         """Cost of beads of type ``move`` ending at the cells."""
         a, b = move
         model = self.model
         cost = np.full(cells.i_abs.shape, model.prior_cost(move))
-        if a == 0 or b == 0:
-            return cost + self._null_evidence(a, cells)
+        if b == 0:
+            return cost
         i_abs, j_abs = cells.i_abs, cells.j_abs
         i_start = np.maximum(i_abs - a, self.s0)
         j_start = np.maximum(j_abs - b, self.t0)
@@ -265,30 +257,6 @@ class BeadCosts:
         for db in range(b):
             llr = llr + np.minimum(tgt_sums[db], cells.tgt_own(db))
         return llr
-
-    def _null_evidence(self, a: int, cells: "_Cells") -> np.ndarray:
-        """What leaving a sentence alone costs beyond the prior: null beads only on evidence.
-
-        A sentence that shares keys with the sentences of the other side next to it (the
-        last one before the null bead and the first one after it) is more likely part
-        of a merge than an omission: each unit of that evidence costs ``null_link_cost``.
-        A sentence with informative keys of which none is found there is more likely an
-        omission: ``null_orphan_credit`` per informative key (at most 4) is taken off.
-        """
-        model = self.model
-        if not cells.blocks[0].size:
-            return np.zeros(cells.i_abs.shape)
-        has_before = (cells.j_abs > self.t0) if a == 1 else (cells.i_abs > self.s0)
-        has_after = (cells.j_abs < self.t1) if a == 1 else (cells.i_abs < self.s1)
-        if a == 1:   # source sentence i-1 alone: target j-1 before it, target j after it
-            before, after = cells.pair(0, 0)[0], cells.pair(0, -1)[0]
-            informative = cells.src_informative(0)
-        else:        # target sentence j-1 alone: source i-1 before it, source i after it
-            before, after = cells.pair(0, 0)[1], cells.pair(-1, 0)[1]
-            informative = cells.tgt_informative(0)
-        near = np.maximum(before * has_before, after * has_after)
-        alone = (near <= 0) * np.minimum(informative, 4.0)
-        return model.null_link_cost * near - model.null_orphan_credit * alone
 
     def _orphans(self, a: int, b: int, cells: "_Cells") -> np.ndarray:
         """How many sentences of a merged side share no key at all with the other side.

@@ -107,9 +107,7 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
         costs = np.stack([block[mv] for mv in moves], axis=1)              # (rows, moves, width)
         # A bead (a, b) cannot end before target position b, nor outside the matrix.
         costs[(j_grid[:, None, :] < move_b[None, :, None]) | ~in_matrix[:, None, :]] = np.inf
-        # 0-1 beads may cost differently in each row (the cost block says so) or the same in all.
-        z = block[ZERO_ONE].astype(np.float64, copy=True) if ZERO_ONE in block else z_full[j_grid]
-        z[~in_matrix] = np.inf
+        z = z_full[j_grid]
         z[:, 0] = 0.0
         cum = np.cumsum(np.where(in_matrix, z, 0.0), axis=1)
         prev = np.maximum(rows[:, None] - move_a[None, :], 0)
