@@ -236,26 +236,17 @@ class BeadCosts:
                + w.tgt_miss_cum[cells.j_abs] - w.tgt_miss_cum[j_start])
         if not cells.blocks[0].size:
             return llr
+        # Every sum below is a prefix sum over the bead's sentences, shared by all bead types.
+        for da in range(a):
+            llr = llr + np.minimum(cells.row_sum(0, da, b), cells.src_own(da))
+        for db in range(b):
+            llr = llr + np.minimum(cells.col_sum(1, db, a), cells.tgt_own(db))
+        if b > 1:   # log(T / T_k) = log T - log T_k for each source key found in target sentence k
+            tgt_total = np.maximum(self.tgt_len_cum[cells.j_abs] - self.tgt_len_cum[j_start], 1.0)
+            llr = llr - (np.log(tgt_total) * cells.block_sum(2, a, b) - cells.block_sum(4, a, b))
         if a > 1:
             src_total = np.maximum(self.src_len_cum[cells.i_abs] - self.src_len_cum[i_start], 1.0)
-            src_share = [-np.log(np.maximum(cells.src_len(da), 1.0) / src_total) for da in range(a)]
-        if b > 1:
-            tgt_total = np.maximum(self.tgt_len_cum[cells.j_abs] - self.tgt_len_cum[j_start], 1.0)
-            tgt_share = [-np.log(np.maximum(cells.tgt_len(db), 1.0) / tgt_total) for db in range(b)]
-        tgt_sums = [0.0] * b
-        for da in range(a):
-            row_sum = 0.0
-            for db in range(b):
-                src_w, tgt_w, src_n, tgt_n = cells.pair(da, db)
-                row_sum = row_sum + src_w
-                tgt_sums[db] = tgt_sums[db] + tgt_w
-                if b > 1:
-                    llr -= tgt_share[db] * src_n
-                if a > 1:
-                    llr -= src_share[da] * tgt_n
-            llr = llr + np.minimum(row_sum, cells.src_own(da))
-        for db in range(b):
-            llr = llr + np.minimum(tgt_sums[db], cells.tgt_own(db))
+            llr = llr - (np.log(src_total) * cells.block_sum(3, a, b) - cells.block_sum(5, a, b))
         return llr
 
     def _orphans(self, a: int, b: int, cells: "_Cells") -> np.ndarray:
@@ -265,15 +256,14 @@ class BeadCosts:
         omission next to a 1-1 bead than a part of a 2-1 bead; sentences with
         fewer than ``min_orphan_keys`` informative keys are too short to tell.
         """
-        w = self.weights
         count = np.zeros(cells.i_abs.shape)
         if a > 1:
             for da in range(a):
-                hits = sum(cells.pair(da, db)[2] + cells.pair(da, db)[3] for db in range(b))
+                hits = cells.row_sum(6, da, b)
                 count += (hits == 0) & (cells.src_informative(da) >= self.model.min_orphan_keys)
         if b > 1:
             for db in range(b):
-                hits = sum(cells.pair(da, db)[2] + cells.pair(da, db)[3] for da in range(a))
+                hits = cells.col_sum(6, db, a)
                 count += (hits == 0) & (cells.tgt_informative(db) >= self.model.min_orphan_keys)
         return count
 
@@ -304,6 +294,7 @@ class _Cells:
         self.costs, self.i_abs, self.j_abs, self.blocks = costs, i_abs, j_abs, blocks
         self.s_lo, self.t_lo = s_lo, t_lo
         self._pairs: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
+        self._sums: dict[tuple, np.ndarray] = {}
         self._rows: dict[int, np.ndarray] = {}
         self._cols: dict[int, np.ndarray] = {}
 
@@ -318,10 +309,41 @@ class _Cells:
         return self._cols[db]
 
     def pair(self, da: int, db: int) -> tuple[np.ndarray, ...]:
+        """Per cell: source key weight found, target key weight found, their counts (as
+        ``hit_counts``), then the source count times log len(target sentence), the target count
+        times log len(source sentence), and the total count (for the share discount and orphans)."""
         if (da, db) not in self._pairs:
             flat = self._row(da) * self.blocks[0].shape[1] + self._col(db)
-            self._pairs[da, db] = tuple(block.ravel()[flat] for block in self.blocks)
+            src_w, tgt_w, src_n, tgt_n = (block.ravel()[flat] for block in self.blocks)
+            self._pairs[da, db] = (src_w, tgt_w, src_n, tgt_n,
+                                   src_n * np.log(np.maximum(self.tgt_len(db), 1.0)),
+                                   tgt_n * np.log(np.maximum(self.src_len(da), 1.0)),
+                                   src_n + tgt_n)
         return self._pairs[da, db]
+
+    def row_sum(self, field: int, da: int, b: int) -> np.ndarray:
+        """``pair(da, db)[field]`` summed over db < b (memoized, each from the one before)."""
+        key = ("r", field, da, b)
+        if key not in self._sums:
+            value = self.pair(da, b - 1)[field]
+            self._sums[key] = value if b == 1 else self.row_sum(field, da, b - 1) + value
+        return self._sums[key]
+
+    def col_sum(self, field: int, db: int, a: int) -> np.ndarray:
+        """``pair(da, db)[field]`` summed over da < a."""
+        key = ("c", field, db, a)
+        if key not in self._sums:
+            value = self.pair(a - 1, db)[field]
+            self._sums[key] = value if a == 1 else self.col_sum(field, db, a - 1) + value
+        return self._sums[key]
+
+    def block_sum(self, field: int, a: int, b: int) -> np.ndarray:
+        """``pair(da, db)[field]`` summed over da < a and db < b."""
+        key = ("b", field, a, b)
+        if key not in self._sums:
+            value = self.row_sum(field, a - 1, b)
+            self._sums[key] = value if a == 1 else self.block_sum(field, a - 1, b) + value
+        return self._sums[key]
 
     def src_len(self, da: int) -> np.ndarray:
         return self.costs.src.lengths[self._row(da) + self.s_lo]

@@ -267,6 +267,21 @@ class SideFeatures:
         return np.concatenate(([0.0], np.cumsum(self.lengths)))
 
 
+#: Joins the sentences of a side for one tokenizer pass; a letter, so it is a token of its own.
+_SEPARATOR = "\u01c2"
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an integer array by sorting (numpy 2's hashing ``np.unique`` is far slower here)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     """Encode the sentences of one side: lengths, key ids and distinct word ids of each.
 
@@ -274,16 +289,20 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     sentences are then assembled with array operations.
     """
     lang = lang_code(lang)
-    tokens = [_WORD.findall(t) for t in texts]
-    counts = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
-    flat = [t for sentence in tokens for t in sentence]
-    vocab.analyse(flat, lang)
-    table = vocab.tokens[lang]
-    distinct = list(dict.fromkeys(flat))
+    # One regex pass over the side: sentences joined by a separator that is a word of its own
+    # (removed from the texts first, so it cannot occur inside them).
+    joined = f" {_SEPARATOR} ".join(t.replace(_SEPARATOR, " ") for t in texts) + f" {_SEPARATOR}"
+    tokens = _WORD.findall(joined)
+    distinct = list(dict.fromkeys(tokens))
     position = {token: n for n, token in enumerate(distinct)}
+    codes = np.fromiter((position[t] for t in tokens), dtype=np.int64, count=len(tokens))
+    ends = codes == position[_SEPARATOR]
+    sentence = (np.cumsum(ends) - ends)[~ends]     # sentence number of every word token
+    codes = codes[~ends]
+    distinct[position[_SEPARATOR]] = ""            # not a word: analysed as one without keys
+    vocab.analyse(distinct, lang)
+    table = vocab.tokens[lang]
     analysed = [table[t] for t in distinct]
-    codes = np.fromiter((position[t] for t in flat), dtype=np.int64, count=len(flat))
-    sentence = np.repeat(np.arange(len(texts)), counts)
     # Keys: each distinct token has a few key ids; expand them token by token.
     key_len = np.array([len(k) for k, _ in analysed], dtype=np.int64)
     key_flat = np.array([i for k, _ in analysed for i in k], dtype=np.int64)
@@ -296,7 +315,7 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     # Distinct words of each sentence, sorted.
     word_of = np.array([w for _, w in analysed], dtype=np.int64)[codes]
     width = max(len(vocab.words), 1)
-    pairs = np.unique(sentence * width + word_of)
+    pairs = sorted_unique(sentence * width + word_of)
     pair_sentence, pair_word = pairs // width, pairs % width
     word_bounds = np.searchsorted(pair_sentence, np.arange(len(texts) + 1))
     words = tuple(pair_word[word_bounds[n]:word_bounds[n + 1]] for n in range(len(texts)))
@@ -361,7 +380,7 @@ def document_frequencies(side: SideFeatures, vocab_size: int) -> np.ndarray:
         return np.zeros(vocab_size)
     sent = np.repeat(np.arange(len(side)), [len(k) for k in side.keys])
     flat = np.concatenate(side.keys) if len(sent) else np.zeros(0, np.int64)
-    pairs = np.unique(sent * vocab_size + flat) % vocab_size if len(flat) else flat
+    pairs = sorted_unique(sent * vocab_size + flat) % vocab_size if len(flat) else flat
     return np.bincount(pairs, minlength=vocab_size) / len(side)
 
 
@@ -374,7 +393,7 @@ def _cross(rows_a: np.ndarray, keys_a: np.ndarray, weights_a: np.ndarray,
     vocabulary matrices, no BLAS threads.
     """
     n_b = shape[1]
-    present = np.unique(keys_b * n_b + rows_b)          # sorted by key, then by sentence
+    present = sorted_unique(keys_b * n_b + rows_b)      # sorted by key, then by sentence
     p_keys, p_rows = present // n_b, present % n_b
     lo = np.searchsorted(p_keys, keys_a, "left")
     span = np.searchsorted(p_keys, keys_a, "right") - lo
