@@ -83,7 +83,7 @@ class CostModel:
     #: a merged sentence that shares no key with the other side
     orphan_penalty: float = 2.0
     #: ... when it has at least this many informative keys (shorter ones cannot tell)
-    min_orphan_keys: int = 2
+    min_orphan_keys: int = 1
     #: structured mode: a bead across two paragraphs; a heading (etc.) paired with another kind
     paragraph_penalty: float = 4.0
     kind_penalty: float = 8.0

@@ -30,8 +30,8 @@ from typing import Callable
 
 import numpy as np
 
-#: The bead types (source count, target count) searched besides 0-1. 3-1 and 1-3
-#: were tried: they changed nothing on the benchmark, only added work.
+#: The default bead types (source count, target count) searched besides 0-1; the aligner
+#: passes its own list (``CostModel.moves``), up to 4 sentences on a side.
 MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2))
 ZERO_ONE = (0, 1)
 #: Rows whose bead costs are computed in one vectorized call.
@@ -75,9 +75,18 @@ def _band_bases(n: int, m: int, width: int) -> np.ndarray:
 
 
 def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndarray,
-            moves: tuple[tuple[int, int], ...]) -> tuple[Path, bool]:
-    """One banded search; returns the path and whether it touched the band's edge."""
+            moves: tuple[tuple[int, int], ...],
+            probes: dict[int, np.ndarray] | None = None) -> tuple[Path, bool, dict[int, np.ndarray]]:
+    """One banded search; returns the path, whether it touched the band's edge, and
+    ``D[i, j]`` at the probed cells (``probes[i]``: the columns j of row i; +inf outside the band)."""
     base = _band_bases(n, m, width)
+    probed: dict[int, np.ndarray] = {}
+
+    def probe(i: int, row: np.ndarray) -> None:
+        if probes is not None and i in probes:
+            k = probes[i] - base[i]
+            inside = (k >= 0) & (k < width)
+            probed[i] = np.where(inside, row[np.clip(k, 0, width - 1)], np.inf)
     offsets = np.arange(width)
     # z[j] = cost of the 0-1 bead that ends at target position j (consumes sentence j-1).
     z_full = np.concatenate(([np.inf], zero_one.astype(np.float64), np.full(width + 1, np.inf)))
@@ -96,6 +105,7 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
     row0 = np.cumsum(np.concatenate(([0.0], z0[1:])))
     row0[base[0] + offsets > m] = np.inf
     ring[0, width:2 * width] = row0
+    probe(0, row0)
     back[0, 1:] = zero_one_code
     step[0, 1:] = z0[1:]
     margin[0] = 1e4
@@ -131,6 +141,7 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
             run = np.minimum.accumulate(h)
             from_left = (run < h) & in_matrix[r]
             ring[i % 4, width:2 * width] = np.where(from_left, run + cum[r], best)
+            probe(i, ring[i % 4, width:2 * width])
             codes[r], bests[r], runs[r], lefts[r] = code, best, run, from_left
         back[rows] = np.where(lefts, zero_one_code, np.where(np.isfinite(bests), codes, -1))
         chosen = np.take_along_axis(costs, codes[:, None, :], axis=1)[:, 0, :]
@@ -153,12 +164,12 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
         code = back[i][k] if 0 <= k < width else -1
         if code < 0:
             # The band lost the path (very unequal lengths): the caller widens it.
-            return [], True
+            return [], True, probed
         a, b = all_moves[code]
         path.append((tuple(range(i - a, i)), tuple(range(j - b, j)), float(step[i][k]), float(margin[i][k])))
         i, j = i - a, j - b
     path.reverse()
-    return path, touched
+    return path, touched, probed
 
 
 def initial_width(n: int, m: int) -> int:
@@ -184,12 +195,30 @@ def best_path(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
     """
     if n == 0 or m == 0:
         return ([((i,), (), 0.0, 1e4) for i in range(n)] + [((), (j,), float(zero_one[j]), 1e4) for j in range(m)])
+    return _widening(n, m, cost_block, zero_one, moves, width)[0]
+
+
+def _widening(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, moves: tuple[tuple[int, int], ...],
+              width: int | None, probes: dict[int, np.ndarray] | None = None) -> tuple[Path, dict[int, np.ndarray]]:
+    """The banded search, its band doubled until the best path keeps off its edges."""
     width = width or initial_width(n, m)
     # Consecutive rows' bands must overlap for a path to exist: with very unequal
     # lengths (many target sentences per source sentence) start wider.
     width = max(width, 2 * -(-m // n) + 4)
     while True:
-        path, touched = _search(n, m, min(width, m + 1), cost_block, zero_one, moves)
+        path, touched, probed = _search(n, m, min(width, m + 1), cost_block, zero_one, moves, probes)
         if not touched or width >= m + 1:
-            return path
+            return path, probed
         width *= 2
+
+
+def costs_through(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, cells: list[tuple[int, int]],
+                  moves: tuple[tuple[int, int], ...] = MOVES) -> tuple[np.ndarray, float]:
+    """``D[i, j]`` at each of ``cells`` (the cheapest way from (0, 0) to it) and ``D[n, m]``."""
+    probes: dict[int, list[int]] = {}
+    for i, j in cells + [(n, m)]:
+        probes.setdefault(i, []).append(j)
+    arrays = {i: np.array(js, dtype=np.int64) for i, js in probes.items()}
+    _, probed = _widening(n, m, cost_block, zero_one, moves, None, arrays)
+    seen = {i: dict(zip(js, probed.get(i, np.full(len(js), np.inf)).tolist())) for i, js in probes.items()}
+    return np.array([seen[i][j] for i, j in cells]), float(seen[n][m])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from alinea.align import ibm1
 from alinea.align.aligner import align_sentences, anchor_points
 from alinea.align.corelib import best_path, length_cost, log_erfc
-from alinea.align.encoder import Vocabulary, cognate_key, sentence_keys
+from alinea.align.encoder import Vocabulary, cognate_key, encode_side
 from alinea.align.model import Sentence
 
 ES = [
@@ -215,19 +215,20 @@ def test_banded_search_finds_the_full_search_path():
 def test_cognates_numbers_and_acronyms_share_keys():
     assert cognate_key("comisión") == cognate_key("commission")
     assert cognate_key("migración") == cognate_key("migration")
-    es = sentence_keys("La OIT publicó 1.250 estudios (resolución 56/203).", "es")
-    en = sentence_keys("The ILO published 1,250 studies (resolution 56/203).", "en")
+    vocab = Vocabulary()
+    es = encode_side(["La OIT publicó 1.250 estudios (resolución 56/203)."], "es", vocab).keys[0]
+    en = encode_side(["The ILO published 1,250 studies (resolution 56/203)."], "en", vocab).keys[0]
     for key in ("@ILO", "#1250", "#56/203", "p("):
-        assert key in es and key in en
+        assert vocab.ids[key] in es and vocab.ids[key] in en
 
 
 def test_ibm1_learns_word_translations_from_the_pairs():
     vocab = Vocabulary()
     src = ["la casa verde", "la casa", "el perro", "el perro verde", "la casa grande", "un perro grande"] * 20
     tgt = ["the green house", "the house", "the dog", "the green dog", "the big house", "a big dog"] * 20
-    src_words = [vocab.encode_text(t, "es")[1] for t in src]
-    tgt_words = [vocab.encode_text(t, "en")[1] for t in tgt]
-    links = ibm1.translation_links(tuple(src_words), tuple(tgt_words), [(i, i) for i in range(len(src))])
+    src_words = encode_side(src, "es", vocab).words
+    tgt_words = encode_side(tgt, "en", vocab).words
+    links = ibm1.translation_links(src_words, tgt_words, [(i, i) for i in range(len(src))])
     assert links is not None
     learned = {(vocab.words[f], vocab.words[e]) for f, e in zip(*links)}
     assert ("casa", "house") in learned and ("perro", "dog") in learned
@@ -264,7 +265,7 @@ def test_align_lines_reports_a_missing_file_in_one_line(tmp_path, run_cli):
 
 def test_ibm1_needs_enough_pairs_to_learn_anything():
     vocab = Vocabulary()
-    words = tuple(vocab.encode_text(t, "es")[1] for t in ["la casa"] * 5)
+    words = encode_side(["la casa"] * 5, "es", vocab).words
     assert ibm1.translation_links(words, words, [(i, i) for i in range(5)]) is None
 
 
@@ -322,16 +323,34 @@ def test_align_lines_refuses_an_empty_file(tmp_path, run_cli):
 
 
 def test_bulk_word_analysis_gives_the_keys_of_word_keys():
+    from alinea.align.dictionary import builtin_dictionary
     from alinea.align.encoder import word_keys
 
-    vocab = Vocabulary()
-    tokens = {"es": ["Comisión", "inmigrantes", "OIT", "ONU-Mujeres", "de", "Phil", "mundo", "año"],
-              "en": ["Commission", "immigrants", "ILO", "UN-Women", "the", "Philosophy", "world", "year"]}
-    names = {}
+    vocab = Vocabulary(builtin_dictionary())
+    tokens = {"es": ["Comisión", "inmigrantes", "OIT", "ONU-Mujeres", "de", "Phil", "mundo", "año", "dijo"],
+              "en": ["Commission", "immigrants", "ILO", "UN-Women", "the", "Philosophy", "world", "year", "said"]}
     for lang, words in tokens.items():
-        vocab.analyse_many(words, lang)
+        vocab.analyse(words, lang)
         names = {i: k for k, i in vocab.ids.items()}
         for word in words:
             key_ids, word_id = vocab.tokens[lang][word]
-            assert tuple(names[i] for i in key_ids) == word_keys(word, lang)
+            assert tuple(names[i] for i in key_ids) == word_keys(word, lang, builtin_dictionary())
             assert vocab.words[word_id] == word.lower()
+
+
+def test_the_vocabulary_is_made_anew_for_each_alignment(monkeypatch):
+    from alinea.align import aligner
+
+    made = []
+    original = aligner.Vocabulary
+
+    def spy(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(aligner, "Vocabulary", spy)
+    align_sentences(ES, EN)
+    align_sentences(ES, EN)
+    assert len(made) == 2 and made[0] is not made[1]
+    assert "sentence_keys" not in dir(__import__("alinea.align.encoder", fromlist=["x"]))
+    assert not hasattr(original, "encode_text")
