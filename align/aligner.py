@@ -39,7 +39,7 @@ from typing import Sequence
 import numpy as np
 
 from . import ibm1
-from .corelib import best_path, length_cost
+from .corelib import best_path, costs_through, length_cost
 from .dictionary import Dictionary, default_dictionary, lang_code
 from .encoder import (BOTH, FROM_EN, FROM_ES, SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts,
                       shares_key, with_link_keys)
@@ -87,6 +87,9 @@ class CostModel:
     #: structured mode: a bead across two paragraphs; a heading (etc.) paired with another kind
     paragraph_penalty: float = 4.0
     kind_penalty: float = 8.0
+    #: an anchor holds when the cheapest alignment through it costs at most this much more
+    #: than the cheapest alignment without anchors (about two wrongly unaligned sentences)
+    anchor_tolerance: float = 12.0
 
     @property
     def moves(self) -> tuple[tuple[int, int], ...]:
@@ -500,6 +503,26 @@ def _confidences(beads) -> list[float]:
     return [round(1.0 / (1.0 + math.exp(-min(50.0, margin))), 4) for *_, margin in beads]
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """A structural anchor: source sentence ``src`` and target sentence ``tgt`` open the same unit."""
+
+    src: int
+    tgt: int
+    #: what the unit is, for people: "paragraph 3", "footnote 2"
+    label: str
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """What :func:`align` found: the beads, and the anchors it used and the ones it dropped."""
+
+    beads: list[Bead]
+    anchors: tuple[Anchor, ...] = ()
+    #: anchors that the length and lexical evidence contradicts (not used)
+    dropped_anchors: tuple[Anchor, ...] = ()
+
+
 def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
                     src_lang: str = "es", tgt_lang: str = "en", use_anchors: bool = True,
                     realign: bool = True, dictionary: Dictionary | None = None) -> list[Bead]:
@@ -507,26 +530,44 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
 
     Accepts lists of plain strings (no structure) or of ``Sentence`` objects
     from the segmenter, whose paragraph numbers, footnotes and headings are
-    used as anchors. Every sentence is in exactly one bead; unaligned ones are
-    1-0 / 0-1 beads. ``score`` is a confidence in [0, 1]. Deterministic.
+    used as anchors (once verified, see :func:`align`). Every sentence is in
+    exactly one bead; unaligned ones are 1-0 / 0-1 beads. ``score`` is a
+    confidence in [0, 1]. Deterministic. ``dictionary`` replaces the shipped
+    general-language table (``alinea.align.dictionary``).
+    """
+    return align(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, use_anchors=use_anchors,
+                 realign=realign, dictionary=dictionary).beads
+
+
+def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
+          src_lang: str = "es", tgt_lang: str = "en", use_anchors: bool = True,
+          realign: bool = True, dictionary: Dictionary | None = None) -> Alignment:
+    """:func:`align_sentences`, also telling which anchors were used and which were dropped.
+
+    An anchor is verified, not trusted: the cheapest alignment forced through it
+    must cost at most ``CostModel.anchor_tolerance`` more than the cheapest one
+    without anchors; a paragraph number that opens different sentences on the two
+    sides fails and is dropped.
     """
     src_texts, tgt_texts = _texts(src), _texts(tgt)
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
-        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+        return Alignment([Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)])
     vocab = Vocabulary(default_dictionary() if dictionary is None else dictionary)
     src_f = encode_side(src_texts, src_lang, vocab)
     tgt_f = encode_side(tgt_texts, tgt_lang, vocab)
     structured = all(isinstance(s, Sentence) for s in src) and all(isinstance(s, Sentence) for s in tgt)
     structure = (_structure(src), _structure(tgt)) if structured else None
-    anchors = anchor_points(src, tgt) if structured and use_anchors else []
-    stretches = _stretches(n, m, anchors)
 
     # Characters of target per character of source, from the texts; kept within the range
     # seen between Spanish and English, so that a side with extra material does not skew it.
     ratio = float(np.clip(tgt_f.lengths.sum() / max(src_f.lengths.sum(), 1.0), *RATIO_RANGE))
     model = CostModel(ratio=ratio, **_experiment())
     weights = KeyWeights.build(src_f, tgt_f, vocab, model, src_lang)
+    candidates = [Anchor(i, j, _anchor_label(src[i])) for i, j in anchor_points(src, tgt)] \
+        if structured and use_anchors else []
+    kept, dropped = _verify_anchors(candidates, src_f, tgt_f, model, weights, structure, vocab, src_lang)
+    stretches = _stretches(n, m, [(a.src, a.tgt) for a in kept])
     beads = _search(src_f, tgt_f, model, weights, stretches, structure)
     if realign:
         links = ibm1.translation_links(_content_words(src_f, vocab), _content_words(tgt_f, vocab),
@@ -539,7 +580,78 @@ def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence]
             plan = _realign_plan(beads, stretches)
             beads = _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, *changed)
     scores = _confidences(beads)
-    return [Bead(p, q, s) for (p, q, *_), s in zip(beads, scores)]
+    return Alignment([Bead(p, q, s) for (p, q, *_), s in zip(beads, scores)], tuple(kept), tuple(dropped))
+
+
+#: The align summary warns when more than this share of the sentences is unaligned ...
+UNALIGNED_WARNING = 0.05
+#: ... or when this many null beads (1-0, 0-1) come in a row.
+NULL_RUN_WARNING = 5
+
+
+def alignment_warnings(beads: Sequence[Bead], n_src: int, n_tgt: int,
+                       dropped_anchors: Sequence[Anchor] = (), src_lang: str = "es",
+                       tgt_lang: str = "en") -> list[str]:
+    """What a person should look at first: dropped anchors, many unaligned sentences, runs of null beads.
+
+    Bead and sentence numbers are 1-based, as in the review report.
+    """
+    out = [f"anchor dropped: {a.label} opens {src_lang} sentence {a.src + 1} and {tgt_lang} sentence "
+           f"{a.tgt + 1}, but the text of the two sides does not agree there" for a in dropped_anchors]
+    unaligned = sum(len(b.src) + len(b.tgt) for b in beads if b.is_null)
+    total = n_src + n_tgt
+    if total and unaligned > UNALIGNED_WARNING * total:
+        out.append(f"{unaligned} of {total} sentences ({100 * unaligned / total:.1f} %) are unaligned: "
+                   "are the two files the same document, complete on both sides?")
+    run_start = None
+    for k, bead in enumerate(list(beads) + [Bead((0,), (0,))]):
+        if bead.is_null and run_start is None:
+            run_start = k
+        elif not bead.is_null and run_start is not None:
+            if k - run_start >= NULL_RUN_WARNING:
+                out.append(f"{k - run_start} unaligned sentences in a row (beads {run_start + 1}-{k}): "
+                           "a passage missing on one side, or the alignment lost its way there")
+            run_start = None
+    return out
+
+
+def _anchor_label(sentence: Sentence) -> str:
+    kind = "paragraph" if sentence.kind in (BODY, HEADING) else sentence.kind
+    return f"{kind} {sentence.number}"
+
+
+def _verify_anchors(candidates: list[Anchor], src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
+                    weights: KeyWeights, structure, vocab: Vocabulary,
+                    src_lang: str) -> tuple[list[Anchor], list[Anchor]]:
+    """Split the anchors into those the evidence agrees with and those it contradicts.
+
+    For each anchor (i, j) the cheapest alignment through cell (i, j) costs
+    F(i, j) + B(i, j): the forward search gives F at every anchor at once, the same
+    search on the reversed documents gives B. Without anchors the cheapest costs
+    F(n, m); an anchor whose detour costs more than ``anchor_tolerance`` is dropped.
+    """
+    if not candidates:
+        return [], []
+    n, m = len(src_f), len(tgt_f)
+    cells = [(a.src, a.tgt) for a in candidates]
+    forward_costs = BeadCosts(src_f, tgt_f, model, (0, n), (0, m), weights, structure)
+    forward, total = costs_through(n, m, forward_costs, forward_costs.null_costs("tgt"), cells, model.moves)
+    r_src, r_tgt = _reversed(src_f), _reversed(tgt_f)
+    r_structure = None if structure is None else tuple(
+        Structure(kinds=s.kinds[::-1].copy(), paragraphs=s.paragraphs[::-1].copy()) for s in structure)
+    r_weights = KeyWeights.build(r_src, r_tgt, vocab, model, src_lang)
+    backward_costs = BeadCosts(r_src, r_tgt, model, (0, n), (0, m), r_weights, r_structure)
+    backward, _ = costs_through(n, m, backward_costs, backward_costs.null_costs("tgt"),
+                                [(n - i, m - j) for i, j in cells], model.moves)
+    detour = forward + backward - total
+    kept = [a for a, d in zip(candidates, detour) if d <= model.anchor_tolerance]
+    dropped = [a for a, d in zip(candidates, detour) if not d <= model.anchor_tolerance]
+    return kept, dropped
+
+
+def _reversed(side: SideFeatures) -> SideFeatures:
+    return SideFeatures(lengths=side.lengths[::-1].copy(), keys=side.keys[::-1],
+                        key_counts=side.key_counts[::-1].copy(), words=side.words[::-1])
 
 
 def _content_words(side: SideFeatures, vocab: Vocabulary) -> tuple[np.ndarray, ...]:

@@ -88,6 +88,8 @@ class Bitext:
     src_lang: str = "es"
     tgt_lang: str = "en"
     meta: dict[str, str] = field(default_factory=dict)
+    #: what the aligner wants a person to know first (``alinea.align.aligner.alignment_warnings``)
+    warnings: list[str] = field(default_factory=list)
 
     def src_text(self, bead: Bead) -> str:
         return " ".join(self.src[i].text for i in bead.src)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Callable
 
-from alinea.align.aligner import align_sentences
+from alinea.align.aligner import align, alignment_warnings
+from alinea.align.dictionary import Dictionary
 from alinea.align.errors import InputError
 from alinea.align.model import Bitext, Document, Sentence
 from alinea.align.normalize import normalize
@@ -36,18 +37,22 @@ def segment_file(path: str | os.PathLike, lang: str, srx: SrxRules | None = None
 
 
 def align_texts(src: list[Sentence], tgt: list[Sentence], src_lang: str = "es",
-                tgt_lang: str = "en", meta: dict[str, str] | None = None) -> Bitext:
-    """Align two segmented documents."""
+                tgt_lang: str = "en", meta: dict[str, str] | None = None, *,
+                use_anchors: bool = True, dictionary: Dictionary | None = None) -> Bitext:
+    """Align two segmented documents; ``Bitext.warnings`` says what to look at first."""
     if check_lang(src_lang) == check_lang(tgt_lang):
         raise InputError(f"both sides are {check_lang(src_lang)!r}: alinea aligns Spanish with English")
-    beads = align_sentences(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang))
-    return Bitext(src, tgt, beads, src_lang, tgt_lang, dict(meta or {}))
+    result = align(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang),
+                   use_anchors=use_anchors, dictionary=dictionary)
+    warnings = alignment_warnings(result.beads, len(src), len(tgt), result.dropped_anchors, src_lang, tgt_lang)
+    return Bitext(src, tgt, result.beads, src_lang, tgt_lang, dict(meta or {}), warnings)
 
 
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
                 tgt_lang: str = "en", meta: dict[str, str] | None = None,
                 progress: Callable[[int, str], None] | None = None,
-                srx: SrxRules | None = None, encoding: str | None = None) -> Bitext:
+                srx: SrxRules | None = None, encoding: str | None = None, *,
+                use_anchors: bool = True, dictionary: Dictionary | None = None) -> Bitext:
     """Read, clean, segment and align a Spanish document and its English counterpart.
 
     ``progress(done, stage)`` is called as each of the ``len(ALIGN_STAGES)`` stages starts.
@@ -61,7 +66,7 @@ def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_la
     tgt = segment_file(tgt_path, tgt_lang, srx, encoding)
     _check_languages([s.text for s in src], [s.text for s in tgt], src_lang, tgt_lang, src_path, tgt_path)
     step(2, "aligning")
-    return align_texts(src, tgt, src_lang, tgt_lang, meta)
+    return align_texts(src, tgt, src_lang, tgt_lang, meta, use_anchors=use_anchors, dictionary=dictionary)
 
 
 _MARKERS = {
@@ -111,7 +116,7 @@ def read_sentence_lines(path: str | os.PathLike, encoding: str | None = None) ->
 
 
 def align_line_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
-                     tgt_lang: str = "en", encoding: str | None = None):
+                     tgt_lang: str = "en", encoding: str | None = None, *, dictionary: Dictionary | None = None):
     """Align two pre-segmented files with the checks :func:`align_files` makes.
 
     Returns ``(beads, src sentences, tgt sentences, src line numbers, tgt line numbers)``.
@@ -120,7 +125,7 @@ def align_line_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, s
     src, src_lines = read_sentence_lines(src_path, encoding)
     tgt, tgt_lines = read_sentence_lines(tgt_path, encoding)
     _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path)
-    beads = align_sentences(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang))
+    beads = align(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang), dictionary=dictionary).beads
     return beads, src, tgt, src_lines, tgt_lines
 
 

@@ -214,13 +214,24 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
         book.save(tmp)
 
 
+def review_warnings(bitext: Bitext) -> list[str]:
+    """The aligner's warnings (dropped anchors, many unaligned sentences, runs of null beads).
+
+    A bitext read back from a TMX or table has no record of them: the bead-based ones are found again.
+    """
+    from alinea.align.aligner import alignment_warnings
+
+    return bitext.warnings or alignment_warnings(bitext.beads, len(bitext.src), len(bitext.tgt),
+                                                 src_lang=bitext.src_lang, tgt_lang=bitext.tgt_lang)
+
+
 def write_review(bitext: Bitext, path: str | os.PathLike, threshold: float = LOW_CONFIDENCE) -> None:
     """Write the self-contained HTML alignment review."""
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"review threshold must be between 0 and 1, not {threshold}")
     rows = review_rows(bitext, threshold)
     title = bitext.meta.get("symbol") or Path(bitext.meta.get("source_file", "")).name or "bitext"
-    write_html(path, "review.html.j2", title=title,
+    write_html(path, "review.html.j2", title=title, warnings=review_warnings(bitext),
                meta=bitext.meta, summary=summary(bitext, threshold), rows=rows, to_review=to_review(rows),
                plot=path_plot(bitext, threshold) if bitext.beads else "",
                src_lang=bitext.src_lang, tgt_lang=bitext.tgt_lang)

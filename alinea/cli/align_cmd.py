@@ -16,7 +16,8 @@ from .options import LANG_CODE, default_output, echo_notes, encoding_option, pro
 
 
 def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dict,
-                   srx=None, encoding: str | None = None) -> Bitext:
+                   srx=None, encoding: str | None = None, use_anchors: bool = True,
+                   dictionaries: tuple[str, ...] = ()) -> Bitext:
     from ..pipeline import ALIGN_STAGES, align_files  # imported here: NLTK and numpy load only when needed
 
     console = Console(stderr=True)
@@ -25,11 +26,26 @@ def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dic
                   MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
                   disable=not console.is_terminal) as progress:
         task = progress.add_task("reading", total=len(ALIGN_STAGES))
+        dictionary = _dictionary(dictionaries)
         bitext = align_files(src, tgt, src_lang, tgt_lang, meta,
                              progress=lambda done, stage: progress.update(task, completed=done, description=stage),
-                             srx=srx, encoding=encoding)
+                             srx=srx, encoding=encoding, use_anchors=use_anchors, dictionary=dictionary)
         progress.update(task, completed=len(ALIGN_STAGES))
     return bitext
+
+
+def _dictionary(specs: tuple[str, ...]):
+    """The shipped table plus the ``--dictionary`` files (None: the aligner's default)."""
+    if not specs:
+        return None
+    from alinea.align.dictionary import load_dictionaries
+
+    return load_dictionaries(specs)
+
+
+_DICTIONARY_HELP = ("Extra Spanish-English word translations: a hunalign dictionary ('english @ spanish' "
+                    "lines), a two-column CSV/TSV (Spanish first, or a header naming es/en), a TBX termbase, "
+                    "or 'freedict' for Debian's dict-freedict-spa-eng. Repeatable.")
 
 
 def _write_outputs(bitext: Bitext, out: Output | None, tsv: Output | None, xlsx: Output | None,
@@ -58,6 +74,8 @@ def _summary(bitext: Bitext, units: int, wrote_tmx: bool, plan: OutputPlan) -> N
     if wrote_tmx:
         click.echo(f"translation units written: {units}", err=True)
     echo_notes(plan)
+    for warning in bitext.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"time: {process_seconds():.2f} s", err=True)
 
 
@@ -79,9 +97,13 @@ def _summary(bitext: Bitext, units: int, wrote_tmx: bool, plan: OutputPlan) -> N
 @click.option("--review", is_flag=True, help="Then open the result in the browser review editor (alinea review).")
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="With --review: port on 127.0.0.1.")
 @click.option("--no-browser", is_flag=True, help="With --review: print the page's address, do not open it.")
+@click.option("--dictionary", "dictionaries", multiple=True, metavar="FILE", help=_DICTIONARY_HELP)
+@click.option("--no-anchors", is_flag=True,
+              help="Do not use paragraph numbers, footnotes and headings as anchors (text evidence only).")
 def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | None,
           report: Path | None, src_lang: str, tgt_lang: str, document: str, keep_unaligned: bool,
-          srx, encoding: str | None, review: bool, port: int, no_browser: bool) -> None:
+          srx, encoding: str | None, review: bool, port: int, no_browser: bool,
+          dictionaries: tuple[str, ...], no_anchors: bool) -> None:
     """Align ES_FILE (Spanish) with EN_FILE (English) into a translation memory.
 
     ES_FILE and EN_FILE are text files in any encoding and with any suffix
@@ -103,7 +125,8 @@ def align(es_file: Path, en_file: Path, out: Path | None, tsv: Path | None, xlsx
 
             sock = bind(port)  # a taken port stops the run before anything is written
         meta = {"symbol": document} if document else {}
-        bitext = _run_alignment(es_file, en_file, src_lang, tgt_lang, meta, srx, encoding)
+        bitext = _run_alignment(es_file, en_file, src_lang, tgt_lang, meta, srx, encoding, not no_anchors,
+                                dictionaries)
         units = _write_outputs(bitext, tmx_out, tsv_out, xlsx_out, report_out, src_lang, tgt_lang, keep_unaligned)
         plan.commit()
     _summary(bitext, units, tmx_out is not None, plan)
@@ -214,8 +237,9 @@ def demo(out_dir: Path) -> None:
 @click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Language of ES_FILE.")
 @click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Language of EN_FILE.")
 @encoding_option
+@click.option("--dictionary", "dictionaries", multiple=True, metavar="FILE", help=_DICTIONARY_HELP)
 def align_lines(es_file: Path, en_file: Path, out: Path | None, src_lang: str, tgt_lang: str,
-                encoding: str | None) -> None:
+                encoding: str | None, dictionaries: tuple[str, ...]) -> None:
     """Align two pre-segmented files (one sentence per line, like hunalign's input).
 
     Writes one bead per row; line numbers are 0-based, blank lines are skipped,
@@ -223,14 +247,15 @@ def align_lines(es_file: Path, en_file: Path, out: Path | None, src_lang: str, t
 
     Example: alinea align-lines report.es.txt report.en.txt -o beads.tsv
     """
-    from alinea.align.aligner import write_beads_tsv
+    from alinea.align.aligner import alignment_warnings, write_beads_tsv
 
     from ..pipeline import align_line_files
 
     with OutputPlan(inputs=[es_file, en_file]) as plan:
         default = default_output(es_file, f"{check_lang(src_lang)}-{check_lang(tgt_lang)}.tsv")
         tsv_out = plan.add(out, "-o", TSV, default=default, why="no -o given: named after ES_FILE")
-        beads, src, tgt, src_lines, tgt_lines = align_line_files(es_file, en_file, src_lang, tgt_lang, encoding)
+        beads, src, tgt, src_lines, tgt_lines = align_line_files(es_file, en_file, src_lang, tgt_lang, encoding,
+                                                                 dictionary=_dictionary(dictionaries))
         rows = write_beads_tsv(beads, src, tgt, tsv_out.path, src_lines, tgt_lines)
         plan.commit()
     counts: dict[str, int] = {}
@@ -239,6 +264,8 @@ def align_lines(es_file: Path, en_file: Path, out: Path | None, src_lang: str, t
     click.echo(f"sentences: {len(src)} ({src_lang}), {len(tgt)} ({tgt_lang})", err=True)
     click.echo(f"beads: {rows} ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items()))})", err=True)
     echo_notes(plan)
+    for warning in alignment_warnings(beads, len(src), len(tgt), src_lang=src_lang, tgt_lang=tgt_lang):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"time: {process_seconds():.2f} s", err=True)
 
 
