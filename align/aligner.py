@@ -39,7 +39,7 @@ from typing import Sequence
 import numpy as np
 
 from . import ibm1
-from .corelib import best_path, costs_through, length_cost
+from .corelib import bead_posteriors, best_path, costs_through, length_cost
 from .dictionary import Dictionary, default_dictionary, lang_code
 from .encoder import (BOTH, FROM_EN, FROM_ES, SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts,
                       shares_key, with_link_keys)
@@ -87,6 +87,10 @@ class CostModel:
     #: structured mode: a bead across two paragraphs; a heading (etc.) paired with another kind
     paragraph_penalty: float = 4.0
     kind_penalty: float = 8.0
+    #: confidence: bead costs are read as -log probabilities divided by this (> 1 flattens them)
+    temperature: float = 1.15
+    #: ... summing over the paths within this many target positions of the chosen one
+    posterior_halo: int = 4
     #: an anchor holds when the cheapest alignment through it costs at most this much more
     #: than the cheapest alignment without anchors (about two wrongly unaligned sentences)
     anchor_tolerance: float = 12.0
@@ -492,15 +496,27 @@ def _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, changed_s
     return out
 
 
-def _confidences(beads) -> list[float]:
-    """Confidence of each bead from the search itself: the logistic of its margin.
+def _posteriors(beads, stretches, src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
+                weights: KeyWeights, structure) -> list[float]:
+    """Confidence of each bead: its probability given the documents (``corelib.bead_posteriors``).
 
-    The margin is how much more (in negative log-probability) the best path into
-    the bead's end cell would cost if its last bead were of another type or came
-    from another cell, so 1 / (1 + exp(-margin)) reads as the odds of this bead
-    against its best local rival. Beads kept between anchors have their own margin.
+    Computed stretch by stretch (the anchors are fixed), with the final costs (after
+    the IBM Model 1 pass) divided by ``model.temperature``.
     """
-    return [round(1.0 / (1.0 + math.exp(-min(50.0, margin))), 4) for *_, margin in beads]
+    scores: list[float] = []
+    k = 0
+    for s0, s1, t0, t1 in stretches:
+        local = []
+        i, j = s0, t0
+        while k < len(beads) and (i < s1 or j < t1):
+            p, q, cost, margin = beads[k]
+            local.append((tuple(x - s0 for x in p), tuple(y - t0 for y in q), cost, margin))
+            i, j, k = i + len(p), j + len(q), k + 1
+        costs = BeadCosts(src_f, tgt_f, model, (s0, s1), (t0, t1), weights, structure)
+        post = bead_posteriors(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"), local, model.moves,
+                               model.temperature, model.posterior_halo)
+        scores += [round(float(x), 4) for x in post]
+    return scores
 
 
 @dataclass(frozen=True)
@@ -579,7 +595,7 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
             weights = KeyWeights.build(src_f, tgt_f, vocab, model, src_lang)
             plan = _realign_plan(beads, stretches)
             beads = _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, *changed)
-    scores = _confidences(beads)
+    scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
     return Alignment([Bead(p, q, s) for (p, q, *_), s in zip(beads, scores)], tuple(kept), tuple(dropped))
 
 

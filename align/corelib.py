@@ -222,3 +222,118 @@ def costs_through(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, c
     _, probed = _widening(n, m, cost_block, zero_one, moves, None, arrays)
     seen = {i: dict(zip(js, probed.get(i, np.full(len(js), np.inf)).tolist())) for i, js in probes.items()}
     return np.array([seen[i][j] for i, j in cells]), float(seen[n][m])
+
+
+#: Stands for log(0) in the posterior computation (finite, so that differences never give NaN).
+_LOG_ZERO = -1e30
+
+
+def _path_band(n: int, m: int, path: Path, halo: int) -> tuple[np.ndarray, int]:
+    """A band of target positions around a path: nondecreasing first column per row, and its width."""
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    i = j = 0
+    lo[0], hi[0] = 0, 0
+    for p, q, *_ in path:
+        ni, nj = i + len(p), j + len(q)
+        rows = slice(i, ni + 1)
+        lo[rows] = np.minimum(lo[rows], j)
+        hi[rows] = np.maximum(hi[rows], nj)
+        i, j = ni, nj
+    width = int(min(m + 1, (hi - lo).max() + 2 * halo + 1))
+    base = np.clip(lo - halo, 0, m + 1 - width)
+    return np.maximum.accumulate(base), width
+
+
+def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, path: Path,
+                    moves: tuple[tuple[int, int], ...] = MOVES, temperature: float = 1.0,
+                    halo: int = 4) -> np.ndarray:
+    """The probability of each bead of ``path`` given the two documents.
+
+    Bead costs are read as negative log-probabilities (divided by ``temperature``);
+    summing over every monotone path within ``halo`` target positions of ``path``
+    (forward-backward), a bead's probability is that of all paths that contain it.
+    A bead that the evidence pins down gets about 1; one with a near rival (a 1-1
+    where a 2-1 costs almost the same) gets what the two share.
+
+    Memory is that of the narrow band: ``(n + 1) x width`` forward and backward values
+    and ``(n + 1) x moves x width`` bead log-probabilities, width about 2 x halo.
+    """
+    if not path:
+        return np.zeros(0)
+    if n == 0 or m == 0:
+        return np.ones(len(path))
+    base, width = _path_band(n, m, path, halo)
+    offsets = np.arange(width)
+    n_moves = len(moves)
+    move_a = np.array([a for a, _ in moves])
+    move_b = np.array([b for _, b in moves])
+    # zl[j]: log-probability of the 0-1 bead that consumes target sentence j-1 (ends at column j).
+    zl = np.concatenate(([_LOG_ZERO], -zero_one.astype(np.float64) / temperature, np.full(width + 1, _LOG_ZERO)))
+    alpha = np.full((n + 1, width), _LOG_ZERO)
+    beta = np.full((n + 1, width), _LOG_ZERO)
+    logp = np.full((n + 1, n_moves, width), _LOG_ZERO, dtype=np.float32)
+    columns = base[:, None] + offsets[None, :]                      # absolute column of each band cell
+    in_matrix = columns <= m
+
+    # Forward: alpha[i, j] = log of the summed probability of the paths from (0, 0) to (i, j).
+    # Along a row the 0-1 beads give alpha[j] = logaddexp(entry[j], alpha[j-1] + zl[j]), which
+    # is a cumulative log-sum-exp: with S = cumsum(zl), alpha = S + logaddexp.accumulate(entry - S).
+    row0 = np.where(offsets == 0, 0.0, _LOG_ZERO)
+    step0 = np.where(in_matrix[0], zl[columns[0]], _LOG_ZERO)
+    step0[0] = 0.0
+    cum0 = np.cumsum(step0)
+    alpha[0] = np.where(in_matrix[0], cum0 + np.logaddexp.accumulate(row0 - cum0), _LOG_ZERO)
+    for first in range(1, n + 1, CHUNK_ROWS):
+        rows = np.arange(first, min(n, first + CHUNK_ROWS - 1) + 1)
+        j_grid = columns[rows]
+        block = cost_block(rows, np.minimum(j_grid, m))
+        lp = np.stack([-block[mv] / temperature for mv in moves], axis=1)
+        bad = (j_grid[:, None, :] < move_b[None, :, None]) | ~in_matrix[rows][:, None, :] | ~np.isfinite(lp)
+        logp[rows] = np.where(bad, _LOG_ZERO, lp)
+        # Where each bead type ending in these rows starts: (row, band column), and whether it is in the band.
+        prev_rows = rows[:, None] - move_a[None, :]                                   # (rows, moves)
+        prev_k = j_grid[:, None, :] - move_b[None, :, None] - base[np.maximum(prev_rows, 0)][:, :, None]
+        inside = (prev_k >= 0) & (prev_k < width) & (prev_rows >= 0)[:, :, None]
+        prev_k = np.clip(prev_k, 0, width - 1)
+        prev_rows = np.maximum(prev_rows, 0)[:, :, None]
+        lp_rows = np.where(inside, logp[rows], _LOG_ZERO)
+        steps = np.where(in_matrix[rows], zl[j_grid], _LOG_ZERO)
+        steps[:, 0] = 0.0
+        step_cum = np.cumsum(steps, axis=1)
+        for r, i in enumerate(rows.tolist()):
+            entry = np.logaddexp.reduce(alpha[prev_rows[r], prev_k[r]] + lp_rows[r], axis=0)
+            alpha[i] = np.where(in_matrix[i], step_cum[r] + np.logaddexp.accumulate(entry - step_cum[r]), _LOG_ZERO)
+    total = alpha[n, m - base[n]]
+
+    # Backward: beta[i, j] = log of the summed probability of the paths from (i, j) to (n, m).
+    next_rows = np.arange(n + 1)[:, None] + move_a[None, :]                            # (n + 1, moves)
+    safe_next = np.minimum(next_rows, n)
+    next_k = columns[:, None, :] + move_b[None, :, None] - base[safe_next][:, :, None]
+    ahead_ok = (next_k >= 0) & (next_k < width) & (next_rows <= n)[:, :, None]
+    next_k = np.clip(next_k, 0, width - 1).astype(np.int32)
+    move_index = np.arange(n_moves)[:, None]
+    # 0-1 beads to the right: beta[j] = logaddexp(exit[j], zl[j + 1] + beta[j + 1]), run right to left.
+    right_steps = np.where(in_matrix & (columns + 1 <= m), zl[np.minimum(columns + 1, m + width + 1)], _LOG_ZERO)
+    reversed_cum = np.cumsum(np.concatenate((np.zeros((n + 1, 1)), right_steps[:, ::-1][:, 1:]), axis=1), axis=1)
+    for i in range(n, -1, -1):
+        rows_i = safe_next[i][:, None]
+        ahead = np.where(ahead_ok[i], beta[rows_i, next_k[i]] + logp[rows_i, move_index, next_k[i]], _LOG_ZERO)
+        exit_ = np.logaddexp.reduce(ahead, axis=0)
+        if i == n:
+            exit_ = np.where(columns[i] == m, 0.0, exit_)
+        cum = reversed_cum[i]
+        backward = cum + np.logaddexp.accumulate(exit_[::-1] - cum)
+        beta[i] = np.where(in_matrix[i], backward[::-1], _LOG_ZERO)
+
+    # The path's beads: alpha at the start, the bead, beta at the end, over the total.
+    code = {mv: c for c, mv in enumerate(moves)}
+    out = np.empty(len(path))
+    i = j = 0
+    for k, (p, q, *_) in enumerate(path):
+        a, b = len(p), len(q)
+        ni, nj = i + a, j + b
+        lp_bead = zl[nj] if a == 0 else logp[ni, code[(a, b)], nj - base[ni]]
+        out[k] = alpha[i, j - base[i]] + lp_bead + beta[ni, nj - base[ni]] - total
+        i, j = ni, nj
+    return np.clip(np.exp(np.minimum(out, 0.0)), 0.0, 1.0)
