@@ -1,19 +1,30 @@
 #!/usr/bin/env python3
-"""Benchmark the sentence aligner against NLTK's Gale-Church (and hunalign when installed).
+"""Benchmark the sentence aligner against NLTK's Gale-Church and hunalign, in the same run.
 
 1. ``../shared/bench/align_undev.jsonl`` (20 UN documents of 100 sentence pairs with
-   injected 1-2, 2-1, 1-0, 0-1 beads): strict and non-null precision / recall / F1,
-   scored with ``../shared/bench/score_align.py``, and the wall time of each aligner
-   over the 20 documents (alinea: in-process, imports done, first run in this process).
-2. A synthetic long document pair built from ``../shared/data/un_devset_first2000.{es,en}``
+   injected 1-2, 2-1, 1-0, 0-1 beads) and ``../shared/bench/literary_dev.jsonl`` (hand-aligned
+   literary translations, paragraph-level gold), the literary works split into the ones the
+   aligner was tuned on (dev: Pinocchio, Tao Te Ching, The Raven) and the one held out of all
+   tuning (Le Petit Prince): strict and non-null precision / recall / F1, scored with
+   ``../shared/bench/score_align.py``, and the wall time of each aligner (alinea in-process,
+   imports done; hunalign is run when it is on the PATH or ``$HUNALIGN`` names it, with an
+   empty dictionary and ``-utf``).
+2. Calibration of alinea's confidence on every set with sentence-level gold: the UN set,
+   and the literary paragraphs with a single sentence on one side (there the sentence-level
+   bead is known: the whole paragraph). A reliability table (confidence bins against the
+   share of right beads), ECE, the accuracy of beads at >= 0.9 and the share of right beads
+   that are at >= 0.9.
+3. The embedded A/58/98 pair: bead counts and paragraph numbers that disagree inside a bead.
+4. A synthetic long document pair built from ``../shared/data/un_devset_first2000.{es,en}``
    (blocks of 100 pairs repeated in shuffled order, then merges and omissions injected
-   with the shared bench builder): alinea's time, peak traced memory (tracemalloc) and
-   strict F1 at 5,000, 10,000 and 20,000 sentences.
+   with the shared bench builder): alinea's time, CPU time, peak traced memory (tracemalloc)
+   and strict F1 at 5,000, 10,000 and 20,000 sentences.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -26,14 +37,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 BENCH = SHARED / "bench" / "align_undev.jsonl"
+LITERARY = SHARED / "bench" / "literary_dev.jsonl"
+#: Held out of all tuning of the aligner (decided before tuning started; see README).
+HELD_OUT_WORKS = ("le_petit_prince",)
 SCORER = SHARED / "bench" / "score_align.py"
 BUILDER = SHARED / "bench" / "make_align_bench.py"
 DATA = SHARED / "data" / "un_devset_first2000"
-REFERENCE = "hunalign (reference figure from ../shared/bench/README.md, not measured here): strict F1 0.925, 0.32 s"
+REFERENCE = ("hunalign  not run: put it on the PATH or set HUNALIGN=/path/to/hunalign "
+             "(../shared/bench/README.md quotes strict F1 0.925 on align_undev, 0.542 on literary_dev)")
 
 
 def _check_inputs() -> None:
-    missing = [p for p in (BENCH, SCORER, BUILDER, DATA.with_suffix(".es"), DATA.with_suffix(".en")) if not p.exists()]
+    missing = [p for p in (BENCH, LITERARY, SCORER, BUILDER, DATA.with_suffix(".es"), DATA.with_suffix(".en"))
+               if not p.exists()]
     if missing:
         sys.exit("bench_align: missing shared benchmark files: " + ", ".join(str(p) for p in missing)
                  + " (expected ../shared next to the repository)")
@@ -63,12 +79,74 @@ def beads_from_pairs(pairs: list[tuple[int, int]], n: int, m: int) -> list[list[
     return beads
 
 
-def run_alinea(docs) -> tuple[list, float]:
+def run_alinea(docs) -> tuple[list, float, list]:
+    """alinea's beads for each document, the wall time, and the (confidence, right) pairs it can be judged on."""
     from alinea.align.aligner import align_sentences
 
     started = time.perf_counter()
-    preds = [[[list(b.src), list(b.tgt)] for b in align_sentences(d["es"], d["en"])] for d in docs]
-    return preds, time.perf_counter() - started
+    beads = [align_sentences(d["es"], d["en"]) for d in docs]
+    seconds = time.perf_counter() - started
+    preds = [[[list(b.src), list(b.tgt)] for b in doc_beads] for doc_beads in beads]
+    judged = [pair for d, doc_beads in zip(docs, beads) for pair in judge(d, doc_beads)]
+    return preds, seconds, judged
+
+
+def judge(doc: dict, beads) -> list[tuple[float, bool]]:
+    """(confidence, right) for the beads whose correctness the gold decides sentence by sentence.
+
+    Sentence-level gold (UN): a bead is right when it is a gold bead (a null bead of k
+    sentences counts as k single ones). Paragraph-level gold (literary): only paragraphs
+    with at most one sentence on a side decide (their sentence-level bead is the whole
+    paragraph); a bead touching one is right when it is that paragraph exactly (or, for a
+    paragraph missing on one side, a single null bead of it); beads elsewhere are not judged.
+    """
+    from score_align import norm
+
+    if "es_unit" not in doc:
+        gold = norm(doc["gold"])
+        return [(b.score, norm([(b.src, b.tgt)]) <= gold) for b in beads]
+    owner_src, owner_tgt = {}, {}
+    for k, (s, t) in enumerate(doc["gold"]):
+        owner_src.update((i, k) for i in s)
+        owner_tgt.update((j, k) for j in t)
+    decided = {k: len(s) <= 1 or len(t) <= 1 for k, (s, t) in enumerate(doc["gold"])}
+    out = []
+    for b in beads:
+        owners = {owner_src.get(i) for i in b.src} | {owner_tgt.get(j) for j in b.tgt}
+        if not any(decided.get(k) for k in owners):
+            continue
+        if len(owners) > 1:
+            out.append((b.score, False))
+            continue
+        gold_src, gold_tgt = doc["gold"][owners.pop()]
+        if not gold_src or not gold_tgt:
+            out.append((b.score, len(b.src) + len(b.tgt) == 1))
+        else:
+            out.append((b.score, sorted(b.src) == sorted(gold_src) and sorted(b.tgt) == sorted(gold_tgt)))
+    return out
+
+
+def reliability(judged: list[tuple[float, bool]], name: str) -> list[str]:
+    """A reliability table: confidence bins against the share of right beads; ECE; the >= 0.9 figures."""
+    if not judged:
+        return [f"calibration {name}: no bead can be judged"]
+    lines = [f"calibration {name}: {len(judged)} beads judged, {sum(r for _, r in judged) / len(judged):.3f} right"]
+    bins: dict[int, list[tuple[float, bool]]] = {}
+    for score, right in judged:
+        bins.setdefault(min(int(score * 10), 9), []).append((score, right))
+    ece = 0.0
+    lines.append("  confidence   beads  mean conf  right")
+    for b in sorted(bins):
+        items = bins[b]
+        mean = sum(c for c, _ in items) / len(items)
+        acc = sum(r for _, r in items) / len(items)
+        ece += abs(acc - mean) * len(items) / len(judged)
+        lines.append(f"  [{b / 10:.1f}, {(b + 1) / 10:.1f}{']' if b == 9 else ')'} {len(items):>7}  {mean:9.3f}  {acc:5.3f}")
+    high = [r for c, r in judged if c >= 0.9]
+    right = sum(r for _, r in judged)
+    lines.append(f"  ECE {ece:.4f} | confidence >= 0.9: {len(high)} beads, {sum(high) / max(len(high), 1):.3f} right"
+                 f" | right beads at >= 0.9: {sum(high) / max(right, 1):.3f}")
+    return lines
 
 
 def run_nltk(docs) -> tuple[list, float]:
@@ -95,8 +173,8 @@ def run_hunalign(docs, binary: str) -> tuple[list, float]:
             tgt.write_text("\n".join(d["en"]) + "\n", encoding="utf-8")
             paths.append((src, tgt))
         started = time.perf_counter()
-        outputs = [subprocess.run([binary, str(tmp_path / "null.dic"), str(s), str(t)], capture_output=True,
-                                  text=True, check=True).stdout for s, t in paths]
+        outputs = [subprocess.run([binary, "-utf", str(tmp_path / "null.dic"), str(s), str(t)],
+                                  capture_output=True, text=True, check=True).stdout for s, t in paths]
         seconds = time.perf_counter() - started
     for d, out in zip(docs, outputs):
         rungs = [tuple(int(x) for x in line.split("\t")[:2]) for line in out.splitlines() if line.strip()]
@@ -145,9 +223,9 @@ def synthetic_line(size: int) -> str:
     from alinea.align.aligner import align_sentences
 
     doc = synthetic_pair(size)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     beads = align_sentences(doc["es"], doc["en"])
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     tracemalloc.start()
     align_sentences(doc["es"], doc["en"])
     peak = tracemalloc.get_traced_memory()[1]
@@ -157,7 +235,43 @@ def synthetic_line(size: int) -> str:
     p, r = found / len(beads), found / len(gold)
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return (f"synthetic {size:>6} pairs ({len(doc['es'])} es / {len(doc['en'])} en sentences): "
-            f"alinea {seconds:.2f} s, peak memory {peak / 1e6:.0f} MB, strict F1 {f1:.4f}")
+            f"alinea {seconds:.2f} s (CPU {cpu:.2f} s), peak memory {peak / 1e6:.0f} MB, strict F1 {f1:.4f}")
+
+
+def a58_lines() -> list[str]:
+    """The embedded A/58/98 pair: bead counts, and beads whose two sides carry different paragraph numbers."""
+    from alinea.corpora import corpus
+    from alinea.pipeline import align_files
+
+    pair = corpus("A_58_98")
+    bitext = align_files(pair.path("es"), pair.path("en"))
+    mismatched = 0
+    for bead in bitext.beads:
+        src = {bitext.src[i].number for i in bead.src if bitext.src[i].number}
+        tgt = {bitext.tgt[j].number for j in bead.tgt if bitext.tgt[j].number}
+        mismatched += bool(bead.src and bead.tgt and src != tgt)
+    numbers = {s.number for s in bitext.src if s.number} & {s.number for s in bitext.tgt if s.number}
+    counts = ", ".join(f"{k}: {v}" for k, v in bitext.bead_counts().items())
+    return [f"A/58/98: {len(bitext.beads)} beads ({counts}); {len(numbers)} numbers on both sides, "
+            f"{mismatched} beads joining different numbers; warnings: {len(bitext.warnings)}"]
+
+
+def hunalign_binary() -> str | None:
+    binary = os.environ.get("HUNALIGN") or shutil.which("hunalign")
+    return binary if binary and Path(binary).is_file() and os.access(binary, os.X_OK) else None
+
+
+def compare(name: str, docs: list[dict], binary: str | None) -> list:
+    """alinea, NLTK Gale-Church and hunalign on one set; returns alinea's judged beads."""
+    print(f"{name}: {len(docs)} documents, {sum(len(d['gold']) for d in docs)} gold beads", flush=True)
+    preds, seconds, judged = run_alinea(docs)
+    print(line("alinea", score(docs, preds), seconds), flush=True)
+    preds, seconds = run_nltk(docs)
+    print(line("nltk-gc", score(docs, preds), seconds), flush=True)
+    if binary:
+        preds, seconds = run_hunalign(docs, binary)
+        print(line("hunalign", score(docs, preds), seconds), flush=True)
+    return judged
 
 
 def main() -> None:
@@ -166,22 +280,29 @@ def main() -> None:
                         help="sizes of the synthetic document pairs (comma-separated; empty to skip)")
     args = parser.parse_args()
     _check_inputs()
-    docs = [json.loads(x) for x in BENCH.read_text(encoding="utf-8").splitlines() if x.strip()]
-    gold_beads = sum(len(d["gold"]) for d in docs)
-    print(f"align_undev: {len(docs)} documents, {gold_beads} gold beads")
-    preds, seconds = run_alinea(docs)
-    print(line("alinea", score(docs, preds), seconds), flush=True)
-    preds, seconds = run_nltk(docs)
-    print(line("nltk-gc", score(docs, preds), seconds), flush=True)
-    binary = shutil.which("hunalign")
-    if binary:
-        preds, seconds = run_hunalign(docs, binary)
-        print(line("hunalign", score(docs, preds), seconds), flush=True)
-    else:
+    binary = hunalign_binary()
+    if not binary:
         print(REFERENCE)
+    read = lambda path: [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    literary = read(LITERARY)
+    sets = [("align_undev", "align_undev", read(BENCH)),
+            ("literary_dev, dev works (pinocchio, taoteching, the_raven)", "literary dev works",
+             [d for d in literary if not d["id"].startswith(HELD_OUT_WORKS)]),
+            ("literary_dev, held-out work (le_petit_prince)", "literary held-out work",
+             [d for d in literary if d["id"].startswith(HELD_OUT_WORKS)]),
+            ("literary_dev, all works", None, literary)]
+    calibration = []
+    for name, short, docs in sets:
+        judged = compare(name, docs, binary)
+        if short:
+            calibration.append((short, judged))
+    for name, judged in calibration:
+        print("\n".join(reliability(judged, name)), flush=True)
+    print("\n".join(a58_lines()), flush=True)
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         print(synthetic_line(size), flush=True)
-    print("NLTK Gale-Church is not run on the synthetic pairs: its full n x m search in pure Python is quadratic.")
+    print("NLTK Gale-Church and hunalign are not run on the synthetic pairs (NLTK's full n x m search "
+          "in pure Python is quadratic).")
 
 
 if __name__ == "__main__":
