@@ -54,7 +54,7 @@ _SUFFIXES = {
         es as os an en a o e i s
     """,
     "en": """
-        ingly edly ings ing ied ies ed es ly s
+        ingly edly ings ing ied ies ed ly s
     """,
 }
 _MIN_STEM = 3
@@ -63,6 +63,9 @@ _MIN_STEM = 3
 @lru_cache(maxsize=None)
 def _suffix_pattern(lang: str) -> re.Pattern:
     suffixes = sorted(set(_SUFFIXES[lang].split()), key=len, reverse=True)
+    if lang == "en":
+        # -es is a suffix after s, x, z, ch, sh and o (boxes, churches, goes), not in houses or places
+        suffixes.insert(0, r"(?:(?<=[sxzo])|(?<=[cs]h))es")
     return re.compile(r"^(.{%d,}?)(?:%s)?$" % (_MIN_STEM, "|".join(suffixes)), re.M)
 
 

@@ -354,3 +354,167 @@ def test_the_vocabulary_is_made_anew_for_each_alignment(monkeypatch):
     assert len(made) == 2 and made[0] is not made[1]
     assert "sentence_keys" not in dir(__import__("alinea.align.encoder", fromlist=["x"]))
     assert not hasattr(original, "encode_text")
+
+
+# -- issue 12: more bead types, verified anchors, dictionaries, confidence ------------------------
+
+MORE_ES = [
+    "El Comité examinó el informe del Secretario General sobre la financiación de la Misión.",
+    "La Comisión recomendó que se aprobaran 45 puestos adicionales para el bienio 2004-2005.",
+    "Varias delegaciones expresaron su preocupación por la situación humanitaria en la región.",
+    "El Fondo de Población de las Naciones Unidas (UNFPA) apoyó programas en 140 países.",
+    "Los niños y las mujeres representan el 80% de los refugiados del mundo.",
+    "La Organización Mundial de la Salud (OMS) publicó nuevas directrices sobre el VIH/SIDA.",
+    "El Consejo de Seguridad prorrogó el mandato de la Misión hasta el 31 de diciembre de 2004.",
+    "Se invitó a los Estados Miembros a presentar sus observaciones antes del 15 de marzo.",
+    "La pobreza extrema afecta todavía a más de 1.200 millones de personas.",
+    "El Programa de las Naciones Unidas para el Desarrollo (PNUD) coordinó la asistencia técnica.",
+    "La Asamblea tomó nota del informe de la Comisión de Derechos Humanos.",
+    "El Presidente declaró clausurado el período de sesiones a las 18.00 horas.",
+]
+MORE_EN = [
+    "The Committee considered the report of the Secretary-General on the financing of the Mission.",
+    "The Commission recommended the approval of 45 additional posts for the biennium 2004-2005.",
+    "Several delegations expressed concern about the humanitarian situation in the region.",
+    "The United Nations Population Fund (UNFPA) supported programmes in 140 countries.",
+    "Children and women account for 80% of the world's refugees.",
+    "The World Health Organization (WHO) published new guidelines on HIV/AIDS.",
+    "The Security Council extended the mandate of the Mission until 31 December 2004.",
+    "Member States were invited to submit their comments before 15 March.",
+    "Extreme poverty still affects more than 1.2 billion people.",
+    "The United Nations Development Programme (UNDP) coordinated the technical assistance.",
+    "The Assembly took note of the report of the Commission on Human Rights.",
+    "The President declared the session closed at 6 p.m.",
+]
+ALL_ES, ALL_EN = ES + MORE_ES, EN + MORE_EN
+
+
+def test_a_misleading_paragraph_number_is_dropped_and_reported():
+    from alinea.align.aligner import align, alignment_warnings
+
+    # Five paragraphs of four sentences. In the English the number "3." opens the sentence two
+    # places later than in the Spanish: trusting it would leave four sentences unaligned.
+    es_numbers = [str(1 + k // 4) for k in range(20)]
+    en_numbers = list(es_numbers)
+    en_numbers[8:10] = ["2", "2"]
+    es = _numbered(ALL_ES, es_numbers, [k // 4 for k in range(20)])
+    en = _numbered(ALL_EN, en_numbers, [k // 4 if k not in (8, 9) else 1 for k in range(20)])
+    assert (8, 10) in anchor_points(es, en)          # the misleading anchor is a candidate
+    result = align(es, en)
+    assert pairs(result.beads) == [((i,), (i,)) for i in range(20)]
+    assert [a.label for a in result.dropped_anchors] == ["paragraph 3"]
+    assert {(a.src, a.tgt) for a in result.anchors} == {(4, 4), (12, 12), (16, 16)}
+    warnings = alignment_warnings(result.beads, 20, 20, result.dropped_anchors)
+    assert any("paragraph 3" in w and "sentence 9" in w and "sentence 11" in w for w in warnings)
+    # Without anchors the text alone gives the same alignment.
+    assert pairs(align_sentences(es, en, use_anchors=False)) == pairs(result.beads)
+
+
+def test_anchors_that_agree_with_the_text_are_all_kept():
+    from alinea.align.aligner import align
+
+    numbers = [str(1 + k // 4) for k in range(20)]
+    es = _numbered(ALL_ES, numbers, [k // 4 for k in range(20)])
+    en = _numbered(ALL_EN, numbers, [k // 4 for k in range(20)])
+    result = align(es, en)
+    assert not result.dropped_anchors and len(result.anchors) == 4
+
+
+def test_one_spanish_sentence_for_three_english_gives_a_1_3_bead():
+    # The translator joined three sentences with semicolons.
+    es = ALL_ES[:5] + ["; ".join(s.rstrip(".") for s in MORE_ES[1:4]) + "."] + ALL_ES[15:]
+    en = ALL_EN[:5] + MORE_EN[1:4] + ALL_EN[15:]
+    beads = align_sentences(es, en)
+    assert ((5,), (5, 6, 7)) in pairs(beads)
+    assert_partition(beads, len(es), len(en))
+
+
+def test_three_spanish_sentences_for_one_english_give_a_3_1_bead():
+    es = ALL_ES[:5] + MORE_ES[1:4] + ALL_ES[15:]
+    en = ALL_EN[:5] + ["; ".join(s.rstrip(".") for s in MORE_EN[1:4]) + "."] + ALL_EN[15:]
+    beads = align_sentences(es, en)
+    assert ((5, 6, 7), (5,)) in pairs(beads)
+    assert_partition(beads, len(es), len(en))
+
+
+def test_a_general_language_dictionary_links_sentences_without_cognates():
+    from alinea.align.dictionary import Dictionary
+
+    # Literary sentences: no numbers, few cognates. The second Spanish sentence is two in English.
+    es = ["El viejo carpintero cerró la puerta de la casa.", "Luego dijo al niño que no llorara y se durmió.",
+          "A la mañana siguiente salió al bosque a buscar leña."]
+    en = ["The old woodworker shut the door of the house.", "Then he told the boy not to cry.",
+          "And he fell asleep.", "The next morning he went out to the forest to look for firewood."]
+    assert pairs(align_sentences(es, en)) == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,))]
+    # The table's words are evidence: a Spanish word and its translations share a key, inflected
+    # forms included; without the table they share nothing.
+    from alinea.align.dictionary import builtin_dictionary
+    from alinea.align.encoder import word_keys
+
+    for es_word, en_word in (("dijo", "told"), ("niño", "boy"), ("puerta", "door"), ("puertas", "doors"),
+                             ("durmió", "asleep"), ("salió", "left")):
+        shared = set(word_keys(es_word, "es", builtin_dictionary())) & set(word_keys(en_word, "en", builtin_dictionary()))
+        assert shared, (es_word, en_word)
+        assert not set(word_keys(es_word, "es", Dictionary())) & set(word_keys(en_word, "en", Dictionary()))
+    assert not set(word_keys("puerta", "es", builtin_dictionary())) & set(word_keys("forest", "en", builtin_dictionary()))
+
+
+def test_confidence_is_low_on_a_shuffled_pair():
+    rng = random.Random(11)
+    shuffled = list(ALL_EN)
+    rng.shuffle(shuffled)
+    right = {(ALL_EN.index(sentence), j) for j, sentence in enumerate(shuffled)}
+    beads = align_sentences(ALL_ES, shuffled)
+    wrong_links = [b.score for b in beads if not b.is_null
+                   and not all((i, j) in right for i in b.src for j in b.tgt)]
+    assert len(wrong_links) >= 5, "a shuffled pair must make the aligner guess"
+    # Some shuffled neighbours do say much the same thing ("X published ..." / "Y published ..."),
+    # but most guesses are doubtful, and on average far below the straight pair's links.
+    assert sum(score >= 0.9 for score in wrong_links) <= len(wrong_links) / 3
+    assert sum(wrong_links) / len(wrong_links) < 0.8
+    straight = align_sentences(ALL_ES, ALL_EN)
+    assert all(b.score >= 0.9 for b in straight)
+
+
+def test_the_same_input_gives_the_same_output_with_every_bead_type():
+    es = ALL_ES[:5] + MORE_ES[1:4] + ALL_ES[15:]
+    en = ALL_EN[:4] + ALL_EN[5:6] + ["The Commission recommended 45 posts and several delegations expressed "
+                                     "concern."] + ALL_EN[7:]
+    first = align_sentences(es, en)
+    align_sentences(list(reversed(en)), list(reversed(es)), src_lang="en", tgt_lang="es")
+    assert align_sentences(es, en) == first
+    assert [b.score for b in align_sentences(es, en)] == [b.score for b in first]
+
+
+def test_bead_posteriors_match_the_sum_over_every_path():
+    from alinea.align.corelib import bead_posteriors
+
+    rng = np.random.default_rng(3)
+    n, m = 5, 6
+    moves = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+    table = {mv: rng.random((n + 1, m + 1)) * 3 + (0.0 if mv == (1, 1) else 1.5) for mv in moves}
+    nulls = rng.random(m) * 2 + 2
+
+    def costs(rows, j_grid):
+        return {mv: table[mv][rows[:, None], j_grid] for mv in moves}
+
+    path = best_path(n, m, costs, nulls, moves, width=m + 1)
+    every = []
+
+    def walk(i, j, beads, cost):
+        if (i, j) == (n, m):
+            every.append((beads, cost))
+        for a, b in moves + ((0, 1),):
+            if i + a <= n and j + b <= m:
+                step = nulls[j] if (a, b) == (0, 1) else table[(a, b)][i + a, j + b]
+                walk(i + a, j + b, beads + [(i, j, a, b)], cost + step)
+
+    walk(0, 0, [], 0.0)
+    weights = np.array([math.exp(-c / 1.3) for _, c in every])
+    expected, i, j = [], 0, 0
+    for p, q, *_ in path:
+        expected.append(sum(w for (beads, _), w in zip(every, weights) if (i, j, len(p), len(q)) in beads)
+                        / weights.sum())
+        i, j = i + len(p), j + len(q)
+    got = bead_posteriors(n, m, costs, nulls, path, moves, temperature=1.3, halo=m)
+    assert np.allclose(got, expected, atol=1e-9)
