@@ -190,12 +190,12 @@ def _concept_lines(text: str) -> Iterable[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- Debian's FreeDict
 
-def freedict_dictionary(directory: str | os.PathLike = FREEDICT_DIR) -> Dictionary | None:
+def freedict_dictionary(directory: str | os.PathLike | None = None) -> Dictionary | None:
     """FreeDict Spanish-English (GPL-2, Debian ``dict-freedict-spa-eng``) when installed, else None.
 
     Read at run time from the dictd files; nothing of it is copied into alinea.
     """
-    directory = Path(directory)
+    directory = Path(directory or FREEDICT_DIR)
     index, data = directory / f"{FREEDICT_NAME}.index", directory / f"{FREEDICT_NAME}.dict.dz"
     if not index.is_file() or not data.is_file():
         return None
