@@ -578,7 +578,7 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
     # Characters of target per character of source, from the texts; kept within the range
     # seen between Spanish and English, so that a side with extra material does not skew it.
     ratio = float(np.clip(tgt_f.lengths.sum() / max(src_f.lengths.sum(), 1.0), *RATIO_RANGE))
-    model = CostModel(ratio=ratio, **_experiment())
+    model = CostModel(ratio=ratio)
     weights = KeyWeights.build(src_f, tgt_f, vocab, model, src_lang)
     candidates = [Anchor(i, j, _anchor_label(src[i])) for i, j in anchor_points(src, tgt)] \
         if structured and use_anchors else []
@@ -720,13 +720,3 @@ def write_beads_tsv(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str
                              formula_safe(" ".join(src[i] for i in bead.src)),
                              formula_safe(" ".join(tgt[j] for j in bead.tgt))])
     return len(beads)
-
-
-def _experiment():
-    import os, json
-    return json.loads(os.environ.get("ALX", "{}"), object_hook=_fix)
-
-def _fix(d):
-    if "priors" in d:
-        d["priors"] = {tuple(int(x) for x in k.split("-")): v for k, v in d["priors"].items()}
-    return d
