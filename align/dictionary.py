@@ -289,8 +289,11 @@ def _hunalign_pairs(text: str, path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def read_table_pairs(text: str, path: Path) -> list[tuple[str, str]]:
-    """(Spanish, English) rows of a two-column CSV/TSV; a header row may name the languages."""
+def read_table_pairs(text: str, path: Path, what: str = "dictionary") -> list[tuple[str, str]]:
+    """(Spanish, English) rows of a two-column CSV/TSV; a header row may name the languages.
+
+    ``what`` names the file in messages ("dictionary", "glossary").
+    """
     if path.suffix.lower() in (".tsv", ".tab", ".txt"):
         delimiter = "\t"
     else:
@@ -298,7 +301,12 @@ def read_table_pairs(text: str, path: Path) -> list[tuple[str, str]]:
             delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
         except csv.Error:
             delimiter = ","
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a readable CSV/TSV {what}: {exc}") from None
+    if not rows:
+        raise InputError(f"{path}: the {what} has no terms (only separators and blank lines)")
     header = [c.strip().lower() for c in rows[0]]
     es_col, en_col = 0, 1
     if any(h in _ES_HEADERS for h in header) and any(h in _EN_HEADERS for h in header):
@@ -308,7 +316,8 @@ def read_table_pairs(text: str, path: Path) -> list[tuple[str, str]]:
     pairs = []
     for line, row in enumerate(rows, start=1):
         if len(row) <= max(es_col, en_col):
-            raise InputError(f"{path}: row {line} has {len(row)} column(s); expected a Spanish and an English column")
+            raise InputError(f"{path}: row {line} has {len(row)} column(s); a {what} needs a "
+                             "Spanish and an English column")
         pairs.append((row[es_col], row[en_col]))
     return pairs
 

@@ -11,8 +11,6 @@ each source/target pair; alinea only adapts Spanish typography first.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -627,10 +625,6 @@ class ToolkitCheck(PairCheck):
 
 # --------------------------------------------------------------------------- glossary
 
-_ES_HEADERS = ("es", "spa", "spanish", "español", "espanol", "source", "term_es", "es-es")
-_EN_HEADERS = ("en", "eng", "english", "inglés", "ingles", "target", "term_en", "en-us", "en-gb")
-
-
 def load_glossary(path: str | os.PathLike) -> list[Term]:
     """Required term pairs from a CSV/TSV (Spanish, English columns) or a TBX file.
 
@@ -654,56 +648,21 @@ def load_glossary(path: str | os.PathLike) -> list[Term]:
 
 
 def _read_csv(path: Path) -> list[tuple[str, str]]:
+    from alinea.align.dictionary import read_table_pairs
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: glossary is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     if not text.strip():
         raise InputError(f"{path}: the glossary is empty")
-    if path.suffix.lower() in (".tsv", ".tab", ".txt"):
-        delimiter = "\t"
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
-    try:
-        rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
-    except csv.Error as exc:
-        raise InputError(f"{path}: not a readable CSV/TSV glossary: {exc}") from None
-    if not rows:
-        raise InputError(f"{path}: the glossary has no terms (only separators and blank lines)")
-    header = [c.strip().lower() for c in rows[0]]
-    es_col, en_col = 0, 1
-    if any(h in _ES_HEADERS for h in header) and any(h in _EN_HEADERS for h in header):
-        es_col = next(i for i, h in enumerate(header) if h in _ES_HEADERS)
-        en_col = next(i for i, h in enumerate(header) if h in _EN_HEADERS)
-        rows = rows[1:]
-    pairs = []
-    for line, row in enumerate(rows, start=1):
-        if len(row) <= max(es_col, en_col):
-            raise InputError(f"{path}: row {line} has {len(row)} column(s); a glossary needs a "
-                             "Spanish and an English column")
-        pairs.append((row[es_col], row[en_col]))
-    return pairs
+    return read_table_pairs(text, path, "glossary")
 
 
 def _read_tbx(path: Path) -> list[tuple[str, str]]:
-    from translate.storage import tbx
+    from alinea.align.dictionary import read_tbx_pairs
 
-    try:
-        store = tbx.tbxfile.parsefile(str(path))
-    except Exception as exc:  # lxml raises several kinds; all mean "not a readable TBX"
-        raise InputError(f"{path}: not a readable TBX file: {exc}") from None
-    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    pairs = []
-    for unit in store.units:
-        terms: dict[str, list[str]] = defaultdict(list)
-        for node in unit.getlanguageNodes():
-            lang = (node.get(xml_lang) or node.get("lang") or "").lower().split("-")[0]
-            terms[lang].extend(_norm("".join(t.itertext())) for t in node.iter("{*}term"))
-        pairs.extend((es, en) for es in terms["es"] for en in terms["en"])
-    return pairs
+    return [(_norm(es), _norm(en)) for es, en in read_tbx_pairs(path)]
 
 
 # --------------------------------------------------------------------------- running

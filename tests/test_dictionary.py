@@ -83,7 +83,7 @@ def test_tbx_termbase_gives_every_spanish_english_pair_of_an_entry(tmp_path):
 @pytest.mark.parametrize("name, text, message", [
     ("missing.csv", None, "no such dictionary file"),
     ("empty.tsv", "", "is empty"),
-    ("one.csv", "perro\n", "expected a Spanish and an English column"),
+    ("one.csv", "perro\n", "a dictionary needs a Spanish and an English column"),
     ("broken.tbx", "<martif><text>", "not a readable TBX"),
 ])
 def test_bad_dictionary_files_are_input_errors(tmp_path, name, text, message):
