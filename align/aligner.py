@@ -89,7 +89,7 @@ class CostModel:
     paragraph_penalty: float = 4.0
     kind_penalty: float = 8.0
     #: confidence: bead costs are read as -log probabilities divided by this (> 1 flattens them)
-    temperature: float = 1.15
+    temperature: float = 1.3
     #: ... summing over the paths within this many target positions of the chosen one
     posterior_halo: int = 4
     #: an anchor holds when the cheapest alignment through it costs at most this much more

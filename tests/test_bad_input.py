@@ -616,7 +616,7 @@ def test_memory_exhaustion_is_an_input_error(ws, monkeypatch):
     def exhausted(*_args, **_kwargs):
         raise MemoryError()
 
-    monkeypatch.setattr(alinea.pipeline, "align_sentences", exhausted)
+    monkeypatch.setattr(alinea.pipeline, "align", exhausted)
     refused_cleanly(ws, ["align", ws.es, ws.en, "-o", ws.p("o.tmx")], "out of memory", str(ws.es))
 
 
@@ -628,9 +628,9 @@ def test_signals_clean_up_and_exit(ws, tmp_path, signum, code):
     out = tmp_path / "sig" / "tm.tmx"
     # The pause comes after the plan made its temporary files: the signal lands mid-run.
     script = ("import time, alinea.pipeline as p\n"
-              "real = p.align_sentences\n"
+              "real = p.align\n"
               "def slow(*a, **k):\n    time.sleep(30)\n    return real(*a, **k)\n"
-              "p.align_sentences = slow\n"
+              "p.align = slow\n"
               "from alinea.cli import main\nmain()\n")
     proc = subprocess.Popen([sys.executable, "-c", script, "align", str(ws.es), str(ws.en), "-o", str(out),
                              "--tsv", str(tmp_path / "sig" / "tm.tsv")],
