@@ -451,7 +451,7 @@ def test_a_general_language_dictionary_links_sentences_without_cognates():
     from alinea.align.dictionary import builtin_dictionary
     from alinea.align.encoder import word_keys
 
-    for es_word, en_word in (("dijo", "told"), ("niño", "boy"), ("puerta", "door"), ("puertas", "doors"),
+    for es_word, en_word in (("dijo", "told"), ("chico", "boy"), ("puerta", "door"), ("puertas", "doors"),
                              ("durmió", "asleep"), ("salió", "left")):
         shared = set(word_keys(es_word, "es", builtin_dictionary())) & set(word_keys(en_word, "en", builtin_dictionary()))
         assert shared, (es_word, en_word)
