@@ -17,18 +17,26 @@ its translation with probability r, so::
 
 In a merged bead, a key of P found in the target sentence Q_k is worth
 log(len Q / len Q_k) less (it had more text in which to be found by chance).
-Null beads (1-0, 0-1) cost ``-log prior`` only.
+Null beads (1-0, 0-1) cost ``-log prior`` only: a sentence is left alone when
+that beats merging it into a neighbouring bead, whose cost then counts its
+length, its hits and its misses. Dictionary keys (``alinea.align.dictionary``)
+are evidence from one side only and have their own r and floor on p.
 
 With ``Sentence`` input, UN paragraph numbers and footnote numbers that occur
-once on each side are matched first (longest chain in order on both sides);
-the documents are cut at these anchors and each stretch between two anchors is
-aligned on its own, so an omission inside paragraph 4 cannot move paragraph 5.
-Inside a stretch, beads that join two paragraphs or pair a heading with body
+once on each side are candidate anchors (longest chain in order on both
+sides). An anchor is kept only if the cheapest alignment through it costs
+little more than the cheapest one without anchors (a forward and a reversed
+search give both); the documents are cut at the kept anchors and each stretch
+is aligned on its own, so an omission inside paragraph 4 cannot move paragraph
+5. Inside a stretch, beads that join two paragraphs or pair a heading with body
 text pay a penalty.
 
 A second pass trains IBM Model 1 (``alinea.align.ibm1``) on the solid 1-1 chains of
 the first and adds the learned word links as keys; only the stretches between
 solid chains whose sentences gained a key are searched again.
+
+A bead's confidence is its posterior probability given the two documents
+(``corelib.bead_posteriors``), with costs read as -log probabilities.
 """
 from __future__ import annotations
 
@@ -63,7 +71,8 @@ class CostModel:
     """Everything a bead's cost depends on.
 
     The length ratio comes from the documents; the other values were chosen on
-    the shared benchmark (see the README, "The aligner").
+    the shared UN benchmark and the literary dev works, one work held out (see
+    the README, "The aligner").
     """
 
     #: English characters per Spanish character (total lengths of the two documents)
