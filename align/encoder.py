@@ -13,10 +13,14 @@ string that a Spanish token and its English counterpart both map to, so that
   non-cognate UN words (``resources/es_en_words.tsv``): mujeres and women share a key;
 - cognates: the first letters of a word after light spelling normalization
   (accents stripped, doubled letters collapsed, ph->f, th->t, y->i, k->c, nm->m),
-  so comisión/commission, migración/migration and inmigrantes/immigrants share a key.
+  so comisión/commission, migración/migration and inmigrantes/immigrants share a key;
+- dictionary stems (``alinea.align.dictionary``): dijo carries ``E:dij`` and so do said
+  and told; these keys count as evidence from one side only (see ``ES_ACTIVE``);
+- dictionary phrases: ``P:n`` where every word of entry n's side occurs in the sentence.
 
-Keys are interned as integers in a :class:`Vocabulary` shared by both sides of
-one alignment, and a document side is encoded as a :class:`SideFeatures`.
+``token_keys`` holds every rule for words. Keys are interned as integers in a
+:class:`Vocabulary` made for one alignment (both sides), and a document side is
+encoded as a :class:`SideFeatures`.
 """
 from __future__ import annotations
 
