@@ -661,15 +661,22 @@ def _verify_anchors(candidates: list[Anchor], src_f: SideFeatures, tgt_f: SideFe
     n, m = len(src_f), len(tgt_f)
     cells = [(a.src, a.tgt) for a in candidates]
     forward_costs = BeadCosts(src_f, tgt_f, model, (0, n), (0, m), weights, structure)
-    forward, total = costs_through(n, m, forward_costs, forward_costs.null_costs("tgt"), cells, model.moves)
+    forward, total, path = costs_through(n, m, forward_costs, forward_costs.null_costs("tgt"), cells, model.moves)
+    # An anchor on the cheapest path costs no detour; only the others need the reversed search.
+    on_path, i, j = {(0, 0)}, 0, 0
+    for p, q, *_ in path:
+        i, j = i + len(p), j + len(q)
+        on_path.add((i, j))
+    if all(cell in on_path for cell in cells):
+        return list(candidates), []
     r_src, r_tgt = _reversed(src_f), _reversed(tgt_f)
     r_structure = None if structure is None else tuple(
         Structure(kinds=s.kinds[::-1].copy(), paragraphs=s.paragraphs[::-1].copy()) for s in structure)
     r_weights = KeyWeights.build(r_src, r_tgt, vocab, model, src_lang)
     backward_costs = BeadCosts(r_src, r_tgt, model, (0, n), (0, m), r_weights, r_structure)
-    backward, _ = costs_through(n, m, backward_costs, backward_costs.null_costs("tgt"),
+    backward, _, _ = costs_through(n, m, backward_costs, backward_costs.null_costs("tgt"),
                                 [(n - i, m - j) for i, j in cells], model.moves)
-    detour = forward + backward - total
+    detour = np.where([cell in on_path for cell in cells], 0.0, forward + backward - total)
     kept = [a for a, d in zip(candidates, detour) if d <= model.anchor_tolerance]
     dropped = [a for a, d in zip(candidates, detour) if not d <= model.anchor_tolerance]
     return kept, dropped

@@ -213,15 +213,15 @@ def _widening(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, moves
 
 
 def costs_through(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, cells: list[tuple[int, int]],
-                  moves: tuple[tuple[int, int], ...] = MOVES) -> tuple[np.ndarray, float]:
-    """``D[i, j]`` at each of ``cells`` (the cheapest way from (0, 0) to it) and ``D[n, m]``."""
+                  moves: tuple[tuple[int, int], ...] = MOVES) -> tuple[np.ndarray, float, Path]:
+    """``D[i, j]`` at each of ``cells`` (the cheapest way from (0, 0) to it), ``D[n, m]``, and the best path."""
     probes: dict[int, list[int]] = {}
     for i, j in cells + [(n, m)]:
         probes.setdefault(i, []).append(j)
     arrays = {i: np.array(js, dtype=np.int64) for i, js in probes.items()}
-    _, probed = _widening(n, m, cost_block, zero_one, moves, None, arrays)
+    path, probed = _widening(n, m, cost_block, zero_one, moves, None, arrays)
     seen = {i: dict(zip(js, probed.get(i, np.full(len(js), np.inf)).tolist())) for i, js in probes.items()}
-    return np.array([seen[i][j] for i, j in cells]), float(seen[n][m])
+    return np.array([seen[i][j] for i, j in cells]), float(seen[n][m]), path
 
 
 #: Stands for log(0) in the posterior computation (finite, so that differences never give NaN).
