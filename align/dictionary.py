@@ -261,12 +261,7 @@ def read_dictionary(path: str | os.PathLike) -> Dictionary:
     if path.suffix.lower() == ".tbx":
         entries = read_tbx_pairs(path)
     else:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: the dictionary is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-        if not text.strip():
-            raise InputError(f"{path}: the dictionary is empty")
+        text = read_term_text(path, "dictionary")
         if " @ " in text.split("\n", 1)[0] or path.suffix.lower() == ".dic":
             entries = _hunalign_pairs(text, path)
         else:
@@ -275,6 +270,17 @@ def read_dictionary(path: str | os.PathLike) -> Dictionary:
     if not len(dictionary):
         raise InputError(f"{path}: the dictionary has no Spanish-English entries")
     return dictionary
+
+
+def read_term_text(path: Path, what: str = "dictionary") -> str:
+    """The text of a UTF-8 term file (a BOM is dropped); an undecodable or empty file is an InputError."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the {what} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    if not text.strip():
+        raise InputError(f"{path}: the {what} is empty")
+    return text
 
 
 def _hunalign_pairs(text: str, path: Path) -> list[tuple[str, str]]:

@@ -648,15 +648,9 @@ def load_glossary(path: str | os.PathLike) -> list[Term]:
 
 
 def _read_csv(path: Path) -> list[tuple[str, str]]:
-    from alinea.align.dictionary import read_table_pairs
+    from alinea.align.dictionary import read_table_pairs, read_term_text
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: glossary is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    if not text.strip():
-        raise InputError(f"{path}: the glossary is empty")
-    return read_table_pairs(text, path, "glossary")
+    return read_table_pairs(read_term_text(path, "glossary"), path, "glossary")
 
 
 def _read_tbx(path: Path) -> list[tuple[str, str]]:
