@@ -1,9 +1,11 @@
-"""Score machine translation against a reference translation with sacrebleu.
+"""Score machine translation against one or several reference translations.
 
-Corpus BLEU, chrF and TER are sacrebleu's own numbers (the same metric objects
-and defaults as the ``sacrebleu`` command, so the scores are equal to the last
-decimal); sentence-level scores come from the same per-segment statistics. The
-statistics are computed across CPU cores (:mod:`alinea.report.parallel_ter`).
+Corpus BLEU, chrF and TER are sacrebleu's numbers (the same definitions,
+defaults and signatures as the ``sacrebleu`` command, so the scores are equal
+at every decimal it prints); sentence-level scores come from the same
+per-segment statistics. The statistics are computed by
+:mod:`alinea.report.mtstats` (an exact, much faster TER among them), across
+CPU cores when there are many (:mod:`alinea.report.parallel_ter`).
 
 Several systems are ranked, with sacrebleu's paired bootstrap resampling
 against the first one. MT output translated as a whole document, whose
@@ -13,7 +15,8 @@ the reference sentences with alinea's aligner first (:func:`realign`).
 Python API::
 
     from alinea.report.mtscore import score_files, write_json, write_score_report
-    result = score_files(["mt.txt"], "ref.txt", src_path="src.txt")
+    result = score_files(["mt.txt"], ["ref.txt", "ref2.txt"], src_path="src.txt",
+                         tokenize="intl", lowercase=True)
     print(result.systems[0].corpus["BLEU"].score)
 """
 from __future__ import annotations
@@ -28,7 +31,8 @@ from typing import Any, Sequence
 from alinea.align.errors import InputError
 from alinea.align.utils import atomic_write
 
-from .parallel_ter import METRICS, corpus_statistics, make_metric
+from .mtstats import METRIC_NAMES, Metric, check_sacrebleu
+from .parallel_ter import corpus_statistics
 
 DEFAULT_METRICS = ("bleu", "chrf", "ter")
 #: Metrics where a lower score is better.
@@ -83,6 +87,33 @@ def load_reference(path: str | os.PathLike, src_lang: str = "es",
     return read_lines(path), None
 
 
+def load_references(paths: Sequence[str | os.PathLike], src_lang: str = "es", tgt_lang: str = "en"
+                    ) -> tuple[list[list[str]], list[str] | None]:
+    """Several references of the same segments (``--ref`` repeated), and the
+    source segments of the first TMX among them.
+
+    Returns one list of segments per reference; they must have the same
+    number of segments, as sacrebleu requires.
+    """
+    if not paths:
+        raise InputError("give at least one reference with --ref")
+    names = [str(p) for p in paths]
+    for name in names:
+        if names.count(name) > 1:
+            raise InputError(f"{name}: given twice as --ref")
+    references: list[list[str]] = []
+    srcs: list[str] | None = None
+    for path in paths:
+        refs, tmx_srcs = load_reference(path, src_lang, tgt_lang)
+        if references and len(refs) != len(references[0]):
+            raise InputError(f"{path} has {len(refs)} segments but the reference {paths[0]} "
+                             f"has {len(references[0])}")
+        references.append(refs)
+        if srcs is None:
+            srcs = tmx_srcs
+    return references, srcs
+
+
 def parse_metrics(spec: str | Sequence[str]) -> list[str]:
     """``"bleu,chrf,ter"`` → ["bleu", "chrf", "ter"]; unknown names are an InputError."""
     names = spec.split(",") if isinstance(spec, str) else list(spec)
@@ -90,12 +121,12 @@ def parse_metrics(spec: str | Sequence[str]) -> list[str]:
     for name in (n.strip().lower() for n in names):
         if not name:
             continue
-        if name not in METRICS:
-            raise InputError(f"unknown metric {name!r} (choose from {', '.join(METRICS)})")
+        if name not in METRIC_NAMES:
+            raise InputError(f"unknown metric {name!r} (choose from {', '.join(METRIC_NAMES)})")
         if name not in out:
             out.append(name)
     if not out:
-        raise InputError(f"no metric given (choose from {', '.join(METRICS)})")
+        raise InputError(f"no metric given (choose from {', '.join(METRIC_NAMES)})")
     return out
 
 
@@ -296,17 +327,28 @@ class SystemScores:
 class ScoreResult:
     """Everything ``alinea score`` reports."""
 
-    refs: list[str]
+    references: list[list[str]]           # one list of segments per reference
     srcs: list[str] | None
     metrics: list[str]                    # metric names as given ("bleu", …)
     labels: dict[str, str]                # name → sacrebleu score name ("BLEU", "chrF2", "TER")
     signatures: dict[str, str]            # label → corpus signature
     sentence_signatures: dict[str, str]   # label → sentence-level signature
     systems: list[SystemScores]
-    reference_name: str = ""
+    reference_names: list[str] = field(default_factory=list)
     source_name: str | None = None
     significance: dict[str, Any] | None = None
+    tokenize: str = "13a"
+    lowercase: bool = False
     _stats: dict[tuple[int, str], list] = field(default_factory=dict, repr=False)
+
+    @property
+    def refs(self) -> list[str]:
+        """The (first) reference's segments."""
+        return self.references[0]
+
+    @property
+    def reference_name(self) -> str:
+        return ", ".join(self.reference_names)
 
     @property
     def primary(self) -> str:
@@ -325,44 +367,50 @@ class ScoreResult:
         return order[:count]
 
 
-def sentence_metric(name: str):
-    """The metric object for sentence-level scores.
-
-    BLEU needs ``effective_order`` at sentence level (the sacrebleu command turns
-    it on for ``--sentence-level``); chrF and TER are the corpus metrics.
-    """
-    return make_metric(name, effective_order=True) if name == "bleu" else make_metric(name)
-
-
-def _with_one_reference(metric):
-    # sacrebleu learns the number of references while caching them; ours are
-    # computed in worker processes, so record here what that cache would say.
-    metric.num_refs = 1
-    return metric
-
-
-def score_systems(named_hyps: Sequence[tuple[str, Sequence[str]]], refs: Sequence[str],
-                  metrics: Sequence[str] = DEFAULT_METRICS, workers: int | None = None,
-                  srcs: Sequence[str] | None = None, bootstrap: int = DEFAULT_BOOTSTRAP,
-                  realignments: dict[str, Realignment] | None = None) -> ScoreResult:
-    """Score each (name, hypotheses) against ``refs``; rank and test significance.
-
-    Every hypothesis list must have one line per reference. With two or more
-    systems and ``bootstrap`` > 0, sacrebleu's paired bootstrap resampling
-    compares each system with the first one.
-    """
-    metrics = parse_metrics(metrics)
+def _as_references(refs: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
+    """One reference (a list of segments) or several (a list of such lists, as
+    sacrebleu's ``references``) → a list of references."""
     refs = list(refs)
-    if not refs:
-        raise InputError("the reference has no segment")
-    for name, hyps in named_hyps:
-        if len(hyps) != len(refs):
-            raise InputError(f"{name}: {len(hyps)} lines but the reference has {len(refs)}")
-    jobs = [(metric, list(hyps)) for _, hyps in named_hyps for metric in metrics]
-    stats = corpus_statistics(jobs, refs, workers)
+    if refs and not isinstance(refs[0], str):
+        return [list(r) for r in refs]
+    return [refs]  # type: ignore[list-item]
 
-    corpus_metrics = {m: _with_one_reference(make_metric(m)) for m in metrics}
-    sent_metrics = {m: _with_one_reference(sentence_metric(m)) for m in metrics}
+
+def score_systems(named_hyps: Sequence[tuple[str, Sequence[str]]],
+                  refs: Sequence[str] | Sequence[Sequence[str]],
+                  metrics: Sequence[str] | str = DEFAULT_METRICS, workers: int | None = None,
+                  srcs: Sequence[str] | None = None, bootstrap: int = DEFAULT_BOOTSTRAP,
+                  realignments: dict[str, Realignment] | None = None,
+                  tokenize: str = "13a", lowercase: bool = False) -> ScoreResult:
+    """Score each (name, hypotheses) against the references; rank and test significance.
+
+    ``refs`` is the reference's list of segments, or a list of several such
+    lists (several references of the same segments). Every hypothesis list
+    must have one line per segment. ``tokenize`` is BLEU's tokenizer
+    (:data:`alinea.report.mtstats.TOKENIZERS`); ``lowercase`` makes BLEU and
+    chrF case-insensitive (TER always is). With two or more systems and
+    ``bootstrap`` > 0, sacrebleu's paired bootstrap resampling compares each
+    system with the first one.
+    """
+    check_sacrebleu()
+    metrics = parse_metrics(metrics)
+    references = _as_references(refs)
+    if not references or not references[0]:
+        raise InputError("the reference has no segment")
+    n = len(references[0])
+    if any(len(r) != n for r in references):
+        raise InputError(f"the references have different numbers of segments: "
+                         f"{', '.join(str(len(r)) for r in references)}")
+    for name, hyps in named_hyps:
+        if len(hyps) != n:
+            raise InputError(f"{name}: {len(hyps)} lines but the reference has {n}")
+    corpus_metrics = {m: Metric(m, tokenize, lowercase) for m in metrics}
+    sent_metrics = {m: corpus_metrics[m].sentence_level() if m == "bleu" else corpus_metrics[m]
+                    for m in metrics}
+    segment_refs = list(zip(*references))
+    jobs = [(corpus_metrics[metric], list(hyps)) for _, hyps in named_hyps for metric in metrics]
+    stats = corpus_statistics(jobs, segment_refs, workers)
+
     labels: dict[str, str] = {}
     systems: list[SystemScores] = []
     all_stats: dict[tuple[int, str], list] = {}
@@ -373,21 +421,21 @@ def score_systems(named_hyps: Sequence[tuple[str, Sequence[str]]], refs: Sequenc
         for metric in metrics:
             seg_stats = stats[k]
             k += 1
-            score = corpus_metrics[metric]._aggregate_and_compute(seg_stats)
+            score = corpus_metrics[metric].corpus_score(seg_stats)
             labels[metric] = score.name
             system.corpus[score.name] = score
             sentence = sent_metrics[metric]
-            system.sentences[score.name] = [
-                sentence._compute_score_from_stats(st).score for st in seg_stats]
+            system.sentences[score.name] = [sentence.score(st).score for st in seg_stats]
             all_stats[(s, metric)] = seg_stats
         systems.append(system)
 
+    nrefs = len(references)
     result = ScoreResult(
-        refs=refs, srcs=list(srcs) if srcs is not None else None, metrics=metrics,
+        references=references, srcs=list(srcs) if srcs is not None else None, metrics=metrics,
         labels=labels,
-        signatures={labels[m]: corpus_metrics[m].get_signature().format() for m in metrics},
-        sentence_signatures={labels[m]: sent_metrics[m].get_signature().format() for m in metrics},
-        systems=systems, _stats=all_stats,
+        signatures={labels[m]: corpus_metrics[m].signature(nrefs) for m in metrics},
+        sentence_signatures={labels[m]: sent_metrics[m].signature(nrefs) for m in metrics},
+        systems=systems, tokenize=tokenize, lowercase=lowercase, _stats=all_stats,
     )
     _rank(result)
     if len(systems) > 1 and bootstrap > 0:
@@ -403,42 +451,52 @@ def _rank(result: ScoreResult) -> None:
         system.rank = rank
 
 
-class _PrecomputedStatistics:
-    """A sacrebleu metric whose segment statistics are already known.
+class _PairedTestMetric:
+    """What sacrebleu's ``PairedTest`` needs of a metric, from statistics already computed.
 
-    sacrebleu's ``PairedTest`` asks each metric to extract the statistics of
-    every system again (serially, TER included); this wrapper hands back the
-    ones computed in parallel and delegates everything else to the metric, so
-    the test itself is sacrebleu's, unchanged.
+    ``PairedTest`` asks each metric for the statistics of every system and
+    for scores of resampled sums; this object answers with the statistics
+    computed in parallel and with :class:`~alinea.report.mtstats.Metric`'s
+    scores (sacrebleu's numbers), so the test itself is sacrebleu's, unchanged.
+    The method names are those ``PairedTest`` calls.
     """
 
-    def __init__(self, metric, stats_by_hyps: dict[int, list]):
+    def __init__(self, metric: Metric, references: int, stats_by_hyps: dict[int, list]):
         self._metric = metric
+        self._references = references
         self._stats_by_hyps = stats_by_hyps
 
     def _extract_corpus_statistics(self, hypotheses, references):
         return self._stats_by_hyps[id(hypotheses)]
 
-    def __getattr__(self, name: str):
-        return getattr(self._metric, name)
+    def _aggregate_and_compute(self, stats):
+        return self._metric.corpus_score(stats)
+
+    def _compute_score_from_stats(self, stats):
+        return self._metric.score(stats)
+
+    def get_signature(self):
+        return self._metric.signature_object(self._references)
 
 
-def paired_bootstrap(result: ScoreResult, corpus_metrics: dict[str, Any],
+def paired_bootstrap(result: ScoreResult, corpus_metrics: dict[str, Metric],
                      samples: int = DEFAULT_BOOTSTRAP) -> dict[str, Any]:
     """sacrebleu's paired bootstrap resampling, first system as the baseline."""
     from sacrebleu.significance import PairedTest
 
     named = [(s.name, s.hyps) for s in result.systems]
+    nrefs = len(result.references)
     wrapped = {
-        result.labels[m]: _PrecomputedStatistics(
-            corpus_metrics[m], {id(h): result._stats[(i, m)] for i, (_, h) in enumerate(named)})
+        result.labels[m]: _PairedTestMetric(
+            corpus_metrics[m], nrefs, {id(h): result._stats[(i, m)] for i, (_, h) in enumerate(named)})
         for m in result.metrics
     }
     test = PairedTest(named, wrapped, references=None, test_type="bs", n_samples=samples)
     signatures, table = test()
+    first = next(iter(signatures.values()))
     out: dict[str, Any] = {
         "test": "paired bootstrap resampling", "samples": test.n_samples,
-        "seed": str(test._seed).lower(), "baseline": named[0][0],
+        "seed": first.info["seed"], "baseline": named[0][0],
         "signatures": {k: v.format() for k, v in signatures.items()},
         "systems": {},
     }
@@ -455,12 +513,18 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def score_files(hyp_paths: Sequence[str | os.PathLike], ref_path: str | os.PathLike,
+def score_files(hyp_paths: Sequence[str | os.PathLike],
+                ref_paths: str | os.PathLike | Sequence[str | os.PathLike],
                 src_path: str | os.PathLike | None = None,
                 metrics: Sequence[str] | str = DEFAULT_METRICS, realign_output: bool = False,
                 src_lang: str = "es", tgt_lang: str = "en", workers: int | None = None,
-                bootstrap: int = DEFAULT_BOOTSTRAP) -> ScoreResult:
-    """Read the files, re-align MT documents if asked, and score every system."""
+                bootstrap: int = DEFAULT_BOOTSTRAP, tokenize: str = "13a",
+                lowercase: bool = False) -> ScoreResult:
+    """Read the files, re-align MT documents if asked, and score every system.
+
+    ``ref_paths`` is one reference file or a list of them (several references
+    of the same segments); MT documents are re-aligned to the first.
+    """
     metrics = parse_metrics(metrics)
     if not hyp_paths:
         raise InputError("give at least one MT file with --hyp")
@@ -468,7 +532,11 @@ def score_files(hyp_paths: Sequence[str | os.PathLike], ref_path: str | os.PathL
     for name in names:
         if names.count(name) > 1:
             raise InputError(f"{name}: given twice as --hyp")
-    refs, srcs = load_reference(ref_path, src_lang, tgt_lang)
+    if isinstance(ref_paths, (str, os.PathLike)):
+        ref_paths = [ref_paths]
+    ref_paths = list(ref_paths)
+    references, srcs = load_references(ref_paths, src_lang, tgt_lang)
+    refs, ref_path = references[0], ref_paths[0]
     if src_path is not None:
         if srcs is not None:
             raise InputError(f"{src_path}: --src cannot be used with a TMX reference "
@@ -492,10 +560,12 @@ def score_files(hyp_paths: Sequence[str | os.PathLike], ref_path: str | os.PathL
                     f"{name} has {len(hyps)} lines but the reference {ref_path} has {len(refs)} "
                     "(use --realign for MT output with a different sentence split)")
         named.append((name, hyps))
-    result = score_systems(named, refs, metrics, workers, srcs, bootstrap, realignments)
-    result.reference_name = str(ref_path)
+    result = score_systems(named, references, metrics, workers, srcs, bootstrap, realignments,
+                           tokenize=tokenize, lowercase=lowercase)
+    result.reference_names = [str(p) for p in ref_paths]
+    tmx_refs = [str(p) for p in ref_paths if Path(p).suffix.lower() == ".tmx"]
     result.source_name = str(src_path) if src_path is not None else (
-        str(ref_path) if srcs is not None else None)
+        tmx_refs[0] if srcs is not None else None)
     return result
 
 
@@ -538,6 +608,7 @@ def to_json(result: ScoreResult) -> dict[str, Any]:
     return {
         "alinea_version": version("alinea"),
         "reference": result.reference_name,
+        "reference_files": result.reference_names,
         "source": result.source_name,
         "segments": len(result.refs),
         "metrics": labels,
@@ -557,6 +628,7 @@ def to_json(result: ScoreResult) -> dict[str, Any]:
             for s in result.systems
         ],
         "references": result.refs,
+        "additional_references": result.references[1:],
         "sources": result.srcs,
         "significance": result.significance,
     }
@@ -607,7 +679,7 @@ def write_score_report(result: ScoreResult, path: str | os.PathLike, worst: int 
                 "scores": [f"{system.sentences[label][i]:.1f}" for label in labels],
                 "source": result.srcs[i] if result.srcs is not None else None,
                 "mt": system.hyps[i],
-                "reference": result.refs[i],
+                "references": [ref[i] for ref in result.references],
             })
         info = system.realignment
         systems.append({
@@ -620,8 +692,8 @@ def write_score_report(result: ScoreResult, path: str | os.PathLike, worst: int 
         })
     write_html(
         path, "score.html.j2", title="MT scores",
-        reference=result.reference_name, source=result.source_name,
-        segments=len(result.refs), labels=labels, primary=result.primary,
+        reference=result.reference_name, references=len(result.references),
+        source=result.source_name, segments=len(result.refs), labels=labels, primary=result.primary,
         lower_is_better=result.metrics[0] in LOWER_IS_BETTER,
         signatures=result.signatures, sentence_signatures=result.sentence_signatures,
         systems=systems, table=ranked_table(result, width) if len(result.systems) > 1 else None,

@@ -12,6 +12,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 
 from alinea.align.errors import InputError
 from alinea.report import mtscore
+from alinea.report.mtstats import Metric
 from alinea.report.parallel_ter import corpus_statistics, serial_statistics
 
 CORPUS_EN = Path(__file__).resolve().parents[1] / "corpora" / "A_58_98" / "en.txt"
@@ -100,13 +101,12 @@ def test_identical_hypothesis_scores_perfect(refs):
 
 
 def test_parallel_and_serial_statistics_identical(refs, hyps):
-    jobs = [("ter", hyps), ("bleu", hyps), ("chrf", hyps), ("ter", refs)]
-    parallel = corpus_statistics(jobs, refs, workers=2)
-    serial = [serial_statistics(name, h, refs) for name, h in jobs]
+    segments = [(r,) for r in refs]
+    jobs = [(Metric("ter"), hyps), (Metric("bleu"), hyps), (Metric("chrf"), hyps), (Metric("ter"), refs)]
+    parallel = corpus_statistics(jobs, segments, workers=2)
+    serial = [serial_statistics(metric, h, segments) for metric, h in jobs]
     assert parallel == serial
-    ter = TER()
-    ter.num_refs = 1
-    assert ter._aggregate_and_compute(parallel[0]).score == TER().corpus_score(hyps, [refs]).score
+    assert Metric("ter").corpus_score(parallel[0]).score == TER().corpus_score(hyps, [refs]).score
     p = mtscore.score_systems([("mt", hyps)], refs, workers=2).systems[0]
     s = mtscore.score_systems([("mt", hyps)], refs, workers=1).systems[0]
     assert p.sentences == s.sentences
@@ -327,3 +327,188 @@ def test_refine_boundaries_repairs_a_shifted_alignment(refs):
     assert moves == 2  # a to the first reference, then b to the second
     # a correct alignment is left alone
     assert mtscore.refine_boundaries([a, b, c, d], [a, b, c, d]) == ([a, b, c, d], 0)
+
+
+# ------------------------------------------------------------ statistics, options, references
+
+def _random_lines(rng, n: int) -> list[str]:
+    """Text with what tokenizers and chrF care about: case, punctuation, digits, accents."""
+    vocabulary = ["The", "the", "Assembly", "asamblea", "réunion", "U.N.", "(a)", "3.5", "1,000",
+                  "co-operation", "well-being", "«Paz»", "“quoted”", "x", "!", ",", "…", "Ñandú"]
+    return [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 25))) for _ in range(n)]
+
+
+_OPTIONS = ([("bleu", tok, lc) for tok in ("13a", "intl", "zh", "char", "none") for lc in (False, True)]
+            + [(name, "13a", lc) for name in ("chrf", "chrf++") for lc in (False, True)]
+            + [("ter", "13a", False)])  # BLEU's tokenizer and lowercasing do not touch TER
+
+
+@pytest.mark.parametrize("name,tokenize,lowercase", _OPTIONS)
+def test_statistics_equal_sacrebleus(name, tokenize, lowercase, refs, hyps):
+    """Every segment's statistics, one and two references (sacrebleu's own
+    statistics extraction is the oracle), the corpus score and the signature."""
+    import random
+
+    rng = random.Random(f"{name}{tokenize}{lowercase}")
+    mt = hyps + _random_lines(rng, 40)
+    ref1 = refs + _random_lines(rng, 40)
+    ref2 = [perturb(r, k + 1) for k, r in enumerate(ref1)]
+    oracle = {"bleu": lambda: BLEU(tokenize=tokenize, lowercase=lowercase),
+              "chrf": lambda: CHRF(lowercase=lowercase),
+              "chrf++": lambda: CHRF(word_order=2, lowercase=lowercase), "ter": TER}[name]()
+    metric = Metric(name, tokenize, lowercase)
+    for references in ([ref1], [ref1, ref2]):
+        ours = metric.statistics(mt, list(zip(*references)))
+        assert ours == oracle._extract_corpus_statistics(mt, references), len(references)
+        assert metric.corpus_score(ours).score == oracle.corpus_score(mt, references).score
+        assert metric.signature(len(references)) == oracle.get_signature().format()
+
+
+def test_sentence_bleu_counts_equal_sentence_score(refs, hyps):
+    """The public per-sentence API agrees too (BLEUScore carries its counts)."""
+    stats = Metric("bleu").statistics(hyps, [(r,) for r in refs])
+    bleu = BLEU(effective_order=True)
+    for row, hyp, ref in zip(stats, hyps, refs):
+        s = bleu.sentence_score(hyp, [ref])
+        assert row == [s.sys_len, s.ref_len] + list(s.counts) + list(s.totals)
+
+
+def _sacrebleu_lines_with(refs: list[Path], hyp: Path, *options: str) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-m", "sacrebleu", *map(str, refs), "-i", str(hyp), *options, "-w", "4", "-f", "text"],
+        capture_output=True, text=True, check=True)
+    return [line.strip() for line in out.stdout.splitlines() if line.strip()]
+
+
+def test_cli_several_references_tokenize_lowercase(run_cli, files, tmp_path, refs):
+    ref2 = tmp_path / "ref2.en"
+    ref2.write_text("\n".join(perturb(r, k + 3) for k, r in enumerate(refs)) + "\n", encoding="utf-8")
+    result = run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "--ref", ref2,
+                     "--tokenize", "intl", "--lowercase", "-m", "bleu,chrf,ter,chrf++", "-w", "4", "-j", "1")
+    assert result.exit_code == 0, result.output
+    ours = [line for line in result.stdout.splitlines() if " = " in line]
+    expected = _sacrebleu_lines_with([files["ref"], ref2], files["hyp"], "-m", "bleu", "chrf", "ter",
+                                     "-tok", "intl", "-lc", "--chrf-lowercase")
+    expected += _sacrebleu_lines_with([files["ref"], ref2], files["hyp"], "-m", "chrf",
+                                      "--chrf-word-order", "2", "--chrf-lowercase")
+    assert ours == expected
+    assert all("nrefs:2" in line for line in ours)
+    assert "case:lc" in ours[0] and "tok:intl" in ours[0] and "case:lc" in ours[1]
+    # the options change the numbers: without them BLEU differs
+    plain = run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "--ref", ref2, "-m", "bleu", "-w", "4")
+    assert plain.stdout.split(" = ")[1] != ours[0].split(" = ")[1]
+
+
+def test_several_references_json_html_and_bootstrap(run_cli, files, tmp_path, refs, hyps):
+    from sacrebleu.significance import PairedTest
+
+    ref2_lines = [perturb(r, k + 3) for k, r in enumerate(refs)]
+    ref2 = tmp_path / "ref2.en"
+    ref2.write_text("\n".join(ref2_lines) + "\n", encoding="utf-8")
+    out_json, out_html = tmp_path / "s.json", tmp_path / "s.html"
+    result = run_cli("score", "--hyp", files["hyp"], "--hyp", files["hyp2"], "--ref", files["ref"],
+                     "--ref", ref2, "--json", out_json, "--report", out_html, "--bootstrap", "100")
+    assert result.exit_code == 0, result.output
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["reference_files"] == [str(files["ref"]), str(ref2)]
+    assert data["references"] == refs and data["additional_references"] == [ref2_lines]
+    html = out_html.read_text(encoding="utf-8")
+    assert "<th>References</th>" in html and "<hr>" in html
+    second = [perturb(r, k + 2) for k, r in enumerate(refs)]
+    sigs, table = PairedTest([("a", hyps), ("b", second)],
+                             {"BLEU": BLEU(references=[refs, ref2_lines]),
+                              "chrF2": CHRF(references=[refs, ref2_lines]),
+                              "TER": TER(references=[refs, ref2_lines])},
+                             references=None, test_type="bs", n_samples=100)()
+    name = str(files["hyp2"])
+    for label in ("BLEU", "chrF2", "TER"):
+        assert data["significance"]["systems"][name][label]["p_value"] == table[label][1].p_value
+        assert data["significance"]["signatures"][label] == sigs[label].format()
+
+
+def test_reference_errors(run_cli, files, tmp_path):
+    short = tmp_path / "short.en"
+    short.write_text("one\ntwo\n", encoding="utf-8")
+    message = _one_line_error(run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "--ref", short))
+    assert "has 2 segments" in message and "has 60" in message
+    message = _one_line_error(run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "--ref", files["ref"]))
+    assert "twice" in message
+    result = run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "--tokenize", "spm")
+    assert result.exit_code == 2 and "spm" in result.stderr
+
+
+@pytest.mark.parametrize("installed", ["2.3.3", "2.7.0", "3.0.0"])
+def test_untested_sacrebleu_version_is_refused(run_cli, files, monkeypatch, installed):
+    import importlib.metadata
+
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: installed if name == "sacrebleu" else real(name))
+    message = _one_line_error(run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"]))
+    assert f"sacrebleu {installed} is installed" in message and "sacrebleu>=2.4,<2.7" in message
+
+
+def test_tested_range_is_the_pinned_range():
+    from alinea.report.mtstats import SACREBLEU_TESTED, check_sacrebleu
+
+    (lo_major, lo_minor), (hi_major, hi_minor) = SACREBLEU_TESTED
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"sacrebleu>={lo_major}.{lo_minor},<{hi_major}.{hi_minor}"' in pyproject
+    assert check_sacrebleu()  # the installed one is inside
+
+
+# ------------------------------------------------------------ signals
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.add(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see worker processes")
+@pytest.mark.parametrize("jobs", ["2", "1"])
+def test_sigterm_kills_the_workers_and_exits_143(tmp_path, refs, hyps, jobs):
+    import os
+    import signal
+    import time
+
+    # enough segments to keep two workers busy for several seconds
+    big_ref, big_hyp = tmp_path / "ref.en", tmp_path / "mt.en"
+    big_ref.write_text("\n".join(refs * 150) + "\n", encoding="utf-8")
+    big_hyp.write_text("\n".join(perturb(r, k) for k, r in enumerate(refs * 150)) + "\n", encoding="utf-8")
+    out_json = tmp_path / "s.json"
+    proc = subprocess.Popen([sys.executable, "-m", "alinea", "score", "--hyp", str(big_hyp), "--ref", str(big_ref),
+                             "-j", jobs, "--json", str(out_json)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    started = time.monotonic()
+    if jobs == "2":  # wait for the pool
+        while len(workers) < 2 and time.monotonic() < started + 60 and proc.poll() is None:
+            time.sleep(0.05)
+            workers = _children(proc.pid)
+        assert len(workers) >= 2
+    time.sleep(1.0)  # let it get well into the work
+    assert proc.poll() is None, "finished before the signal: give it more work"
+    os.kill(proc.pid, signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 143, stderr
+    assert stderr.strip().splitlines()[-1] == "alinea: terminated"
+    time.sleep(0.2)
+    assert not [pid for pid in workers if _alive(pid)]
+    assert not out_json.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left

@@ -1,4 +1,4 @@
-"""``alinea score``: BLEU, chrF and TER of MT output against a reference (sacrebleu)."""
+"""``alinea score``: BLEU, chrF and TER of MT output against references (sacrebleu's numbers)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,12 +13,19 @@ from .options import LANG_CODE, echo_notes, process_seconds
 @click.command()
 @click.option("--hyp", "hyps", multiple=True, required=True, type=click.Path(path_type=Path),
               help="MT output, one segment per line (repeat for several systems; the first is the baseline).")
-@click.option("--ref", required=True, type=click.Path(path_type=Path),
-              help="Reference translation, one segment per line, or a TMX (its target side).")
+@click.option("--ref", "refs", multiple=True, required=True, type=click.Path(path_type=Path),
+              help="Reference translation, one segment per line, or a TMX (its target side); "
+                   "repeat for several references of the same segments.")
 @click.option("--src", type=click.Path(path_type=Path),
               help="Source text, one segment per line (shown in the report).")
 @click.option("-m", "--metrics", default="bleu,chrf,ter", show_default=True,
               help="Comma-separated metrics: bleu, chrf, chrf++, ter.")
+@click.option("-tok", "--tokenize", default="13a", show_default=True,
+              type=click.Choice(["13a", "intl", "zh", "char", "none"]),
+              help="BLEU's tokenizer (sacrebleu's -tok): 13a (mteval-v13a), intl (mteval-v14, "
+                   "Unicode punctuation), zh, char, none.")
+@click.option("-lc", "--lowercase", is_flag=True,
+              help="Case-insensitive BLEU and chrF (sacrebleu's -lc --chrf-lowercase; TER is case-insensitive anyway).")
 @click.option("--realign", is_flag=True,
               help="MT output translated as a whole document: segment it and re-align it to the reference sentences.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path),
@@ -35,24 +42,27 @@ from .options import LANG_CODE, echo_notes, process_seconds
 @click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Source language of a TMX reference.")
 @click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE,
               help="Language of the MT and reference (TMX target side, sentence splitting for --realign).")
-def score(hyps: tuple[Path, ...], ref: Path, src: Path | None, metrics: str, realign: bool,
-          json_out: Path | None, report: Path | None, worst: int, width: int, bootstrap: int,
-          jobs: int | None, src_lang: str, tgt_lang: str) -> None:
-    """Score MT output against the reference with sacrebleu's BLEU, chrF and TER.
+def score(hyps: tuple[Path, ...], refs: tuple[Path, ...], src: Path | None, metrics: str,
+          tokenize: str, lowercase: bool, realign: bool, json_out: Path | None, report: Path | None,
+          worst: int, width: int, bootstrap: int, jobs: int | None, src_lang: str,
+          tgt_lang: str) -> None:
+    """Score MT output against references with sacrebleu's BLEU, chrF and TER.
 
     \b
     Examples:
       alinea score --hyp mt.txt --ref ref.txt
+      alinea score --hyp mt.txt --ref ref.txt --ref ref2.txt --tokenize intl --lowercase
       alinea score --hyp deepl.txt --hyp google.txt --ref ref.txt --src src.txt --report scores.html
       alinea score --hyp mt-document.txt --ref tm.tmx --realign --json scores.json
     """
     from alinea.report.mtscore import format_scores, ranked_table, score_files, write_json, write_score_report
 
-    with OutputPlan(inputs=[*hyps, ref, src]) as plan:
+    with OutputPlan(inputs=[*hyps, *refs, src]) as plan:
         json_target = plan.add(json_out, "--json", JSON)
         report_target = plan.add(report, "--report", HTML)
-        result = score_files(hyps, ref, src, metrics, realign_output=realign, src_lang=src_lang,
-                             tgt_lang=tgt_lang, workers=jobs, bootstrap=bootstrap)
+        result = score_files(hyps, list(refs), src, metrics, realign_output=realign, src_lang=src_lang,
+                             tgt_lang=tgt_lang, workers=jobs, bootstrap=bootstrap,
+                             tokenize=tokenize, lowercase=lowercase)
         if json_target:
             write_json(result, json_target.path)
         if report_target:
