@@ -494,7 +494,8 @@ def test_sigterm_kills_the_workers_and_exits_143(tmp_path, refs, hyps, jobs):
     out_json = tmp_path / "s.json"
     proc = subprocess.Popen([sys.executable, "-m", "alinea", "score", "--hyp", str(big_hyp), "--ref", str(big_ref),
                              "-j", jobs, "--json", str(out_json)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path)  # not the repository root, whose alinea/ would shadow the installed one
     workers: set[int] = set()
     started = time.monotonic()
     if jobs == "2":  # wait for the pool
