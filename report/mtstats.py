@@ -7,8 +7,9 @@ module does both steps with sacrebleu's definitions and gives the same
 numbers at every decimal, faster:
 
 * the statistics are computed here (TER by :mod:`alinea.report.ter`, an
-  exact and much faster search; BLEU and chrF with C-level set and counter
-  operations instead of per-n-gram Python loops), with sacrebleu's own
+  exact and much faster search; BLEU's and chrF's n-gram matches of many
+  segments at once by :mod:`alinea.report.ngrams`, or for a few segments
+  with counters and C-level set operations), with sacrebleu's own
   tokenizers (public classes) doing the tokenization;
 * the scores come from sacrebleu's public pieces: ``BLEU.compute_bleu``, the
   ``BLEUScore``/``CHRFScore``/``TERScore`` classes, ``get_signature`` of
@@ -37,6 +38,10 @@ METRIC_NAMES = ("bleu", "chrf", "chrf++", "ter")
 #: alinea's dependencies (``ja-mecab``/``ko-mecab`` need MeCab packages, the
 #: ``spm``/``flores`` ones download a model at run time).
 TOKENIZERS = ("13a", "intl", "zh", "char", "none")
+
+#: From this many segments BLEU and chrF count n-grams with numpy
+#: (:mod:`alinea.report.ngrams`); below, counters cost less than importing numpy.
+BATCH_FROM_SEGMENTS = 300
 
 #: sacrebleu versions whose numbers alinea reproduces (checked by the tests):
 #: at least the first, below the second.
@@ -205,6 +210,9 @@ def _bleu_statistics(hyps: Sequence[str], refs: Sequence[Sequence[str]], tokeniz
     def tokens(line: str) -> list[str]:
         return tokenizer((line.lower() if lowercase else line).rstrip()).split()
 
+    if len(hyps) >= BATCH_FROM_SEGMENTS:
+        return _bleu_statistics_batched([tokens(h) for h in hyps],
+                                         [[tokens(r) for r in seg_refs] for seg_refs in refs])
     out = []
     for hyp, seg_refs in zip(hyps, refs):
         if not seg_refs:
@@ -230,6 +238,29 @@ def _bleu_statistics(hyps: Sequence[str], refs: Sequence[Sequence[str]], tokeniz
         correct = [_matches(h, r) for h, r in zip(hyp_counts, ref_counts or [])]
         total = [max(0, hyp_len - n) for n in range(_MAX_NGRAM_ORDER)]
         out.append([hyp_len, closest] + correct + total)
+    return out
+
+
+def _bleu_statistics_batched(hyps: list[list[str]], refs: list[list[list[str]]]) -> list[list[int]]:
+    """The same statistics from tokenized segments, all n-grams counted at once."""
+    from .ngrams import Sequences, clipped_matches
+
+    if any(not seg_refs for seg_refs in refs):
+        raise ValueError("a segment without reference")
+    vocabulary: dict[str, int] = {}
+
+    def ids(words: list[str]) -> list[int]:
+        return [vocabulary.setdefault(w, len(vocabulary) + 1) for w in words]
+
+    hyp_seq = Sequences.from_lists([ids(h) for h in hyps])
+    ref_seqs = [Sequences.from_lists([ids(r) for r in column]) for column in zip(*refs)]
+    _, correct = clipped_matches(hyp_seq, ref_seqs, _MAX_NGRAM_ORDER)
+    out = []
+    for hyp, seg_refs, seg_correct in zip(hyps, refs, correct.tolist()):
+        hyp_len = len(hyp)
+        closest = min((len(r) for r in seg_refs), key=lambda n: (abs(hyp_len - n), n))
+        total = [max(0, hyp_len - n) for n in range(_MAX_NGRAM_ORDER)]
+        out.append([hyp_len, closest] + seg_correct + total)
     return out
 
 
@@ -309,6 +340,8 @@ def _chrf_f_score(stats: Sequence[Any], beta: int, eps_smoothing: bool) -> float
 
 def _chrf_statistics(hyps: Sequence[str], refs: Sequence[Sequence[str]], lowercase: bool,
                      char_order: int, word_order: int, beta: int = 2) -> list[list[int]]:
+    if len(hyps) >= BATCH_FROM_SEGMENTS:
+        return _chrf_statistics_batched(hyps, refs, lowercase, char_order, word_order, beta)
     out = []
     for hyp, seg_refs in zip(hyps, refs):
         hyp_counts = _chrf_ngrams(hyp.lower() if lowercase else hyp, char_order, word_order)
@@ -336,3 +369,48 @@ def _ter_statistics(hyps: Sequence[str], refs: Sequence[Sequence[str]], tokenize
     return [ter_statistics(tokenizer(hyp.rstrip()).split(),
                            [tokenizer(ref.rstrip()).split() for ref in seg_refs])
             for hyp, seg_refs in zip(hyps, refs)]
+
+
+def _chrf_statistics_batched(hyps: Sequence[str], refs: Sequence[Sequence[str]], lowercase: bool,
+                             char_order: int, word_order: int, beta: int) -> list[list[int]]:
+    """The same statistics, all n-grams of all segments counted at once."""
+    from .ngrams import Sequences, char_sequences, clipped_matches
+
+    if any(not seg_refs for seg_refs in refs):
+        raise ValueError("a segment without reference")
+    hyp_texts = [h.lower() for h in hyps] if lowercase else list(hyps)
+    ref_texts = [[r.lower() for r in column] if lowercase else list(column) for column in zip(*refs)]
+    sides = char_sequences([["".join(t.split()) for t in texts] for texts in [hyp_texts, *ref_texts]])
+    parts = [(sides, clipped_matches(sides[0], sides[1:], char_order)[0], char_order)]
+    if word_order:
+        vocabulary: dict[str, int] = {}
+
+        def ids(text: str) -> list[int]:
+            return [vocabulary.setdefault(w, len(vocabulary) + 1) for w in _chrf_words(text)]
+
+        words = [Sequences.from_lists([ids(t) for t in texts]) for texts in [hyp_texts, *ref_texts]]
+        parts.append((words, clipped_matches(words[0], words[1:], word_order)[0], word_order))
+
+    import numpy as np
+
+    # per reference: [hyp n-grams (0 if the reference has none), reference n-grams, matches] per order
+    by_ref = []
+    for r in range(len(ref_texts)):
+        columns = []
+        for seqs, matches, order in parts:
+            for n in range(1, order + 1):
+                ref_total = np.maximum(seqs[1 + r].lengths - n + 1, 0)
+                hyp_total = np.where(ref_total > 0, np.maximum(seqs[0].lengths - n + 1, 0), 0)
+                columns += [hyp_total, ref_total, matches[r, :, n - 1]]
+        by_ref.append(np.stack(columns, axis=1).tolist())
+    if len(by_ref) == 1:
+        return by_ref[0]
+    out = []
+    for candidates in zip(*by_ref):
+        best, best_f = candidates[0], -1.0
+        for stats in candidates:
+            f = _chrf_f_score(stats, beta, False)
+            if f > best_f:  # the first best reference
+                best, best_f = stats, f
+        out.append(best)
+    return out

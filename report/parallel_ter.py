@@ -25,10 +25,10 @@ from typing import Any, Sequence
 from .mtstats import Metric
 
 #: Below this many segments a process pool costs more than it saves.
-MIN_PARALLEL_SEGMENTS = 100
+MIN_PARALLEL_SEGMENTS = 500
 
 #: Relative cost of one segment, to order the work (largest tasks first).
-_COST = {"ter": 1.0, "chrf": 1.0, "chrf++": 1.2, "bleu": 0.5}
+_COST = {"ter": 1.0, "chrf": 0.4, "chrf++": 0.5, "bleu": 0.5}
 
 
 def available_cpus() -> int:

@@ -46,6 +46,7 @@ own on the UN data and on randomized inputs.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Sequence
 
 # Tercom's limits, as sacrebleu applies them.
@@ -128,19 +129,20 @@ def _rows(ref: _Reference, words: Sequence[int], start: int, vp: int, vn: int,
     / one less than cell ``j``; cell 0 of row ``i`` is ``i``. With ``keep``,
     the vectors of every new row are appended to it.
     """
-    peq, mask = ref.peq, ref.mask
-    for i in range(start, len(words)):
-        eq = peq.get(words[i], 0)
+    get, mask = ref.peq.get, ref.mask
+    append = keep.append if keep is not None else None
+    for word in words[start:]:
+        eq = get(word, 0)
         xv = eq | vn
         xh = (((eq & vp) + vp) ^ vp) | eq
-        hp = vn | (~(xh | vp) & mask)
+        hp = vn | (mask & ~(xh | vp))
         hn = vp & xh
         hp = ((hp << 1) | 1) & mask
         hn = (hn << 1) & mask
-        vp = hn | (~(xv | hp) & mask)
+        vp = hn | (mask & ~(xv | hp))
         vn = hp & xv
-        if keep is not None:
-            keep.append((vp, vn))
+        if append is not None:
+            append((vp, vn))
     return vp, vn
 
 
@@ -219,11 +221,19 @@ class _State:
 
     __slots__ = ("words", "rows", "distance", "align", "hyp_err", "ref_err")
 
-    def __init__(self, ref: _Reference, words: list[int], beam: _Beam):
+    def __init__(self, ref: _Reference, words: list[int], beam: _Beam,
+                 prefix: list[tuple[int, int]] | None = None, floor: int = -1):
+        # ``prefix``: rows already known for the first words (those a shift kept).
+        # ``floor``: a lower bound of every shifted hypothesis's distance; a
+        # state that reaches it is final and needs no trace.
         self.words = words
-        rows = [(ref.mask, 0)]
-        _rows(ref, words, 0, ref.mask, 0, rows)
+        rows = prefix if prefix else [(ref.mask, 0)]
+        _rows(ref, words, len(rows) - 1, *rows[-1], rows)
         self.rows = rows
+        lower = _last_cell(len(words), *rows[-1])
+        if lower == floor and _surely_in_beam(lower, beam):
+            self.distance = lower
+            return
         trace = _bit_trace(ref, words, rows, beam)
         if trace is None:  # the traced path leaves the beam: the beam's own programme
             self.distance, trace = beam_distance(words, ref.words, beam, with_trace=True)
@@ -349,9 +359,10 @@ def _candidates(state: _State, ref: _Reference, positions: dict[int, list[int]]
 
 
 def _best_shift(state: _State, ref: _Reference, beam: _Beam,
-                shifts: dict[tuple[int, int, int], None]) -> tuple[int, list[int]] | None:
+                shifts: dict[tuple[int, int, int], None]) -> tuple[int, list[int], int] | None:
     """The shift sacrebleu picks: highest gain, then longest block, then the
-    earliest start, then the earliest target. Returns (gain, shifted words)."""
+    earliest start, then the earliest target. Returns (gain, shifted words,
+    the first position where they differ from the current words)."""
     words, rows = state.words, state.rows
     pre = state.distance
     n_h = len(words)
@@ -363,10 +374,10 @@ def _best_shift(state: _State, ref: _Reference, beam: _Beam,
             first += 1
         vp, vn = _rows(ref, shifted, first, *rows[first], None)
         lower = _last_cell(n_h, vp, vn)
-        scored.append((pre - lower, length, -start, -target, lower, shifted))
+        scored.append((pre - lower, length, -start, -target, lower, shifted, first))
     scored.sort(key=lambda c: c[:4], reverse=True)
     best = None
-    for gain, length, neg_start, neg_target, lower, shifted in scored:
+    for gain, length, neg_start, neg_target, lower, shifted, first in scored:
         if best is not None and (gain, length, neg_start, neg_target) < best[0]:
             break  # optimistic keys only fall from here: nothing can beat it
         if not _surely_in_beam(lower, beam):
@@ -374,10 +385,10 @@ def _best_shift(state: _State, ref: _Reference, beam: _Beam,
             gain = pre - exact
         key = (gain, length, neg_start, neg_target)
         if best is None or key > best[0]:
-            best = (key, shifted)
+            best = (key, shifted, first)
     if best is None:
         return None
-    return best[0][0], best[1]
+    return best[0][0], best[1], best[2]
 
 
 def _edits_one(hyp: list[int], ref_words: list[int]) -> int:
@@ -392,9 +403,14 @@ def _edits_one(hyp: list[int], ref_words: list[int]) -> int:
     positions: dict[int, list[int]] = {}
     for j, w in enumerate(ref_words):
         positions.setdefault(w, []).append(j)
+    # Shifts keep the words, so no shifted hypothesis is closer than the
+    # words the two sides cannot share: a state at that floor is final (in
+    # sacrebleu every candidate would then have a gain <= 0 and the search stop).
+    shared = Counter(hyp) & Counter(ref_words)
+    floor = max(n_h, n_r) - sum(shared.values())
     checked = shifts = 0
-    state = _State(ref, hyp, beam)
-    while True:
+    state = _State(ref, hyp, beam, floor=floor)
+    while state.distance != floor:
         count, candidates = _candidates(state, ref, positions)
         checked += count
         if checked >= MAX_SHIFT_CANDIDATES or not candidates:
@@ -402,8 +418,9 @@ def _edits_one(hyp: list[int], ref_words: list[int]) -> int:
         best = _best_shift(state, ref, beam, candidates)
         if best is None or best[0] <= 0:
             break
+        gain, words, first = best
         shifts += 1
-        state = _State(ref, best[1], beam)
+        state = _State(ref, words, beam, state.rows[:first + 1], floor)
     return shifts + state.distance
 
 

@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
 """MT scoring benchmark: ``alinea score`` next to the ``sacrebleu`` command.
 
-Reference: ``../shared/data/un_devset_first2000.en`` (2,000 UN sentences).
-Hypothesis: a deterministic degraded copy of it, written to a temporary
-directory (about 12 % of the words dropped, some neighbours swapped, some
-"the" → "a"), so that BLEU, chrF and TER all have real work to do.
+Data: the whole UN data in ``../shared/data`` (``un_devset_first2000.en`` and
+``.es``, 2,000 sentences each) as references, and deterministic imperfect
+"MT outputs" made from them: a *degraded* copy (about 12 % of the words
+dropped, some neighbours swapped, some "the" → "a") and a *reordered* copy
+(blocks of words moved, which gives TER's shift search real work).
 
-Both commands run as subprocesses on the same two files with
-``-m bleu chrf ter -w 4`` (wall-clock time, the best of ``--repeat`` runs each,
-alternating so that load from other processes hits both alike). The script
-prints each metric's line from both commands and whether they are identical
-(score, signature and BLEU's details), then the two times and their ratio
-(target: alinea at most 0.6 of sacrebleu's time).
+1. Timing (English, degraded copy, BLEU+chrF+TER, ``-w 4``): the ``sacrebleu``
+   command, ``alinea score -j 1`` and ``alinea score -j 2`` run as
+   subprocesses, alternating, ``--repeat`` times each. For each the best CPU
+   time (user+sys of the command and its workers) and the best wall time are
+   printed, and the CPU ratio of ``alinea score -j 1`` to ``sacrebleu``
+   against the target of 0.6. The load average is printed before and after:
+   the machine is shared, compare only figures of the same run.
+2. Identity: every line ``alinea score`` prints equals the ``sacrebleu``
+   command's (score, signature, BLEU's details), for the timing runs and for
+   both languages, both MT outputs, one and two references, and the
+   ``--tokenize intl --lowercase`` options (``-tok intl -lc --chrf-lowercase``).
+3. Identity of every segment's statistics (BLEU, chrF, chrF++, TER), in one
+   process: alinea's against sacrebleu's own statistics extraction, on both
+   languages and both MT outputs; with the time of each.
 
-Then a breakdown of where the time goes: start-up of each command
-(``--version``), and in one process sacrebleu's serial per-segment statistics
-for each metric against alinea's process pool (:mod:`alinea.report.parallel_ter`).
-
-Exit status: 0 when the numbers are equal, 1 when they differ, 2 when
-``../shared/data`` is absent.
+Exit status: 0 when everything is identical, 1 when anything differs, 2
+when ``../shared/data`` is absent.
 """
 from __future__ import annotations
 
@@ -33,13 +38,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "data" / "un_devset_first2000.en"
+DATA = ROOT.parent / "shared" / "data"
 METRICS = ["bleu", "chrf", "ter"]
 TARGET = 0.6
 
 
 def degrade(lines: list[str], seed: int = 7) -> list[str]:
-    """A deterministic imperfect 'MT output' for each reference line."""
+    """Drop, swap and replace words (the copy the timing runs score)."""
     rng = random.Random(seed)
     out = []
     for line in lines:
@@ -51,121 +56,175 @@ def degrade(lines: list[str], seed: int = 7) -> list[str]:
     return out
 
 
-_CPU: dict[int, float] = {}
+def reorder(lines: list[str], seed: int = 11) -> list[str]:
+    """Move one to three blocks of 1-6 words elsewhere in the sentence and drop a few words."""
+    rng = random.Random(seed)
+    out = []
+    for line in lines:
+        words = [w for w in line.split() if rng.random() > 0.05]
+        for _ in range(rng.randint(1, 3)):
+            if len(words) > 6:
+                start, length = rng.randrange(len(words)), rng.randint(1, 6)
+                block = words[start:start + length]
+                del words[start:start + length]
+                target = rng.randrange(len(words) + 1)
+                words[target:target] = block
+        out.append(" ".join(words))
+    return out
 
 
-def _timed(cmd: list[str]) -> tuple[float, str]:
-    """Wall-clock seconds and stdout of ``cmd``; its CPU seconds go to _CPU[id(stdout)]."""
+def read_lines(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def run(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user+sys of the command and its children) and stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tempfile.gettempdir())
+    wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.exit(f"bench_score: {' '.join(cmd[:3])} … failed:\n{proc.stderr.strip()}")
-    _CPU[id(proc.stdout)] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return seconds, proc.stdout
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.stdout
 
 
-def _score_lines(stdout: str) -> dict[str, str]:
-    """{"BLEU": "BLEU|nrefs:1|… = 59.3367 100.0/…", …} from text-format output."""
-    lines = [line.strip() for line in stdout.splitlines() if " = " in line]
-    return {line.split("|")[0]: line for line in lines}
+def score_lines(stdout: str) -> list[str]:
+    return [line.strip() for line in stdout.splitlines() if " = " in line]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--lines", type=int, default=2000, help="reference lines to use (default: all 2000)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best time counts")
-    parser.add_argument("--no-breakdown", action="store_true", help="skip the in-process timing breakdown")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best counts (default 3)")
+    parser.add_argument("--no-statistics", action="store_true",
+                        help="skip part 3 (the in-process comparison of every segment's statistics)")
     args = parser.parse_args()
 
-    if not REFERENCE.is_file():
-        print(f"bench_score: {REFERENCE} is absent; this benchmark needs the shared data "
-              "(../shared/data/un_devset_first2000.en beside the repository)", file=sys.stderr)
+    files = {lang: DATA / f"un_devset_first2000.{lang}" for lang in ("en", "es")}
+    if not all(p.is_file() for p in files.values()):
+        print(f"bench_score: {DATA} is absent; this benchmark needs the shared data "
+              "(../shared/data/un_devset_first2000.{en,es} beside the repository)", file=sys.stderr)
         return 2
 
-    refs = REFERENCE.read_text(encoding="utf-8").split("\n")
-    if refs and refs[-1] == "":
-        refs.pop()
-    refs = refs[: args.lines]
-    hyps = degrade(refs)
     bindir = Path(sys.executable).parent
-    alinea = [str(bindir / "alinea")] if (bindir / "alinea").exists() else [sys.executable, "-m", "alinea"]
-    sacrebleu = [str(bindir / "sacrebleu")] if (bindir / "sacrebleu").exists() else [sys.executable, "-m", "sacrebleu"]
+    alinea = [str(bindir / "alinea")]
+    sacrebleu = [str(bindir / "sacrebleu")]
+    from importlib.metadata import version
 
-    with tempfile.TemporaryDirectory(prefix="bench_score.") as tmp:
-        ref_path, hyp_path = Path(tmp) / "ref.en", Path(tmp) / "mt.en"
-        ref_path.write_text("\n".join(refs) + "\n", encoding="utf-8")
-        hyp_path.write_text("\n".join(hyps) + "\n", encoding="utf-8")
-        ours_cmd = alinea + ["score", "--hyp", str(hyp_path), "--ref", str(ref_path),
-                             "-m", ",".join(METRICS), "-w", "4"]
-        peer_cmd = sacrebleu + [str(ref_path), "-i", str(hyp_path), "-m", *METRICS, "-w", "4", "-f", "text"]
-        load_before = os.getloadavg()[0]
-        ours_times, peer_times, ours_cpu, peer_cpu = [], [], [], []
-        for _ in range(max(1, args.repeat)):
-            t, peer_out = _timed(peer_cmd)
-            peer_times.append(t)
-            peer_cpu.append(_CPU[id(peer_out)])
-            t, ours_out = _timed(ours_cmd)
-            ours_times.append(t)
-            ours_cpu.append(_CPU[id(ours_out)])
-
-    ours, peer = _score_lines(ours_out), _score_lines(peer_out)
-    print(f"reference: {REFERENCE.name} ({len(refs)} lines); hypothesis: degraded copy; "
-          f"metrics: {' '.join(METRICS)}; {_cpus()} CPUs; load average before: {load_before:.2f}")
-    print(f"{'metric':<8} {'alinea':>10} {'sacrebleu':>10}  identical line")
-    equal = bool(peer) and ours.keys() == peer.keys()
-    for name in peer:
-        same = ours.get(name) == peer[name]
-        equal &= same
-        print(f"{name:<8} {_score(ours.get(name)):>10} {_score(peer[name]):>10}  {'yes' if same else 'NO'}")
-    for name in peer:
-        print(f"  sacrebleu: {peer[name]}")
-        if ours.get(name) != peer[name]:
-            print(f"  alinea:    {ours.get(name)}")
-    best_ours, best_peer = min(ours_times), min(peer_times)
-    ratio = best_ours / best_peer
-    print(f"time     alinea score {best_ours:.2f} s   sacrebleu {best_peer:.2f} s   "
-          f"ratio {ratio:.2f} (target <= {TARGET}: {'met' if ratio <= TARGET else 'NOT met'})")
-    print(f"         all runs: alinea {', '.join(f'{t:.2f}' for t in ours_times)} s; "
-          f"sacrebleu {', '.join(f'{t:.2f}' for t in peer_times)} s")
-    print(f"cpu      alinea score {min(ours_cpu):.2f} s   sacrebleu {min(peer_cpu):.2f} s   "
-          "(user+sys of all processes; the saving is in wall-clock time, not in work)")
-    if not args.no_breakdown:
-        _breakdown(alinea, sacrebleu, hyps, refs)
-    return 0 if equal else 1
-
-
-def _score(line: str | None) -> str:
-    return line.split(" = ")[1].split()[0] if line else "-"
-
-
-def _cpus() -> int:
     from alinea.report.parallel_ter import available_cpus
 
-    return available_cpus()
+    print(f"data: {', '.join(p.name for p in files.values())} (whole files); sacrebleu {version('sacrebleu')}; "
+          f"{available_cpus()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
+    identical = True
+    with tempfile.TemporaryDirectory(prefix="bench_score.") as tmp:
+        paths: dict[str, Path] = {}
+        data: dict[str, list[str]] = {}
+        for lang, path in files.items():
+            refs = read_lines(path)
+            for kind, lines in (("ref", refs), ("degraded", degrade(refs)), ("reordered", reorder(refs)),
+                                ("ref2", degrade(refs, seed=3))):
+                name = f"{kind}.{lang}"
+                data[name] = lines
+                paths[name] = Path(tmp) / name
+                paths[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+        # ---------------------------------------------------------------- 1. timing
+        ref, hyp = paths["ref.en"], paths["degraded.en"]
+        commands = {
+            "sacrebleu": sacrebleu + [str(ref), "-i", str(hyp), "-m", *METRICS, "-w", "4", "-f", "text"],
+            "alinea -j 1": alinea + ["score", "--hyp", str(hyp), "--ref", str(ref), "-w", "4", "-j", "1"],
+            "alinea -j 2": alinea + ["score", "--hyp", str(hyp), "--ref", str(ref), "-w", "4", "-j", "2"],
+        }
+        walls: dict[str, list[float]] = {k: [] for k in commands}
+        cpus: dict[str, list[float]] = {k: [] for k in commands}
+        outputs: dict[str, str] = {}
+        for _ in range(max(1, args.repeat)):
+            for name, cmd in commands.items():
+                wall, cpu, outputs[name] = run(cmd)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        print(f"\n1. time: {ref.name} against the degraded copy, {' '.join(METRICS)}, "
+              f"best of {max(1, args.repeat)} alternating runs")
+        print(f"   {'command':<12} {'cpu s':>7} {'wall s':>7}   all runs (cpu / wall)")
+        for name in commands:
+            runs = ", ".join(f"{c:.2f}/{w:.2f}" for c, w in zip(cpus[name], walls[name]))
+            print(f"   {name:<12} {min(cpus[name]):7.2f} {min(walls[name]):7.2f}   {runs}")
+        peer_cpu, peer_wall = min(cpus["sacrebleu"]), min(walls["sacrebleu"])
+        ratio = min(cpus["alinea -j 1"]) / peer_cpu
+        print(f"   cpu ratio alinea -j 1 / sacrebleu: {ratio:.2f} (target <= {TARGET}: "
+              f"{'met' if ratio <= TARGET else 'NOT met'}); "
+              f"wall ratio -j 1 {min(walls['alinea -j 1']) / peer_wall:.2f}, "
+              f"-j 2 {min(walls['alinea -j 2']) / peer_wall:.2f}")
+
+        # ---------------------------------------------------------------- 2. identical lines
+        print("\n2. identical lines (alinea score vs the sacrebleu command, -w 4)")
+        peer_lines = score_lines(outputs["sacrebleu"])
+        for name in ("alinea -j 1", "alinea -j 2"):
+            same = score_lines(outputs[name]) == peer_lines and len(peer_lines) == len(METRICS)
+            identical &= same
+            print(f"   timing run, {name}: {'identical' if same else 'DIFFERENT'}")
+        for line in peer_lines:
+            print(f"     {line}")
+        cases = []
+        for lang in ("en", "es"):
+            for kind in ("degraded", "reordered"):
+                cases.append((f"{kind}.{lang}, 1 reference", [f"ref.{lang}"], f"{kind}.{lang}", []))
+            cases.append((f"degraded.{lang}, 2 references, -tok intl -lc", [f"ref.{lang}", f"ref2.{lang}"],
+                          f"degraded.{lang}", ["intl"]))
+        for label, ref_names, hyp_name, tok in cases:
+            ref_paths = [str(paths[r]) for r in ref_names]
+            peer = sacrebleu + ref_paths + ["-i", str(paths[hyp_name]), "-m", *METRICS, "-w", "4", "-f", "text"]
+            ours = alinea + ["score", "--hyp", str(paths[hyp_name]), "-w", "4"]
+            for r in ref_paths:
+                ours += ["--ref", r]
+            if tok:
+                peer += ["-tok", tok[0], "-lc", "--chrf-lowercase"]
+                ours += ["--tokenize", tok[0], "--lowercase"]
+            peer_lines, our_lines = score_lines(run(peer)[2]), score_lines(run(ours)[2])
+            same = peer_lines == our_lines and len(peer_lines) == len(METRICS)
+            identical &= same
+            scores = "  ".join(f"{line.split('|')[0]} {line.split(' = ')[1].split()[0]}" for line in peer_lines)
+            print(f"   {label:<42} {'identical' if same else 'DIFFERENT'}   {scores}")
+            if not same:
+                for a, b in zip(peer_lines, our_lines):
+                    print(f"     sacrebleu: {a}\n     alinea:    {b}")
+
+    # ---------------------------------------------------------------- 3. statistics
+    if not args.no_statistics:
+        identical &= compare_statistics(data)
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}; "
+          f"{'every number identical' if identical else 'NUMBERS DIFFER'}")
+    return 0 if identical else 1
 
 
-def _breakdown(alinea: list[str], sacrebleu: list[str], hyps: list[str], refs: list[str]) -> None:
-    """Where the time goes: command start-up, serial vs pooled statistics."""
-    from alinea.report.parallel_ter import corpus_statistics, serial_statistics
+def compare_statistics(data: dict[str, list[str]]) -> bool:
+    """Every segment's statistics, alinea's vs sacrebleu's extraction, with the CPU time of each."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
 
-    start_ours = min(_timed(alinea + ["--version"])[0] for _ in range(2))
-    start_peer = min(_timed(sacrebleu + ["--version"])[0] for _ in range(2))
-    print(f"start-up alinea {start_ours:.2f} s   sacrebleu {start_peer:.2f} s")
-    serial = {}
-    for name in METRICS:
-        started = time.perf_counter()
-        serial_statistics(name, hyps, refs)
-        serial[name] = time.perf_counter() - started
-    started = time.perf_counter()
-    corpus_statistics([(name, hyps) for name in METRICS], refs)
-    pooled = time.perf_counter() - started
-    parts = ", ".join(f"{name} {t:.2f} s" for name, t in serial.items())
-    print(f"statistics serial (sacrebleu's loop): {parts}; total {sum(serial.values()):.2f} s")
-    print(f"statistics in alinea's pool ({_cpus()} workers): {pooled:.2f} s "
-          f"({sum(serial.values()) / pooled:.2f}x)")
+    from alinea.report.mtstats import Metric
+
+    print("\n3. identical statistics of every segment (in one process; cpu s alinea / sacrebleu)")
+    oracles = {"bleu": BLEU, "chrf": CHRF, "chrf++": lambda: CHRF(word_order=2), "ter": TER}
+    ok = True
+    for lang in ("en", "es"):
+        for kind in ("degraded", "reordered"):
+            refs, hyps = data[f"ref.{lang}"], data[f"{kind}.{lang}"]
+            parts = []
+            for name, oracle in oracles.items():
+                started = time.process_time()
+                ours = Metric(name).statistics(hyps, [(r,) for r in refs])
+                mid = time.process_time()
+                theirs = oracle()._extract_corpus_statistics(hyps, [refs])
+                end = time.process_time()
+                same = ours == theirs
+                ok &= same
+                parts.append(f"{name} {'=' if same else 'DIFFERENT'} {mid - started:.2f}/{end - mid:.2f}")
+            print(f"   {kind}.{lang:<3} {len(refs)} segments: " + ", ".join(parts))
+    return ok
 
 
 if __name__ == "__main__":

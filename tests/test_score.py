@@ -341,13 +341,21 @@ def _random_lines(rng, n: int) -> list[str]:
 _OPTIONS = ([("bleu", tok, lc) for tok in ("13a", "intl", "zh", "char", "none") for lc in (False, True)]
             + [(name, "13a", lc) for name in ("chrf", "chrf++") for lc in (False, True)]
             + [("ter", "13a", False)])  # BLEU's tokenizer and lowercasing do not touch TER
+# BLEU and chrF count n-grams with counters for a few segments, in numpy batches for many
+_OPTIONS = [(*o, batched) for o in _OPTIONS for batched in ((False, True) if o[0] != "ter" else (False,))]
 
 
-@pytest.mark.parametrize("name,tokenize,lowercase", _OPTIONS)
-def test_statistics_equal_sacrebleus(name, tokenize, lowercase, refs, hyps):
+@pytest.mark.parametrize("name,tokenize,lowercase,batched", _OPTIONS)
+def test_statistics_equal_sacrebleus(name, tokenize, lowercase, batched, refs, hyps, monkeypatch):
     """Every segment's statistics, one and two references (sacrebleu's own
-    statistics extraction is the oracle), the corpus score and the signature."""
+    statistics extraction is the oracle), the corpus score and the signature;
+    for BLEU and chrF both ways of counting (few segments: counters; many:
+    numpy batches)."""
     import random
+
+    from alinea.report import mtstats
+
+    monkeypatch.setattr(mtstats, "BATCH_FROM_SEGMENTS", 1 if batched else 10 ** 9)
 
     rng = random.Random(f"{name}{tokenize}{lowercase}")
     mt = hyps + _random_lines(rng, 40)

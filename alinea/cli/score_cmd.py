@@ -38,7 +38,7 @@ from .options import LANG_CODE, echo_notes, process_seconds
 @click.option("--bootstrap", default=1000, show_default=True, type=click.IntRange(min=0),
               help="Paired bootstrap resamples for several systems (0: no significance test).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
-              help="Worker processes for the statistics [default: all CPUs for 100+ segments].")
+              help="Worker processes for the statistics [default: all CPUs from 500 segments on].")
 @click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Source language of a TMX reference.")
 @click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE,
               help="Language of the MT and reference (TMX target side, sentence splitting for --realign).")
