@@ -87,6 +87,16 @@ def load_reference(path: str | os.PathLike, src_lang: str = "es",
     return read_lines(path), None
 
 
+def _check_files(paths: Sequence[str | os.PathLike], option: str, what: str) -> None:
+    """At least one file, none given twice."""
+    if not paths:
+        raise InputError(f"give at least {what} with {option}")
+    names = [str(p) for p in paths]
+    for name in names:
+        if names.count(name) > 1:
+            raise InputError(f"{name}: given twice as {option}")
+
+
 def load_references(paths: Sequence[str | os.PathLike], src_lang: str = "es", tgt_lang: str = "en"
                     ) -> tuple[list[list[str]], list[str] | None]:
     """Several references of the same segments (``--ref`` repeated), and the
@@ -95,12 +105,7 @@ def load_references(paths: Sequence[str | os.PathLike], src_lang: str = "es", tg
     Returns one list of segments per reference; they must have the same
     number of segments, as sacrebleu requires.
     """
-    if not paths:
-        raise InputError("give at least one reference with --ref")
-    names = [str(p) for p in paths]
-    for name in names:
-        if names.count(name) > 1:
-            raise InputError(f"{name}: given twice as --ref")
+    _check_files(paths, "--ref", "one reference")
     references: list[list[str]] = []
     srcs: list[str] | None = None
     for path in paths:
@@ -526,12 +531,8 @@ def score_files(hyp_paths: Sequence[str | os.PathLike],
     of the same segments); MT documents are re-aligned to the first.
     """
     metrics = parse_metrics(metrics)
-    if not hyp_paths:
-        raise InputError("give at least one MT file with --hyp")
+    _check_files(hyp_paths, "--hyp", "one MT file")
     names = [str(p) for p in hyp_paths]
-    for name in names:
-        if names.count(name) > 1:
-            raise InputError(f"{name}: given twice as --hyp")
     if isinstance(ref_paths, (str, os.PathLike)):
         ref_paths = [ref_paths]
     ref_paths = list(ref_paths)
