@@ -136,3 +136,8 @@ from . import review_cmd  # noqa: E402
 
 for _command in review_cmd.COMMANDS:
     main.add_command(_command)
+
+from . import tm_cmd  # noqa: E402
+
+for _command in tm_cmd.COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,315 @@
+"""Concordance (FTS5) and fuzzy lookup (FTS5 candidates, rapidfuzz scores).
+
+**Concordance** (:func:`search`): every word of the query must occur in the
+segment, in any order, case- and accent-insensitively (``migracion`` finds
+*migración*); words in double quotes must occur as that phrase; a word ending
+in ``*`` is a prefix. Hits are ranked by BM25 (FTS5's ``rank``) and come with
+the spans of the matched words, for highlighting.
+
+**Fuzzy lookup** (:func:`lookup`): a memory of a million units cannot be
+scored unit by unit, so the index proposes candidates and only those are
+scored:
+
+1. exact matches come from the source hash (an index lookup);
+2. the query's words and numbers are looked up in the FTS5 vocabulary
+   (``units_vocab``: in how many units each occurs); the rarest ones, up to
+   :data:`MAX_TERMS` terms and :data:`MAX_POSTINGS` index entries in all, make
+   one FTS5 ``OR`` query on the source column, and the best
+   :data:`CANDIDATES` units by BM25 (units sharing the most, and the rarest,
+   words) are the candidates; very common words ("de", "the") cost most and
+   say least, so they are left out when rarer ones are there;
+3. each candidate is scored with :func:`alinea.tm.match.final_score` (word
+   edit similarity, rapidfuzz) and those at ``min_score`` or above are
+   returned, best first.
+
+A unit can only be missed when it shares none of the chosen terms with the
+query, or ranks below :data:`CANDIDATES` others that share more:
+``scripts/bench_tm`` measures that recall against a brute-force rapidfuzz scan.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from alinea.align.errors import InputError
+
+from .match import Encoder, final_score, fold, tokenize, word_similarity
+from .store import TranslationMemory
+
+#: At most this many query terms go into the candidate query.
+MAX_TERMS = 12
+#: ... and at most this many index entries (units containing them) in all.
+MAX_POSTINGS = 20_000
+#: Concordance hits ranked per search (the most recently imported ones).
+CONCORDANCE_POOL = 1_000
+#: Postings read per term to count (or estimate) its units.
+COUNT_SAMPLE = 2_000
+#: Candidates scored with rapidfuzz per lookup.
+CANDIDATES = 250
+#: Units tied at the cut-off score whose provenance decides which are shown.
+TIE_POOL = 50
+_HIT_START, _HIT_END = "\x02", "\x03"
+_QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
+_TERM = re.compile(r"\w+")
+
+
+@dataclass
+class Provenance:
+    """Where a unit came from: its occurrences summed up."""
+
+    count: int = 0
+    documents: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    score: float | None = None  # best alignment score (x-score) seen
+    reviewed: bool = False
+    first_date: str | None = None
+    last_date: str | None = None
+    imported: str | None = None
+
+
+@dataclass
+class Hit:
+    """A concordance hit or a fuzzy match."""
+
+    id: int
+    source: str
+    target: str
+    score: int  # 0-100; 100 for concordance hits and exact matches
+    provenance: Provenance
+    source_spans: list[tuple[int, int]] = field(default_factory=list)  # matched words (concordance)
+    target_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        provenance = data.pop("provenance")
+        data.update(provenance)
+        data["source_spans"] = [list(span) for span in self.source_spans]
+        data["target_spans"] = [list(span) for span in self.target_spans]
+        return data
+
+
+def _column(tm: TranslationMemory, lang: str | None) -> str | None:
+    """``source``/``target`` for a language code, None for both."""
+    if lang is None:
+        return None
+    from alinea.tmx.hygiene import base_lang
+
+    base = base_lang(lang)
+    if base == base_lang(tm.src_lang):
+        return "source"
+    if base == base_lang(tm.tgt_lang):
+        return "target"
+    raise InputError(f"the memory holds {tm.src_lang!r} and {tm.tgt_lang!r}, not {lang!r}")
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query from what a user types: words (AND), "phrases", prefix*."""
+    parts = []
+    for match in _QUERY_PART.finditer(text):
+        phrase, word = match.group(1), match.group(2)
+        # Terms as the tokenizer reads them: "rights-based" is the phrase "rights based".
+        terms = _TERM.findall(fold(phrase if phrase is not None else word))
+        if not terms:
+            continue
+        prefix = phrase is None and word.endswith("*") and len(terms) == 1
+        parts.append('"' + " ".join(terms) + '"' + ("*" if prefix else ""))
+    return " AND ".join(parts)
+
+
+def _spans(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Text without the highlight markers, and the marked spans."""
+    spans, out, start = [], [], None
+    for ch in marked:
+        if ch == _HIT_START:
+            start = sum(len(p) for p in out)
+        elif ch == _HIT_END:
+            if start is not None:
+                spans.append((start, sum(len(p) for p in out)))
+            start = None
+        else:
+            out.append(ch)
+    return "".join(out), spans
+
+
+def provenance_of(tm: TranslationMemory, unit_ids: list[int]) -> dict[int, Provenance]:
+    """Each unit's occurrences summed up (count, documents, files, best score, reviewed, dates)."""
+    found: dict[int, Provenance] = {i: Provenance() for i in unit_ids}
+    if not unit_ids:
+        return found
+    marks = ",".join("?" * len(unit_ids))
+    rows = tm.conn.execute(
+        f"SELECT o.unit_id, o.document, i.file, o.score, o.reviewed, o.date, i.imported_at "
+        f"FROM occurrences o JOIN imports i ON i.id = o.import_id WHERE o.unit_id IN ({marks}) "
+        f"ORDER BY o.rowid", unit_ids)
+    for unit_id, document, file, score, reviewed, date, imported in rows:
+        p = found[unit_id]
+        p.count += 1
+        if document and document not in p.documents:
+            p.documents.append(document)
+        if file not in p.files:
+            p.files.append(file)
+        if score is not None and (p.score is None or score > p.score):
+            p.score = score
+        p.reviewed = p.reviewed or bool(reviewed)
+        if date:
+            p.first_date = min(p.first_date or date, date)
+            p.last_date = max(p.last_date or date, date)
+        p.imported = max(p.imported or imported, imported)
+    return found
+
+
+def search(tm: TranslationMemory, query: str, *, lang: str | None = None, limit: int = 20,
+           any_order: bool = False) -> list[Hit]:
+    """Concordance: units whose ``lang`` side (either side when None) contains ``query``.
+
+    ``query`` is a phrase (its words together and in that order; a final
+    ``*`` makes the last word a prefix); with ``any_order`` every word must
+    occur anywhere, "quoted words" as phrases. Case and accents never matter.
+    """
+    if limit < 1:
+        raise InputError(f"--limit must be at least 1, not {limit}")
+    if any_order:
+        match = fts_query(query)
+    else:
+        terms = _TERM.findall(fold(query))
+        match = ('"' + " ".join(terms) + '"' + ("*" if query.rstrip().endswith("*") else "")) if terms else ""
+    if not match:
+        raise InputError(f"nothing to search for in {query!r}: give at least one word")
+    column = _column(tm, lang)
+    expression = f"{{{column}}} : ({match})" if column else match
+    # Ranking every hit of a common phrase by BM25 reads every hit's positions
+    # (a second or more in a million units): the CONCORDANCE_POOL most recently
+    # imported hits are read in index order, and the shortest segments of those
+    # (where the phrase is most of what is said) come first.
+    length = "length(u.target)" if column == "target" else "length(u.source)"
+    best = [row[0] for row in tm.conn.execute(
+        f"SELECT u.id FROM (SELECT rowid AS id FROM units_fts WHERE units_fts MATCH ? ORDER BY rowid DESC "
+        f"LIMIT ?) c JOIN units u ON u.id = c.id ORDER BY {length}, u.id DESC LIMIT ?",
+        (expression, CONCORDANCE_POOL, limit))]
+    if not best:
+        return []
+    marked = {r[0]: r[1:] for r in tm.conn.execute(
+        f"SELECT rowid, highlight(units_fts, 0, ?, ?), highlight(units_fts, 1, ?, ?) FROM units_fts "
+        f"WHERE units_fts MATCH ? AND rowid IN ({','.join('?' * len(best))})",
+        (_HIT_START, _HIT_END, _HIT_START, _HIT_END, expression, *best))}
+    provenance = provenance_of(tm, best)
+    hits = []
+    for unit_id in best:
+        source, source_spans = _spans(marked[unit_id][0])
+        target, target_spans = _spans(marked[unit_id][1])
+        hits.append(Hit(unit_id, source, target, 100, provenance[unit_id], source_spans, target_spans))
+    return hits
+
+
+def term_counts(tm: TranslationMemory, terms, column: str = "source") -> list[tuple[str, int]]:
+    """How many units have each term on the ``column`` side: exact up to :data:`COUNT_SAMPLE`, estimated above.
+
+    FTS5 stores no document frequencies (its vocabulary table decodes the
+    whole posting list, as slow for "de" as a scan), so each term's list is read
+    only up to its first COUNT_SAMPLE units: fewer means the count is exact,
+    otherwise the highest unit id reached tells the term's density.
+    """
+    last = tm.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+    counts = []
+    for term in terms:
+        n, highest = tm.conn.execute(
+            "SELECT count(*), max(rowid) FROM (SELECT rowid FROM units_fts WHERE units_fts MATCH ? LIMIT ?)",
+            (f'{{{column}}} : "{term}"', COUNT_SAMPLE)).fetchone()
+        if n:
+            counts.append((term, n if n < COUNT_SAMPLE else max(n, round(n * last / highest))))
+    return counts
+
+
+def candidate_terms(tm: TranslationMemory, tokens, column: str = "source") -> list[tuple[str, int]]:
+    """The query's terms with their unit counts, rarest first, within the MAX_TERMS/MAX_POSTINGS budget."""
+    terms = sorted(set(_TERM.findall(fold(tokens.text))))
+    chosen, postings = [], 0
+    for term, doc in sorted(term_counts(tm, terms, column), key=lambda item: (item[1], item[0])):
+        if len(chosen) >= MAX_TERMS or (chosen and postings + doc > MAX_POSTINGS):
+            break
+        chosen.append((term, doc))
+        postings += doc
+    return chosen
+
+
+def candidates(tm: TranslationMemory, tokens, column: str = "source", limit: int = CANDIDATES) -> list[int]:
+    """Ids of the units sharing the most (and rarest) terms with ``tokens``, best first.
+
+    Each chosen term's units come from the FTS5 index (rowids only: no
+    ranking, no positions); a unit scores the inverse document frequency of
+    every term it shares, so one rare shared word outweighs several common ones.
+    """
+    import heapq
+    import math
+
+    terms = candidate_terms(tm, tokens, column)
+    if not terms:
+        return []
+    weights: dict[int, float] = {}
+    get = weights.get
+    for term, doc in terms:
+        idf = math.log(1 + 1_000_000 / doc)
+        for (unit_id,) in tm.conn.execute("SELECT rowid FROM units_fts WHERE units_fts MATCH ?",
+                                          (f'{{{column}}} : "{term}"',)):
+            weights[unit_id] = get(unit_id, 0.0) + idf
+    return heapq.nlargest(limit, weights, key=weights.__getitem__)
+
+
+def lookup(tm: TranslationMemory, sentence: str, *, min_score: int = 70, limit: int = 5,
+           lang: str | None = None) -> list[Hit]:
+    """Fuzzy matches for ``sentence`` (a ``lang`` segment, the memory's source language by default)."""
+    from rapidfuzz.distance import Levenshtein
+
+    if not 0 <= min_score <= 100:
+        raise InputError(f"--min must be between 0 and 100, not {min_score}")
+    if limit < 1:
+        raise InputError(f"--limit must be at least 1, not {limit}")
+    column = _column(tm, lang) or "source"
+    other = "target" if column == "source" else "source"
+    query = tokenize(sentence)
+    if not query.text:
+        raise InputError("nothing to look up: the sentence is empty")
+    scored: dict[int, tuple[int, str, str]] = {}
+    if column == "source":
+        from .importer import _hash
+
+        for unit_id, source, target in tm.conn.execute(
+                "SELECT id, source, target FROM units WHERE source_hash = ?", (_hash(query.text),)):
+            if source == query.text:
+                scored[unit_id] = (100, source, target)
+    ids = [i for i in candidates(tm, query, column) if i not in scored]
+    if ids:
+        rows = tm.conn.execute(f"SELECT id, {column}, {other} FROM units WHERE id IN ({','.join('?' * len(ids))})",
+                               ids).fetchall()
+        encoder = Encoder()
+        query_codes = encoder.encode(query.keys)
+        tokenized = [(tokenize(text), unit_id, text, translation) for unit_id, text, translation in rows]
+        similarities = [(100.0 * Levenshtein.normalized_similarity(query_codes, encoder.encode(t.keys)), t, i, a, b)
+                        for t, i, a, b in tokenized]
+        similarities.sort(key=lambda item: -item[0])
+        kept: list[int] = sorted((s for s, _, _ in scored.values()), reverse=True)
+        for similarity, tokens, unit_id, text, translation in similarities:
+            if similarity < min_score:
+                break
+            # Penalties only lower a score: once the word similarity is below the
+            # score of the last unit that would be shown (ties kept), stop.
+            if len(kept) >= max(limit, TIE_POOL) and similarity < kept[limit - 1]:
+                break
+            score = final_score(query, tokens, similarity)
+            if score >= min_score:
+                scored[unit_id] = (score, text, translation)
+                kept.append(score)
+                kept.sort(reverse=True)
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -item[0]))
+    if len(ranked) > limit:
+        # Units tied with the last one kept compete on provenance below.
+        floor = ranked[limit - 1][1][0]
+        ranked = [item for item in ranked if item[1][0] >= floor][:max(limit, TIE_POOL)]
+    provenance = provenance_of(tm, [unit_id for unit_id, _ in ranked])
+    hits = []
+    for unit_id, (score, text, translation) in ranked:
+        source, target = (text, translation) if column == "source" else (translation, text)
+        hits.append(Hit(unit_id, source, target, score, provenance[unit_id]))
+    # Among equal scores: reviewed units first, then the most used, then the most recent.
+    hits.sort(key=lambda h: (-h.score, not h.provenance.reviewed, -h.provenance.count, -h.id))
+    return hits[:limit]
