@@ -82,6 +82,7 @@ class Hit:
     def as_dict(self) -> dict:
         data = asdict(self)
         provenance = data.pop("provenance")
+        provenance["alignment_score"] = provenance.pop("score")  # "score" is the match percentage
         data.update(provenance)
         data["source_spans"] = [list(span) for span in self.source_spans]
         data["target_spans"] = [list(span) for span in self.target_spans]

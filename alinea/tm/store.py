@@ -103,8 +103,8 @@ def _describe(path: Path, exc: sqlite3.Error) -> InputError:
     text = str(exc)
     low = text.lower()
     if "readonly" in low or "read-only" in low:
-        return InputError(f"{path}: the translation memory is read-only (check the file's and the "
-                          "folder's permissions)")
+        return InputError(f"{path}: the translation memory is read-only (the file or its folder cannot be "
+                          "written); nothing was imported")
     if "not a database" in low or "malformed" in low or "encrypted" in low:
         return InputError(f"{path}: not an alinea translation memory (not an SQLite database, or damaged)")
     if "locked" in low or "busy" in low:
@@ -180,13 +180,34 @@ class TranslationMemory:
     def _connect(self, readonly: bool) -> sqlite3.Connection:
         if readonly:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        else:
-            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # Reading the header proves the file is SQLite before anything is written.
-        conn.execute("PRAGMA schema_version").fetchone()
-        conn.execute("PRAGMA cache_size = -65536")  # 64 MB page cache
+            try:
+                return self._configure(sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False))
+            except sqlite3.OperationalError as exc:
+                wal = Path(f"{self.path}-wal")
+                if "unable to open" not in str(exc) or (wal.exists() and wal.stat().st_size):
+                    raise
+                # A WAL database in a read-only folder (no -shm can be made): with no
+                # pending WAL content the file alone is the whole memory, read it as is.
+                return self._configure(sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None,
+                                                       check_same_thread=False))
+        try:
+            return self._configure(sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False))
+        except sqlite3.OperationalError as exc:
+            if self.path.exists() and ("unable to open" in str(exc) or "readonly" in str(exc)):
+                raise InputError(f"{self.path}: the translation memory is read-only (the file or its folder "
+                                 "cannot be written); nothing was imported") from None
+            raise
+
+    @staticmethod
+    def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Reading the header proves the file is SQLite before anything is written.
+            conn.execute("PRAGMA schema_version").fetchone()
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MB page cache
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def _use_wal(self) -> None:
