@@ -43,6 +43,7 @@ _TOKEN = re.compile(
     r"|(?P<punct>[^\w\s]|_)"
 )
 _WORD_OR_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_KEYS = re.compile(r"(\d+(?:[.,]\d+)*)|([^\W\d_]+(?:['’\-][^\W\d_]+)*)")
 _NUMBER_KEY = "\x00#"
 
 
@@ -75,6 +76,11 @@ def tokenize(text: str) -> Tokens:
                   tuple(m for _, _, m in found if m))
 
 
+def word_keys(text: str) -> list[str]:
+    """Only the ``keys`` of :func:`tokenize` (case-folded words, numbers as one placeholder): the fast path."""
+    return [word if word else _NUMBER_KEY for _, word in _KEYS.findall(text.casefold())]
+
+
 def word_count(text: str) -> int:
     """Words and numbers in ``text``, as CAT tools count them for an analysis."""
     return len(_WORD_OR_NUMBER.findall(text))
@@ -86,15 +92,13 @@ class Encoder:
     def __init__(self) -> None:
         self._codes: dict[str, str] = {}
 
-    def encode(self, keys: tuple[str, ...]) -> str:
+    def encode(self, keys) -> str:
         codes = self._codes
-        out = []
-        for key in keys:
-            code = codes.get(key)
-            if code is None:
-                code = codes[key] = _char(len(codes))
-            out.append(code)
-        return "".join(out)
+        return "".join([codes[key] if key in codes else self._add(key) for key in keys])
+
+    def _add(self, key: str) -> str:
+        code = self._codes[key] = _char(len(self._codes))
+        return code
 
 
 def _char(n: int) -> str:

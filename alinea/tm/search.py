@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 
 from alinea.align.errors import InputError
 
-from .match import Encoder, final_score, fold, tokenize, word_similarity
+from .match import Encoder, final_score, fold, tokenize, word_keys
 from .store import TranslationMemory
 
 #: At most this many query terms go into the candidate query.
@@ -240,20 +240,18 @@ def candidates(tm: TranslationMemory, tokens, column: str = "source", limit: int
     ranking, no positions); a unit scores the inverse document frequency of
     every term it shares, so one rare shared word outweighs several common ones.
     """
-    import heapq
     import math
 
     terms = candidate_terms(tm, tokens, column)
     if not terms:
         return []
-    weights: dict[int, float] = {}
-    get = weights.get
+    # Counted in SQL (C), not in a Python loop over every posting.
+    union = " UNION ALL ".join("SELECT rowid AS id, ? AS w FROM units_fts WHERE units_fts MATCH ?" for _ in terms)
+    params: list = []
     for term, doc in terms:
-        idf = math.log(1 + 1_000_000 / doc)
-        for (unit_id,) in tm.conn.execute("SELECT rowid FROM units_fts WHERE units_fts MATCH ?",
-                                          (f'{{{column}}} : "{term}"',)):
-            weights[unit_id] = get(unit_id, 0.0) + idf
-    return heapq.nlargest(limit, weights, key=weights.__getitem__)
+        params += [math.log(1 + 1_000_000 / doc), f'{{{column}}} : "{term}"']
+    return [row[0] for row in tm.conn.execute(
+        f"SELECT id FROM ({union}) GROUP BY id ORDER BY sum(w) DESC, id DESC LIMIT ?", (*params, limit))]
 
 
 def lookup(tm: TranslationMemory, sentence: str, *, min_score: int = 70, limit: int = 5,
@@ -284,18 +282,18 @@ def lookup(tm: TranslationMemory, sentence: str, *, min_score: int = 70, limit: 
                                ids).fetchall()
         encoder = Encoder()
         query_codes = encoder.encode(query.keys)
-        tokenized = [(tokenize(text), unit_id, text, translation) for unit_id, text, translation in rows]
-        similarities = [(100.0 * Levenshtein.normalized_similarity(query_codes, encoder.encode(t.keys)), t, i, a, b)
-                        for t, i, a, b in tokenized]
+        similarities = [(100.0 * Levenshtein.normalized_similarity(query_codes, encoder.encode(word_keys(text))),
+                         unit_id, text, translation) for unit_id, text, translation in rows]
         similarities.sort(key=lambda item: -item[0])
         kept: list[int] = sorted((s for s, _, _ in scored.values()), reverse=True)
-        for similarity, tokens, unit_id, text, translation in similarities:
+        for similarity, unit_id, text, translation in similarities:
             if similarity < min_score:
                 break
             # Penalties only lower a score: once the word similarity is below the
             # score of the last unit that would be shown (ties kept), stop.
             if len(kept) >= max(limit, TIE_POOL) and similarity < kept[limit - 1]:
                 break
+            tokens = tokenize(text)
             score = final_score(query, tokens, similarity)
             if score >= min_score:
                 scored[unit_id] = (score, text, translation)
