@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from alinea.align.errors import InputError
 
-from .match import normalize_space, word_count
+from .match import normalize_space
 from .store import TranslationMemory, _now
 
 TMX_SUFFIXES = (".tmx", ".xml")
@@ -215,7 +215,7 @@ def _read_table(path: Path, kind: str, src_lang: str, tgt_lang: str, document: s
 
 
 _INCOMING = """CREATE TEMP TABLE IF NOT EXISTS incoming (
-    pos INTEGER PRIMARY KEY, sh INTEGER, th INTEGER, source TEXT, target TEXT, words INTEGER,
+    pos INTEGER PRIMARY KEY, sh INTEGER, th INTEGER, source TEXT, target TEXT,
     document TEXT, tuid TEXT, score REAL, reviewed INTEGER, bead TEXT, paragraph TEXT, date TEXT)"""
 
 
@@ -223,7 +223,7 @@ def write_units(tm: TranslationMemory, read: ReadFile, force: bool = False) -> I
     """Write one read file in one transaction (all of it or, on any failure, none)."""
     result = ImportResult(str(read.path), read.format, read.units_read, skipped=sum(read.skipped.values()),
                           skipped_reasons=dict(read.skipped))
-    rows = [(n, _hash(u.source), _hash(u.target), u.source, u.target, word_count(u.source), u.document, u.tuid,
+    rows = [(n, _hash(u.source), _hash(u.target), u.source, u.target, u.document, u.tuid,
              u.score, int(u.reviewed), u.bead, u.paragraph, u.date) for n, u in enumerate(read.units)]
     with tm.transaction() as conn:
         if not force:
@@ -240,14 +240,14 @@ def write_units(tm: TranslationMemory, read: ReadFile, force: bool = False) -> I
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute(_INCOMING)
         conn.execute("DELETE FROM incoming")
-        conn.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
         # The first occurrence of a new pair gives the unit its id (file order);
         # a pair already in the memory, or met earlier in the file, is ignored here
         # and counted through its occurrence below. Two pairs are the same when
         # both 64-bit hashes agree (a chance collision is ~2^-128).
-        conn.execute("INSERT OR IGNORE INTO units(source, target, source_hash, target_hash, words) "
-                     "SELECT source, target, sh, th, words FROM incoming ORDER BY pos")
+        conn.execute("INSERT OR IGNORE INTO units(source, target, source_hash, target_hash) "
+                     "SELECT source, target, sh, th FROM incoming ORDER BY pos")
         result.added = conn.execute("SELECT count(*) FROM units WHERE id > ?", (before,)).fetchone()[0]
         result.merged = len(rows) - result.added
         conn.execute("INSERT INTO units_fts(rowid, source, target) SELECT id, source, target FROM units "

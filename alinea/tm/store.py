@@ -60,8 +60,7 @@ CREATE TABLE units (
     source TEXT NOT NULL,
     target TEXT NOT NULL,
     source_hash INTEGER NOT NULL,
-    target_hash INTEGER NOT NULL,
-    words INTEGER NOT NULL
+    target_hash INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX units_pair ON units(source_hash, target_hash);
 CREATE TABLE occurrences (
