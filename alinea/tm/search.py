@@ -28,6 +28,7 @@ query, or ranks below :data:`CANDIDATES` others that share more:
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -39,15 +40,19 @@ from .store import TranslationMemory
 #: At most this many query terms go into the candidate query.
 MAX_TERMS = 12
 #: ... and at most this many index entries (units containing them) in all.
-MAX_POSTINGS = 20_000
+MAX_POSTINGS = 8_000
+#: ... and this many for the numbers of the query.
+MAX_NUMBER_POSTINGS = 5_000
+#: The rarest words kept even beyond the budget (a short query of common words).
+MIN_WORDS = 2
 #: Concordance hits ranked per search (the most recently imported ones).
-CONCORDANCE_POOL = 1_000
+CONCORDANCE_POOL = 300
 #: Postings read per term to count (or estimate) its units.
-COUNT_SAMPLE = 2_000
+COUNT_SAMPLE = 500
 #: Candidates scored with rapidfuzz per lookup.
-CANDIDATES = 250
+CANDIDATES = 120
 #: Units tied at the cut-off score whose provenance decides which are shown.
-TIE_POOL = 50
+TIE_POOL = 20
 _HIT_START, _HIT_END = "\x02", "\x03"
 _QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
 _TERM = re.compile(r"\w+")
@@ -222,14 +227,25 @@ def term_counts(tm: TranslationMemory, terms, column: str = "source") -> list[tu
 
 
 def candidate_terms(tm: TranslationMemory, tokens, column: str = "source") -> list[tuple[str, int]]:
-    """The query's terms with their unit counts, rarest first, within the MAX_TERMS/MAX_POSTINGS budget."""
+    """The query's terms with their unit counts, rarest first, within the term and posting budgets.
+
+    Words and numbers have budgets of their own: the numbers tell apart the
+    many units that say the same with other figures (paragraph numbers,
+    years, amounts), the words find those units. The rarest
+    :data:`MIN_WORDS` words are always kept, whatever they cost.
+    """
     terms = sorted(set(_TERM.findall(fold(tokens.text))))
-    chosen, postings = [], 0
-    for term, doc in sorted(term_counts(tm, terms, column), key=lambda item: (item[1], item[0])):
-        if len(chosen) >= MAX_TERMS or (chosen and postings + doc > MAX_POSTINGS):
-            break
-        chosen.append((term, doc))
-        postings += doc
+    chosen = []
+    for numeric in (False, True):
+        budget = MAX_NUMBER_POSTINGS if numeric else MAX_POSTINGS
+        postings = kept = 0
+        counted = term_counts(tm, [t for t in terms if t.isdigit() == numeric], column)
+        for term, doc in sorted(counted, key=lambda item: (item[1], item[0])):
+            if kept >= MAX_TERMS or (postings + doc > budget and (numeric or kept >= MIN_WORDS)):
+                break
+            chosen.append((term, doc))
+            postings += doc
+            kept += 1
     return chosen
 
 
@@ -240,8 +256,6 @@ def candidates(tm: TranslationMemory, tokens, column: str = "source", limit: int
     ranking, no positions); a unit scores the inverse document frequency of
     every term it shares, so one rare shared word outweighs several common ones.
     """
-    import math
-
     terms = candidate_terms(tm, tokens, column)
     if not terms:
         return []
@@ -291,7 +305,7 @@ def lookup(tm: TranslationMemory, sentence: str, *, min_score: int = 70, limit: 
                 break
             # Penalties only lower a score: once the word similarity is below the
             # score of the last unit that would be shown (ties kept), stop.
-            if len(kept) >= max(limit, TIE_POOL) and similarity < kept[limit - 1]:
+            if len(kept) >= max(limit, TIE_POOL) and math.floor(similarity + 1e-9) <= kept[limit - 1]:
                 break
             tokens = tokenize(text)
             score = final_score(query, tokens, similarity)
