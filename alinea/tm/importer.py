@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from alinea.align.errors import InputError
 
@@ -28,8 +29,7 @@ _TRUE = {"1", "yes", "y", "true", "t", "reviewed", "x", "sí", "si", "ok"}
 _FALSE = {"", "0", "no", "n", "false", "f", "none", "-"}
 
 
-@dataclass(frozen=True)
-class IncomingUnit:
+class IncomingUnit(NamedTuple):
     """One translation unit read from a file, with its provenance."""
 
     source: str
@@ -55,6 +55,16 @@ class ReadFile:
     units_read: int
     skipped: Counter = field(default_factory=Counter)
 
+    def __getstate__(self) -> dict:
+        # Sent back from a reading process: plain tuples pickle several times faster.
+        state = dict(self.__dict__)
+        state["units"] = [tuple(unit) for unit in self.units]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state["units"] = list(map(IncomingUnit._make, state["units"]))
+        self.__dict__.update(state)
+
 
 @dataclass
 class ImportResult:
@@ -74,6 +84,11 @@ class ImportResult:
         from dataclasses import asdict
 
         return asdict(self)
+
+
+def _nfc(text: str) -> str:
+    # The reader has already normalized whitespace; CAT tools compare NFC text.
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _hash(text: str) -> int:
@@ -153,7 +168,7 @@ def read_file(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en
 
 
 def _read_tmx(path: Path, src_lang: str, tgt_lang: str, document: str | None, reviewed: bool) -> ReadFile:
-    from alinea.tmx.reader import header_of, iter_units, parse_tmx
+    from alinea.tmx.reader import header_of, iter_units, match_lang, parse_tmx
     from alinea.tmx.validate import may_have_errors, validate_tmx
 
     tree = parse_tmx(path)  # malformed XML, entities, not TMX: the located message validate gives
@@ -171,23 +186,33 @@ def _read_tmx(path: Path, src_lang: str, tgt_lang: str, document: str | None, re
     units: list[IncomingUnit] = []
     skipped: Counter = Counter()
     read = 0
+    # Which variant is the source and which the target, once per set of language codes
+    # (a file has one or two such sets; matching codes is the slow part of a unit).
+    keys: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
     for unit in iter_units(tree):
         read += 1
-        source, target = unit.text(src_lang), unit.text(tgt_lang)
-        if any(note.startswith("unaligned") for note in unit.notes) and not (source and target):
-            skipped["unaligned"] += 1
-            continue
+        variants = unit.variants
+        codes = tuple(variants)
+        if codes not in keys:
+            keys[codes] = (match_lang(codes, src_lang), match_lang(codes, tgt_lang))
+        src_key, tgt_key = keys[codes]
+        source = variants[src_key] if src_key else None
+        target = variants[tgt_key] if tgt_key else None
         if not source or not target:
-            skipped[f"without {src_lang if not source else tgt_lang}"] += 1
+            if unit.notes and any(note.startswith("unaligned") for note in unit.notes):
+                skipped["unaligned"] += 1
+            else:
+                skipped[f"without {src_lang if not source else tgt_lang}"] += 1
             continue
-        element = unit.element
-        date = _tmx_date(element.get("changedate") or element.get("creationdate")) or header_date
+        element, props = unit.element, unit.props
+        date = element.get("changedate") or element.get("creationdate")
+        flag = props.get("x-reviewed")
         units.append(IncomingUnit(
-            normalize_space(source), normalize_space(target),
-            document=unit.props.get("x-document") or document, tuid=unit.tuid,
-            score=_score(unit.props.get("x-score")),
-            reviewed=reviewed or _flag(unit.props.get("x-reviewed"), f"{path}:{unit.line}"),
-            bead=unit.bead_kind or None, paragraph=unit.props.get("x-paragraph") or None, date=date))
+            _nfc(source), _nfc(target), props.get("x-document") or document, unit.tuid,
+            _score(props["x-score"]) if "x-score" in props else None,
+            reviewed or (flag is not None and _flag(flag, f"{path}:{unit.line}")),
+            unit.bead_kind or None, props.get("x-paragraph") or None,
+            _tmx_date(date) if date else header_date))
     return ReadFile(path, "tmx", _sha256(path), header.get("creationtool") or None, units, read, skipped)
 
 
@@ -270,8 +295,13 @@ def import_file(tm: TranslationMemory, path: str | os.PathLike, *, document: str
 
 def read_files(paths: Iterable[str | os.PathLike], src_lang: str = "es", tgt_lang: str = "en", *,
                document: str | None = None, reviewed: bool = False,
-               memory: str | os.PathLike | None = None) -> list[ReadFile]:
-    """Read and check every file before anything is written (a file given twice, or the memory itself, is refused)."""
+               memory: str | os.PathLike | None = None, workers: int | None = None) -> list[ReadFile]:
+    """Read and check every file before anything is written (a file given twice, or the memory itself, is refused).
+
+    Several files are read by ``workers`` processes at once (default: one per
+    CPU): parsing and checking a TMX is most of an import's work, and each
+    file is independent. The first bad file, in the order given, is the error.
+    """
     seen: set[Path] = set()
     paths = [Path(p) for p in paths]
     for path in paths:
@@ -281,7 +311,19 @@ def read_files(paths: Iterable[str | os.PathLike], src_lang: str = "es", tgt_lan
         seen.add(key)
         if memory is not None and key == Path(memory).resolve():
             raise InputError(f"{path}: is the translation memory itself")
-    return [read_file(p, src_lang, tgt_lang, document, reviewed) for p in paths]
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+    workers = min(len(paths), workers or os.cpu_count() or 1)
+    options = (src_lang, tgt_lang, document, reviewed)
+    if workers < 2:
+        return [read_file(p, *options) for p in paths]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # "spawn": a forked child would inherit the caller's open SQLite connection.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(read_file, p, *options) for p in paths]
+        return [future.result() for future in futures]
 
 
 def import_files(tm: TranslationMemory, paths: Iterable[str | os.PathLike], *, document: str | None = None,

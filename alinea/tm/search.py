@@ -216,13 +216,22 @@ def term_counts(tm: TranslationMemory, terms, column: str = "source") -> list[tu
     otherwise the highest unit id reached tells the term's density.
     """
     last = tm.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+    # Counts change only when units are added: kept per open memory until then
+    # (an analysis or a server looks up "de" and "the" once, not per sentence).
+    cache = tm.__dict__.setdefault("_term_counts", {})
+    if cache.get("__last__") != last:
+        cache.clear()
+        cache["__last__"] = last
     counts = []
     for term in terms:
-        n, highest = tm.conn.execute(
-            "SELECT count(*), max(rowid) FROM (SELECT rowid FROM units_fts WHERE units_fts MATCH ? LIMIT ?)",
-            (f'{{{column}}} : "{term}"', COUNT_SAMPLE)).fetchone()
-        if n:
-            counts.append((term, n if n < COUNT_SAMPLE else max(n, round(n * last / highest))))
+        key = (column, term)
+        if key not in cache:
+            n, highest = tm.conn.execute(
+                "SELECT count(*), max(rowid) FROM (SELECT rowid FROM units_fts WHERE units_fts MATCH ? LIMIT ?)",
+                (f'{{{column}}} : "{term}"', COUNT_SAMPLE)).fetchone()
+            cache[key] = n if n < COUNT_SAMPLE else max(n, round(n * last / highest))
+        if cache[key]:
+            counts.append((term, cache[key]))
     return counts
 
 
