@@ -445,7 +445,8 @@ def _consistent(db: Path) -> tuple[int, int]:
     """(units, imports) after checking the file, the FTS index and the provenance agree."""
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        conn.execute("INSERT INTO units_fts(units_fts, rank) VALUES ('integrity-check', 1)")
+        for index in ("units_fts", "units_words"):  # both full-text indexes agree with the units
+            conn.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
         units = conn.execute("SELECT count(*) FROM units").fetchone()[0]
         imports = conn.execute("SELECT count(*) FROM imports").fetchone()[0]
         read = conn.execute("SELECT coalesce(sum(units_read - units_skipped), 0) FROM imports").fetchone()[0]

@@ -275,6 +275,7 @@ def write_units(tm: TranslationMemory, read: ReadFile, force: bool = False) -> I
                      "SELECT source, target, sh, th FROM incoming ORDER BY pos")
         result.added = conn.execute("SELECT count(*) FROM units WHERE id > ?", (before,)).fetchone()[0]
         result.merged = len(rows) - result.added
+        conn.execute("INSERT INTO units_words(rowid, source) SELECT id, source FROM units WHERE id > ?", (before,))
         conn.execute("INSERT INTO units_fts(rowid, source, target) SELECT id, source, target FROM units "
                      "WHERE id > ?", (before,))
         conn.execute("INSERT INTO occurrences(unit_id, import_id, document, tuid, score, reviewed, bead, paragraph, "

@@ -3,21 +3,22 @@
 **Concordance** (:func:`search`): every word of the query must occur in the
 segment, in any order, case- and accent-insensitively (``migracion`` finds
 *migración*); words in double quotes must occur as that phrase; a word ending
-in ``*`` is a prefix. Hits are ranked by BM25 (FTS5's ``rank``) and come with
-the spans of the matched words, for highlighting.
+in ``*`` is a prefix. Hits are the shortest segments among the
+:data:`CONCORDANCE_POOL` most recently imported matches, with the spans of the
+matched words, for highlighting.
 
 **Fuzzy lookup** (:func:`lookup`): a memory of a million units cannot be
 scored unit by unit, so the index proposes candidates and only those are
 scored:
 
 1. exact matches come from the source hash (an index lookup);
-2. the query's words and numbers are looked up in the FTS5 vocabulary
-   (``units_vocab``: in how many units each occurs); the rarest ones, up to
-   :data:`MAX_TERMS` terms and :data:`MAX_POSTINGS` index entries in all, make
-   one FTS5 ``OR`` query on the source column, and the best
-   :data:`CANDIDATES` units by BM25 (units sharing the most, and the rarest,
-   words) are the candidates; very common words ("de", "the") cost most and
-   say least, so they are left out when rarer ones are there;
+2. the query's words and numbers are counted in the position-less FTS5
+   index (``units_words``; :func:`term_counts`); the rarest ones, within
+   :data:`MAX_TERMS` terms and :data:`MAX_POSTINGS` index entries, are read
+   and the :data:`CANDIDATES` units sharing the most of them (the rarer the
+   better) are the candidates, with the units that also have the query's
+   numbers (:func:`candidates`); very common words ("de", "the") cost most
+   and say least, so they are left out when rarer ones are there;
 3. each candidate is scored with :func:`alinea.tm.match.final_score` (word
    edit similarity, rapidfuzz) and those at ``min_score`` or above are
    returned, best first.
@@ -40,15 +41,17 @@ from .store import TranslationMemory
 #: At most this many query terms go into the candidate query.
 MAX_TERMS = 12
 #: ... and at most this many index entries (units containing them) in all.
-MAX_POSTINGS = 8_000
+MAX_POSTINGS = 15_000
 #: ... and this many for the numbers of the query.
 MAX_NUMBER_POSTINGS = 5_000
 #: The rarest words kept even beyond the budget (a short query of common words).
-MIN_WORDS = 2
+MIN_WORDS = 3
 #: Concordance hits ranked per search (the most recently imported ones).
 CONCORDANCE_POOL = 300
 #: Postings read per term to count (or estimate) its units.
 COUNT_SAMPLE = 500
+#: The rarest words that, with one of the query's numbers, pick units with the same figures.
+NUMBER_ANCHORS = 3
 #: Candidates scored with rapidfuzz per lookup.
 CANDIDATES = 120
 #: Units tied at the cut-off score whose provenance decides which are shown.
@@ -207,6 +210,13 @@ def search(tm: TranslationMemory, query: str, *, lang: str | None = None, limit:
     return hits
 
 
+def _index(column: str, terms: str) -> tuple[str, str]:
+    """The index to read for candidates, and the MATCH expression of ``terms`` on ``column``."""
+    if column == "source":
+        return "units_words", terms
+    return "units_fts", f"{{{column}}} : ({terms})"
+
+
 def term_counts(tm: TranslationMemory, terms, column: str = "source") -> list[tuple[str, int]]:
     """How many units have each term on the ``column`` side: exact up to :data:`COUNT_SAMPLE`, estimated above.
 
@@ -226,9 +236,10 @@ def term_counts(tm: TranslationMemory, terms, column: str = "source") -> list[tu
     for term in terms:
         key = (column, term)
         if key not in cache:
+            index, expression = _index(column, f'"{term}"')
             n, highest = tm.conn.execute(
-                "SELECT count(*), max(rowid) FROM (SELECT rowid FROM units_fts WHERE units_fts MATCH ? LIMIT ?)",
-                (f'{{{column}}} : "{term}"', COUNT_SAMPLE)).fetchone()
+                f"SELECT count(*), max(rowid) FROM (SELECT rowid FROM {index} WHERE {index} MATCH ? LIMIT ?)",
+                (expression, COUNT_SAMPLE)).fetchone()
             cache[key] = n if n < COUNT_SAMPLE else max(n, round(n * last / highest))
         if cache[key]:
             counts.append((term, cache[key]))
@@ -262,19 +273,53 @@ def candidates(tm: TranslationMemory, tokens, column: str = "source", limit: int
     """Ids of the units sharing the most (and rarest) terms with ``tokens``, best first.
 
     Each chosen term's units come from the FTS5 index (rowids only: no
-    ranking, no positions); a unit scores the inverse document frequency of
-    every term it shares, so one rare shared word outweighs several common ones.
+    ranking, no positions). A unit scores 1 for every term it shares, plus up
+    to 1 more for the term's rarity (its inverse document frequency over the
+    largest): sharing more words comes first, as the edit similarity wants,
+    and among equals the rarer words. Then, when the query has numbers, the
+    units that have one of its rarest words *and* one of its numbers come
+    first: they tell apart the many units that say the same with other
+    figures, whatever the numbers' own frequency.
     """
     terms = candidate_terms(tm, tokens, column)
     if not terms:
         return []
-    # Counted in SQL (C), not in a Python loop over every posting.
-    union = " UNION ALL ".join("SELECT rowid AS id, ? AS w FROM units_fts WHERE units_fts MATCH ?" for _ in terms)
-    params: list = []
-    for term, doc in terms:
-        params += [math.log(1 + 1_000_000 / doc), f'{{{column}}} : "{term}"']
-    return [row[0] for row in tm.conn.execute(
-        f"SELECT id FROM ({union}) GROUP BY id ORDER BY sum(w) DESC, id DESC LIMIT ?", (*params, limit))]
+    total = max(1, tm.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0])
+    idf = {term: math.log(1 + total / doc) for term, doc in terms}
+    top = max(idf.values())
+    # Summed with numpy: a GROUP BY over tens of thousands of postings costs
+    # SQLite a temporary B-tree; a sort of one array is several times cheaper.
+    import numpy as np
+
+    from itertools import chain
+
+    ids, weights = [], []
+    for term, _ in terms:
+        index, expression = _index(column, f'"{term}"')
+        rows = tm.conn.execute(f"SELECT rowid FROM {index} WHERE {index} MATCH ?", (expression,)).fetchall()
+        found = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows))
+        ids.append(found)
+        weights.append(np.full(len(found), 1.0 + idf[term] / top))
+    units, inverse = np.unique(np.concatenate(ids), return_inverse=True)
+    sums = np.bincount(inverse, weights=np.concatenate(weights))
+    if len(units) > limit:
+        best = np.argpartition(-sums, limit - 1)[:limit]
+        units, sums = units[best], sums[best]
+    # Best first: highest sum, then the most recent unit (highest id).
+    ranked = units[np.lexsort((-units, -sums))].tolist()
+    numbers = sorted({t for t in _TERM.findall(fold(tokens.text)) if t.isdigit()})
+    words = [term for term, _ in terms if not term.isdigit()][:NUMBER_ANCHORS]
+    if not numbers or not words:
+        return ranked
+    index, expression = _index(column, "(" + " OR ".join(f'"{w}"' for w in words) + ") AND ("
+                               + " OR ".join(f'"{n}"' for n in numbers) + ")")
+    with_numbers = [row[0] for row in tm.conn.execute(
+        f"SELECT rowid FROM {index} WHERE {index} MATCH ? ORDER BY rowid DESC LIMIT ?", (expression, limit))]
+    # Both lists, interleaved: the best by shared words and the best with the same numbers.
+    merged = [unit for pair in zip(ranked, with_numbers) for unit in pair]
+    merged += ranked[len(with_numbers):] + with_numbers[len(ranked):]
+    seen: set[int] = set()
+    return [u for u in merged if not (u in seen or seen.add(u))][:limit]
 
 
 def lookup(tm: TranslationMemory, sentence: str, *, min_score: int = 70, limit: int = 5,

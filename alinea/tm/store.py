@@ -12,8 +12,11 @@ Layout (schema version :data:`SCHEMA_VERSION`):
 - ``imports``: one row per imported file (path, SHA-256, format, tool, date,
   how many units it brought, merged and skipped).
 - ``units_fts``: an FTS5 index over both sides (``unicode61`` with
-  ``remove_diacritics 2``: case- and accent-insensitive) for concordance and
-  for picking fuzzy-match candidates; ``units_vocab`` its term statistics.
+  ``remove_diacritics 2``: case- and accent-insensitive), with word
+  positions, for concordance (phrases, highlighting);
+- ``units_words``: the same index of the source side without positions
+  (``detail='none'``: only which units have which word), several times
+  faster to read, for picking fuzzy-match candidates.
 
 The file is marked as alinea's with ``PRAGMA application_id`` and carries its
 schema version in ``PRAGMA user_version``; :data:`MIGRATIONS` upgrades older
@@ -80,7 +83,10 @@ CREATE VIRTUAL TABLE units_fts USING fts5(
     source, target, content='units', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2'
 );
-CREATE VIRTUAL TABLE units_vocab USING fts5vocab(units_fts, 'col');
+CREATE VIRTUAL TABLE units_words USING fts5(
+    source, content='units', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', detail='none'
+);
 """
 
 #: ``MIGRATIONS[v]`` upgrades a version-``v`` database to version ``v + 1``.
