@@ -1,9 +1,9 @@
 """Concordance (FTS5) and fuzzy lookup (FTS5 candidates, rapidfuzz scores).
 
-**Concordance** (:func:`search`): every word of the query must occur in the
-segment, in any order, case- and accent-insensitively (``migracion`` finds
-*migración*); words in double quotes must occur as that phrase; a word ending
-in ``*`` is a prefix. Hits are the shortest segments among the
+**Concordance** (:func:`search`): the query occurs in the segment as a
+phrase, case- and accent-insensitively (``migracion`` finds *migración*); a
+final ``*`` makes its last word a prefix; with ``any_order`` every word must
+occur anywhere instead, "quoted words" as phrases. Hits are the shortest segments among the
 :data:`CONCORDANCE_POOL` most recently imported matches, with the spans of the
 matched words, for highlighting.
 
