@@ -53,6 +53,22 @@ def _provenance_line(hit) -> str:
     return "; ".join(parts)
 
 
+def _print_hits(hits, as_json: bool, nothing: str, label) -> None:
+    """Hits as JSON, or three lines each: label and source, target, provenance (matches highlighted)."""
+    if as_json:
+        _echo_json([hit.as_dict() for hit in hits])
+        return
+    if not hits:
+        click.echo(nothing, err=True)
+        return
+    for n, hit in enumerate(hits, start=1):
+        prefix = label(n, hit)
+        indent = " " * len(prefix)
+        click.echo(click.style(prefix, bold=True) + _highlight(hit.source, hit.source_spans))
+        click.echo(indent + _highlight(hit.target, hit.target_spans))
+        click.echo(click.style(indent + _provenance_line(hit), dim=True))
+
+
 @click.group()
 def tm() -> None:
     """A translation memory in one SQLite file: import TMX/tables, search, fuzzy lookup, analyze, export.
@@ -124,16 +140,7 @@ def search(query: str, db: Path, lang: str | None, limit: int, any_order: bool, 
     """
     with _open(db, readonly=True) as memory:
         hits = memory.search(query, lang=lang, limit=limit, any_order=any_order)
-    if as_json:
-        _echo_json([hit.as_dict() for hit in hits])
-        return
-    if not hits:
-        click.echo(f"no unit contains {query!r}", err=True)
-        return
-    for n, hit in enumerate(hits, start=1):
-        click.echo(f"{n:>3}. {_highlight(hit.source, hit.source_spans)}")
-        click.echo(f"     {_highlight(hit.target, hit.target_spans)}")
-        click.echo(click.style(f"     {_provenance_line(hit)}", dim=True))
+    _print_hits(hits, as_json, f"no unit contains {query!r}", lambda n, hit: f"{n:>3}. ")
 
 
 @tm.command()
@@ -151,16 +158,7 @@ def lookup(sentence: str, db: Path, min_score: int, limit: int, lang: str | None
     """
     with _open(db, readonly=True) as memory:
         hits = memory.lookup(sentence, min_score=min_score, limit=limit, lang=lang)
-    if as_json:
-        _echo_json([hit.as_dict() for hit in hits])
-        return
-    if not hits:
-        click.echo(f"no match of {min_score} % or more", err=True)
-        return
-    for hit in hits:
-        click.echo(click.style(f"{hit.score:>3} %", bold=True) + f"  {hit.source}")
-        click.echo(f"       {hit.target}")
-        click.echo(click.style(f"       {_provenance_line(hit)}", dim=True))
+    _print_hits(hits, as_json, f"no match of {min_score} % or more", lambda n, hit: f"{hit.score:>3} %  ")
 
 
 @tm.command()
