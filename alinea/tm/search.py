@@ -44,8 +44,11 @@ MAX_TERMS = 12
 MAX_POSTINGS = 15_000
 #: ... and this many for the numbers of the query.
 MAX_NUMBER_POSTINGS = 5_000
-#: The rarest words kept even beyond the budget (a short query of common words).
+#: The rarest words kept even beyond the budget (a short query of common words) ...
 MIN_WORDS = 3
+#: ... unless (but for the rarest) they are in more than this share of the units, or COMMON_MIN units.
+COMMON_SHARE = 0.02
+COMMON_MIN = 5_000
 #: Concordance hits ranked per search (the most recently imported ones).
 CONCORDANCE_POOL = 300
 #: Postings read per term to count (or estimate) its units.
@@ -251,17 +254,23 @@ def candidate_terms(tm: TranslationMemory, tokens, column: str = "source") -> li
 
     Words and numbers have budgets of their own: the numbers tell apart the
     many units that say the same with other figures (paragraph numbers,
-    years, amounts), the words find those units. The rarest
-    :data:`MIN_WORDS` words are always kept, whatever they cost.
+    years, amounts), the words find those units. The rarest word is always
+    kept, and up to :data:`MIN_WORDS` words beyond the budget unless they are
+    in more than :data:`COMMON_SHARE` of the units ("de", "la", "the": reading
+    them would cost more than all the rest and tell nothing).
     """
     terms = sorted(set(_TERM.findall(fold(tokens.text))))
+    last = tm.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+    common = max(COMMON_MIN, COMMON_SHARE * last)
     chosen = []
     for numeric in (False, True):
         budget = MAX_NUMBER_POSTINGS if numeric else MAX_POSTINGS
         postings = kept = 0
         counted = term_counts(tm, [t for t in terms if t.isdigit() == numeric], column)
         for term, doc in sorted(counted, key=lambda item: (item[1], item[0])):
-            if kept >= MAX_TERMS or (postings + doc > budget and (numeric or kept >= MIN_WORDS)):
+            if kept >= MAX_TERMS:
+                break
+            if postings + doc > budget and (numeric or kept >= MIN_WORDS or (kept and doc > common)):
                 break
             chosen.append((term, doc))
             postings += doc
