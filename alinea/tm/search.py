@@ -47,7 +47,7 @@ MAX_NUMBER_POSTINGS = 5_000
 #: The rarest words kept even beyond the budget (a short query of common words) ...
 MIN_WORDS = 3
 #: ... unless (but for the rarest) they are in more than this share of the units, or COMMON_MIN units.
-COMMON_SHARE = 0.02
+COMMON_SHARE = 0.05
 COMMON_MIN = 5_000
 #: Concordance hits ranked per search (the most recently imported ones).
 CONCORDANCE_POOL = 300
