@@ -157,7 +157,7 @@ class BruteForce:
 
         query = tokenize(sentence)
         similarities = process.cdist([self.encoder.encode(query.keys)], self.codes,
-                                     scorer=Levenshtein.normalized_similarity, dtype=np.float32, workers=1)[0]
+                                     scorer=Levenshtein.normalized_similarity, dtype=np.float64, workers=1)[0]
         best = float(similarities.max()) * 100
         floor = max(min_score, best - MAX_PENALTY - 1) / 100
         scored = []

@@ -50,7 +50,7 @@ MIN_WORDS = 3
 COMMON_SHARE = 0.05
 COMMON_MIN = 5_000
 #: Concordance hits ranked per search (the most recently imported ones).
-CONCORDANCE_POOL = 300
+CONCORDANCE_POOL = 100
 #: Postings read per term to count (or estimate) its units.
 COUNT_SAMPLE = 500
 #: The rarest words that, with one of the query's numbers, pick units with the same figures.
@@ -59,7 +59,6 @@ NUMBER_ANCHORS = 3
 CANDIDATES = 120
 #: Units tied at the cut-off score whose provenance decides which are shown.
 TIE_POOL = 20
-_HIT_START, _HIT_END = "\x02", "\x03"
 _QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
 _TERM = re.compile(r"\w+")
 
@@ -128,19 +127,38 @@ def fts_query(text: str) -> str:
     return " AND ".join(parts)
 
 
-def _spans(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    """Text without the highlight markers, and the marked spans."""
-    spans, out, start = [], [], None
-    for ch in marked:
-        if ch == _HIT_START:
-            start = sum(len(p) for p in out)
-        elif ch == _HIT_END:
-            if start is not None:
-                spans.append((start, sum(len(p) for p in out)))
-            start = None
+def _phrases(query: str, any_order: bool) -> list[tuple[list[str], bool]]:
+    """What the hits contain, as (folded words in order, last word is a prefix) for highlighting."""
+    if not any_order:
+        return [(_TERM.findall(fold(query)), query.rstrip().endswith("*"))]
+    phrases = []
+    for match in _QUERY_PART.finditer(query):
+        phrase, word = match.group(1), match.group(2)
+        terms = _TERM.findall(fold(phrase if phrase is not None else word))
+        if terms:
+            prefix = phrase is None and word.endswith("*") and len(terms) == 1
+            phrases.append((terms, prefix))
+    return phrases
+
+
+def match_spans(text: str, phrases: list[tuple[list[str], bool]]) -> list[tuple[int, int]]:
+    """Character spans of ``text`` where one of ``phrases`` occurs (case and accents aside), in order."""
+    tokens = [(m.start(), m.end(), fold(m.group())) for m in _TERM.finditer(text)]
+    spans = []
+    for terms, prefix in phrases:
+        n = len(terms)
+        for i in range(len(tokens) - n + 1):
+            window = tokens[i:i + n]
+            if all(t[2] == term for t, term in zip(window[:-1], terms[:-1])) and (
+                    window[-1][2].startswith(terms[-1]) if prefix else window[-1][2] == terms[-1]):
+                spans.append((window[0][0], window[-1][1]))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
-            out.append(ch)
-    return "".join(out), spans
+            merged.append((start, end))
+    return merged
 
 
 def provenance_of(tm: TranslationMemory, unit_ids: list[int]) -> dict[int, Provenance]:
@@ -194,23 +212,17 @@ def search(tm: TranslationMemory, query: str, *, lang: str | None = None, limit:
     # imported hits are read in index order, and the shortest segments of those
     # (where the phrase is most of what is said) come first.
     length = "length(u.target)" if column == "target" else "length(u.source)"
-    best = [row[0] for row in tm.conn.execute(
-        f"SELECT u.id FROM (SELECT rowid AS id FROM units_fts WHERE units_fts MATCH ? ORDER BY rowid DESC "
-        f"LIMIT ?) c JOIN units u ON u.id = c.id ORDER BY {length}, u.id DESC LIMIT ?",
-        (expression, CONCORDANCE_POOL, limit))]
-    if not best:
-        return []
-    marked = {r[0]: r[1:] for r in tm.conn.execute(
-        f"SELECT rowid, highlight(units_fts, 0, ?, ?), highlight(units_fts, 1, ?, ?) FROM units_fts "
-        f"WHERE units_fts MATCH ? AND rowid IN ({','.join('?' * len(best))})",
-        (_HIT_START, _HIT_END, _HIT_START, _HIT_END, expression, *best))}
-    provenance = provenance_of(tm, best)
-    hits = []
-    for unit_id in best:
-        source, source_spans = _spans(marked[unit_id][0])
-        target, target_spans = _spans(marked[unit_id][1])
-        hits.append(Hit(unit_id, source, target, 100, provenance[unit_id], source_spans, target_spans))
-    return hits
+    rows = tm.conn.execute(
+        f"SELECT u.id, u.source, u.target FROM (SELECT rowid AS id FROM units_fts WHERE units_fts MATCH ? "
+        f"ORDER BY rowid DESC LIMIT ?) c JOIN units u ON u.id = c.id ORDER BY {length}, u.id DESC LIMIT ?",
+        (expression, CONCORDANCE_POOL, limit)).fetchall()
+    provenance = provenance_of(tm, [row[0] for row in rows])
+    # Highlighted here (FTS5's highlight() would run the query a second time).
+    phrases = _phrases(query, any_order)
+    return [Hit(unit_id, source, target, 100, provenance[unit_id],
+                match_spans(source, phrases) if column != "target" else [],
+                match_spans(target, phrases) if column != "source" else [])
+            for unit_id, source, target in rows]
 
 
 def _index(column: str, terms: str) -> tuple[str, str]:
