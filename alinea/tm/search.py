@@ -58,7 +58,7 @@ NUMBER_ANCHORS = 3
 #: Candidates scored with rapidfuzz per lookup.
 CANDIDATES = 120
 #: Units tied at the cut-off score whose provenance decides which are shown.
-TIE_POOL = 20
+TIE_POOL = 10
 _QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
 _TERM = re.compile(r"\w+")
 
