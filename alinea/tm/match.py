@@ -45,6 +45,7 @@ _TOKEN = re.compile(
 _WORD_OR_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _KEYS = re.compile(r"(\d+(?:[.,]\d+)*)|([^\W\d_]+(?:['’\-][^\W\d_]+)*)")
 _NUMBER_KEY = "\x00#"
+_NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ def tokenize(text: str) -> Tokens:
 def word_keys(text: str) -> list[str]:
     """Only the ``keys`` of :func:`tokenize` (case-folded words, numbers as one placeholder): the fast path."""
     return [word if word else _NUMBER_KEY for _, word in _KEYS.findall(text.casefold())]
+
+
+def numbers_of(text: str) -> list[str]:
+    """Only the ``numbers`` of :func:`tokenize` (a cheaper regex)."""
+    return _NUMBERS.findall(text)
 
 
 def word_count(text: str) -> int:
@@ -118,9 +124,14 @@ def _one_sided_difference(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     return max(extra, missing)
 
 
+def number_difference(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """Numbers of one segment without their like in the other: 1 point each in :func:`penalty`."""
+    return _one_sided_difference(a, b)
+
+
 def penalty(query: Tokens, candidate: Tokens) -> int:
     """Points taken off for numbers, punctuation and case differences (capped)."""
-    numbers = _one_sided_difference(query.numbers, candidate.numbers)
+    numbers = number_difference(query.numbers, candidate.numbers)
     marks = _one_sided_difference(query.punctuation, candidate.punctuation)
     case = 0
     if query.words != candidate.words:

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 
 from alinea.align.errors import InputError
 
-from .match import Encoder, final_score, fold, tokenize, word_keys
+from .match import MAX_PENALTY, Encoder, final_score, fold, number_difference, numbers_of, tokenize, word_keys
 from .store import TranslationMemory
 
 #: At most this many query terms go into the candidate query.
@@ -373,17 +373,27 @@ def lookup(tm: TranslationMemory, sentence: str, *, min_score: int = 70, limit: 
         query_codes = encoder.encode(query.keys)
         similarities = [(100.0 * Levenshtein.normalized_similarity(query_codes, encoder.encode(word_keys(text))),
                          unit_id, text, translation) for unit_id, text, translation in rows]
-        similarities.sort(key=lambda item: -item[0])
-        kept: list[int] = sorted((s for s, _, _ in scored.values()), reverse=True)
+        # Highest possible score first: the word similarity less what differing
+        # numbers will cost for sure (a cheap regex; punctuation and case can only
+        # cost more), so the exact scoring can stop early among many near-twins.
+        bounds = []
         for similarity, unit_id, text, translation in similarities:
             if similarity < min_score:
+                continue
+            if text == query.text:
+                bound = 100
+            else:
+                missing = number_difference(query.numbers, tuple(numbers_of(text)))
+                bound = math.floor(similarity + 1e-9) - min(MAX_PENALTY, missing)
+            bounds.append((bound, similarity, unit_id, text, translation))
+        bounds.sort(key=lambda item: (-item[0], -item[1]))
+        kept: list[int] = sorted((s for s, _, _ in scored.values()), reverse=True)
+        for bound, similarity, unit_id, text, translation in bounds:
+            # Penalties only lower a score: once the best a unit can reach is no
+            # more than the last unit that would be shown (ties kept), stop.
+            if len(kept) >= max(limit, TIE_POOL) and bound <= kept[limit - 1]:
                 break
-            # Penalties only lower a score: once the word similarity is below the
-            # score of the last unit that would be shown (ties kept), stop.
-            if len(kept) >= max(limit, TIE_POOL) and math.floor(similarity + 1e-9) <= kept[limit - 1]:
-                break
-            tokens = tokenize(text)
-            score = final_score(query, tokens, similarity)
+            score = final_score(query, tokenize(text), similarity)
             if score >= min_score:
                 scored[unit_id] = (score, text, translation)
                 kept.append(score)
