@@ -7,8 +7,12 @@ from pathlib import Path
 import click
 
 from alinea.align.errors import InputError
+from alinea.outputs import HTML, JSON, TABLE, TMX, Format, OutputPlan
 
-from .options import LANG_CODE
+from .options import LANG_CODE, echo_notes
+
+#: What ``alinea tm export -o`` writes, chosen by the suffix.
+EXPORT = Format("a TMX file or a table", TMX.suffixes + TABLE.suffixes)
 
 _PATH = click.Path(path_type=Path)
 
@@ -174,16 +178,16 @@ def analyze(document: Path, db: Path, lang: str | None, json_out: Path | None, h
     """
     from alinea.tm.analysis import REPETITIONS, ROWS, write_json, write_report
 
-    for out in (json_out, html_out):
-        if out is not None and str(out) != "-" and out.exists() and (
-                out.resolve() == document.resolve() or out.resolve() == db.resolve()):
-            raise InputError(f"{out}: the output would overwrite an input")
-    with _open(db, readonly=True) as memory:
-        analysis = memory.analyze(document, lang=lang)
-    if html_out:
-        write_report(analysis, html_out)
-    if json_out is not None:
-        write_json(analysis, json_out)
+    with OutputPlan(inputs=[document, db]) as plan:
+        report_out = plan.add(html_out, "--report", HTML)
+        json_target = plan.add(json_out, "--json", JSON)
+        with _open(db, readonly=True) as memory:
+            analysis = memory.analyze(document, lang=lang)
+        if report_out:
+            write_report(analysis, report_out.path)
+        if json_target:
+            write_json(analysis, json_target.path)
+        plan.commit()
     table = analysis.counts()
     total = analysis.as_dict()["total"]
     lines = [f"{'match':<12} {'segments':>9} {'words':>8} {'% words':>8}"]
@@ -192,26 +196,30 @@ def analyze(document: Path, db: Path, lang: str | None, json_out: Path | None, h
         label = name if name in (REPETITIONS, "no match") else f"{name} %"
         lines.append(f"{label:<12} {table[name]['segments']:>9} {table[name]['words']:>8} {share:>8.1f}")
     lines.append(f"{'total':<12} {total['segments']:>9} {total['words']:>8} {100.0:>8.1f}")
+    # With the JSON on standard output, the table goes to the terminal's other stream.
     click.echo("\n".join(lines), err=json_out is not None and str(json_out) == "-")
-    for out in (html_out, json_out):
-        if out is not None and str(out) != "-":
-            click.echo(f"wrote {out}", err=True)
+    echo_notes(plan)
 
 
 @tm.command()
 @_db_option
-@click.option("-o", "--output", "out", required=True, type=_PATH, help="File to write: .tmx, .tsv, .csv or .xlsx.")
+@click.option("-o", "--output", "out", required=True, help="File to write: .tmx, .tsv, .csv or .xlsx ('-': TMX on standard output).")
 @click.option("--document", "documents", multiple=True, help="Only units from this document (repeatable).")
 @click.option("--min-score", type=click.FloatRange(0, 1), help="Only units whose best alignment score is at least this.")
 @click.option("--reviewed-only", is_flag=True, help="Only units marked as reviewed.")
-def export(db: Path, out: Path, documents: tuple[str, ...], min_score: float | None, reviewed_only: bool) -> None:
+def export(db: Path, out: str, documents: tuple[str, ...], min_score: float | None, reviewed_only: bool) -> None:
     """Write the memory (or the units meeting every condition) as TMX or a table.
 
     Example: alinea tm export -o A_58_98.tmx --document A/58/98 --min-score 0.5
     """
-    with _open(db, readonly=True) as memory:
-        written = memory.export(out, documents=documents, min_score=min_score, reviewed_only=reviewed_only)
-    click.echo(f"wrote {out} ({written} units)", err=True)
+    with OutputPlan(inputs=[db]) as plan:
+        target = plan.add(out, "-o", EXPORT)
+        with _open(db, readonly=True) as memory:
+            written = memory.export(target.path, documents=documents, min_score=min_score,
+                                    reviewed_only=reviewed_only)
+        target.detail = f"{written} units"
+        plan.commit()
+    echo_notes(plan)
 
 
 @tm.command()

@@ -112,7 +112,7 @@ def export(tm: TranslationMemory, path: str | os.PathLike, *, documents: tuple[s
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".tmx", ".tsv", ".csv", ".xlsx"):
+    if suffix not in (".tmx", ".xml", ".tsv", ".tab", ".txt", ".csv", ".xlsx"):
         raise InputError(f"{path}: unsupported export format {suffix or '(no suffix)'!r} "
                          "(use .tmx, .tsv, .csv or .xlsx)")
     if path.exists() and path.resolve() == tm.path.resolve():
@@ -125,7 +125,7 @@ def export(tm: TranslationMemory, path: str | os.PathLike, *, documents: tuple[s
                                                 "WHERE document IS NOT NULL ORDER BY document LIMIT 10")]
         hint = f"; documents in the memory: {', '.join(known)}" if documents and known else ""
         raise InputError(f"no unit of {tm.path} matches the export conditions; nothing written{hint}")
-    if suffix == ".tmx":
+    if suffix in (".tmx", ".xml"):
         from alinea.tmx.writer import header_attributes, write_units
 
         header = header_attributes(tm.src_lang)
