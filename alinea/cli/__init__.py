@@ -141,3 +141,8 @@ from . import tm_cmd  # noqa: E402
 
 for _command in tm_cmd.COMMANDS:
     main.add_command(_command)
+
+from . import batch_cmd  # noqa: E402
+
+for _command in batch_cmd.COMMANDS:
+    main.add_command(_command)
