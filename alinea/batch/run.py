@@ -226,36 +226,61 @@ def _collector(outcome: BatchOutcome, on_result: Progress | None) -> Progress:
 @contextmanager
 def dask_client(workers: int, scheduler: str | None = None, scheduler_file: str | None = None):
     """A Dask client: on a new local cluster of ``workers`` processes, or on an existing scheduler."""
-    import logging
-
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError("alinea batch needs Dask: pip install 'alinea[batch]'") from None
-    if scheduler or scheduler_file:
-        where = scheduler or f"the scheduler file {scheduler_file}"
-        if scheduler_file and not Path(scheduler_file).is_file():
-            raise InputError(f"{scheduler_file}: no such scheduler file")
-        try:
-            client = Client(scheduler, scheduler_file=scheduler_file, timeout=CONNECT_TIMEOUT,
-                            set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError(f"cannot reach the Dask scheduler at {where}: {exc}") from None
-        try:
-            try:
-                client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
-            except TimeoutError:
-                raise InputError(f"the Dask scheduler at {where} has no worker "
-                                 f"(none joined within {WORKER_TIMEOUT} s): start some with `dask worker`") from None
+    with _quiet_dask():
+        if scheduler or scheduler_file:
+            with _remote_client(Client, scheduler, scheduler_file) as client:
+                yield client
+            return
+        # One single-threaded process per worker: the aligner is pure Python and holds the GIL.
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                          host="127.0.0.1", silence_logs=_dask_log_level()) as cluster, \
+                Client(cluster, set_as_default=False) as client:
             yield client
-        finally:
-            client.close()
-        return
-    # One single-threaded process per worker: the aligner is pure Python and holds the GIL.
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                      host="127.0.0.1", silence_logs=logging.ERROR) as cluster, \
-            Client(cluster, set_as_default=False) as client:
+
+
+def _dask_log_level() -> int:
+    """Dask's own log lines (connections closing at shutdown, heartbeats) are not the user's
+    business: a pair that fails says why in its result. ALINEA_DEBUG=1 shows them."""
+    import logging
+
+    return logging.INFO if os.environ.get("ALINEA_DEBUG") else logging.CRITICAL
+
+
+@contextmanager
+def _quiet_dask():
+    import logging
+
+    logger = logging.getLogger("distributed")
+    previous = logger.level
+    logger.setLevel(_dask_log_level())
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+@contextmanager
+def _remote_client(Client, scheduler: str | None, scheduler_file: str | None):
+    where = scheduler or f"the scheduler file {scheduler_file}"
+    if scheduler_file and not Path(scheduler_file).is_file():
+        raise InputError(f"{scheduler_file}: no such scheduler file")
+    try:
+        client = Client(scheduler, scheduler_file=scheduler_file, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {where}: {exc}") from None
+    try:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+        except TimeoutError:
+            raise InputError(f"the Dask scheduler at {where} has no worker "
+                             f"(none joined within {WORKER_TIMEOUT} s): start some with `dask worker`") from None
         yield client
+    finally:
+        client.close()
 
 
 def check_workers(client, source: Path, outdir: Path) -> None:
@@ -274,6 +299,7 @@ def check_workers(client, source: Path, outdir: Path) -> None:
 
 def run_on_dask(client, jobs: list[PairJob], emit: Progress) -> None:
     """Submit one task per pair and hand each result to ``emit`` as it completes."""
+    import asyncio
     import uuid
 
     from distributed import as_completed
@@ -287,7 +313,8 @@ def run_on_dask(client, jobs: list[PairJob], emit: Progress) -> None:
             job = by_key[future.key]
             try:
                 result = future.result()
-            except Exception as exc:  # the worker died (KilledWorker) or the task could not run
+            except (Exception, asyncio.CancelledError) as exc:  # the worker died (KilledWorker), the
+                # scheduler went away (cancelled) or the task could not run
                 remove_outputs(job.outdir, job.pair.name, job.options)
                 result = failed(job.pair.name, f"the Dask task failed: {type(exc).__name__}: {exc}")
             future.release()
