@@ -114,13 +114,22 @@ def test_folder_pairing_by_name_and_by_language_folder(tmp_path):
                 "out/old.es.txt", "two.es.txt", "two.es.md", "two.en.txt", "corpus.es.txt", "corpus.en.txt"):
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         (src / rel).write_text("x", encoding="utf-8")
+    os.mkfifo(src / "pipe.es.txt")  # would block a reader forever: ignored
+    elsewhere = tmp_path / "elsewhere" / "2004"  # reached through a symbolic link, like a mounted share
+    elsewhere.mkdir(parents=True)
+    for name in ("g.es.txt", "g.en.txt", "f.txt"):
+        (elsewhere / name).write_text("x", encoding="utf-8")
+    (src / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (src / "linked" / "loop").symlink_to(src / "linked", target_is_directory=True)  # followed once
     pairing = find_pairs(src, exclude=src / "out")
     pairs = {p.name: (p.es.relative_to(src).as_posix(), p.en.relative_to(src).as_posix()) for p in pairing.pairs}
     assert pairs == {"a": ("a.es.txt", "a.en.txt"), "sub/b": ("sub/b.es.docx", "sub/b.en.pdf"),
                      "c": ("c.es-ES.md", "c.en-GB.md"), "d": ("es/d.txt", "en/d.txt"),
-                     "2003/e": ("es/2003/e.txt", "en/2003/e.txt")}
+                     "2003/e": ("es/2003/e.txt", "en/2003/e.txt"),
+                     "linked/2004/g": ("linked/2004/g.es.txt", "linked/2004/g.en.txt")}
     assert {(o.name, o.missing) for o in pairing.orphans} == {("lonely", "en"), ("only-en", "es")}
-    assert [p.name for p in pairing.ignored] == ["README.txt"]
+    assert {p.relative_to(src).as_posix() for p in pairing.ignored} == {"README.txt", "pipe.es.txt",
+                                                                         "linked/2004/f.txt"}
     rejected = {r.name: r.reason for r in pairing.rejected}
     assert set(rejected) == {"two", "corpus"}
     assert "2 es documents" in rejected["two"] and "two.es.md" in rejected["two"]

@@ -117,15 +117,22 @@ def pair_folder(folder: Path, exclude: str | os.PathLike | None = None) -> Pairi
     excluded = Path(exclude).resolve() if exclude is not None else None
     sides: dict[str, dict[str, list[Path]]] = {}
     ignored: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    visited: set[str] = set()
+    # Symbolic links to folders are followed (es/ -> /data/un/es is common), each real folder once.
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
         here = Path(dirpath)
+        visited.add(os.path.realpath(here))
         # Sorted for a stable order; hidden folders and the output folder are not looked at.
         dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and (excluded is None or (here / d).resolve() != excluded))
+                             if not d.startswith(".") and os.path.realpath(here / d) not in visited
+                             and (excluded is None or (here / d).resolve() != excluded))
         for filename in sorted(filenames):
             if filename.startswith("."):
                 continue
             path = here / filename
+            if not path.is_file():  # a FIFO, socket or broken link: reading it would hang or fail
+                ignored.append(path)
+                continue
             relative = PurePosixPath(path.relative_to(folder).as_posix())
             found = _side_and_name(relative)
             if found is None:

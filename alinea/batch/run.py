@@ -67,6 +67,16 @@ def _check_folders(source: Path, outdir: Path) -> None:
         raise InputError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
 
 
+def _check_corpus_outputs(pairing: Pairing, outdir: Path) -> None:
+    """corpus.tmx, summary.json and index.html must not overwrite a document of the corpus."""
+    outputs = {(outdir / name).resolve() for name in (CORPUS_TMX, SUMMARY_JSON, INDEX_HTML)}
+    for pair in pairing.pairs:
+        for path in (pair.es, pair.en):
+            if path.resolve() in outputs:
+                raise InputError(f"{path}: the corpus outputs would overwrite this input document; "
+                                 "choose another output folder")
+
+
 def _rejected_results(pairing: Pairing) -> list[PairResult]:
     return [failed(r.name, r.reason) for r in pairing.rejected]
 
@@ -190,6 +200,7 @@ def run_batch(source: str | os.PathLike, outdir: str | os.PathLike, options: Pai
 
     with output_lock(outdir):
         pairing = find_pairs(source, exclude=outdir)
+        _check_corpus_outputs(pairing, outdir)
         outcome = _execute(pairing, source, outdir, options, force, run_jobs, on_start, on_result, corpus=True)
         outcome.seconds = time.perf_counter() - started
         write_corpus_outputs(outcome)
@@ -341,6 +352,7 @@ def run_shard(source: str | os.PathLike, outdir: str | os.PathLike, shard: tuple
     _check_folders(source, outdir)
     with output_lock(outdir, f"lock-{index}-of-{count}"):
         everything = find_pairs(source, exclude=outdir)
+        _check_corpus_outputs(everything, outdir)
         mine = Pairing(
             pairs=[p for p in everything.pairs if shard_of(p.name, count) == index],
             orphans=[o for o in everything.orphans if shard_of(o.name, count) == index],

@@ -22,7 +22,7 @@ def _progress_bar():
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                TimeRemainingColumn)
 
-    return Progress(TextColumn("aligning pairs"), BarColumn(), MofNCompleteColumn(),
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("[red]{task.fields[failed]} failed[/red]  {task.fields[skipped]} skipped"),
                     TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                     console=console, transient=True)
@@ -47,13 +47,16 @@ class _Reporter:
 
     def start(self, total: int) -> None:
         if self.bar:
-            self.task = self.bar.add_task("pairs", total=total, failed=0, skipped=0)
+            self.task = self.bar.add_task("aligning pairs", total=total, failed=0, skipped=0)
 
     def result(self, result) -> None:
         self.failed += result.status == "failed"
         self.skipped += result.status == "skipped"
         if self.bar and self.task is not None:
             self.bar.update(self.task, advance=1, failed=self.failed, skipped=self.skipped)
+            task = self.bar.tasks[self.task]
+            if task.completed >= (task.total or 0):
+                self.bar.update(self.task, description="writing corpus.tmx, summary.json, index.html")
 
 
 def _print_outcome(outcome, wrote: list[Path], what: str) -> None:
