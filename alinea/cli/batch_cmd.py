@@ -56,7 +56,7 @@ class _Reporter:
             self.bar.update(self.task, advance=1, failed=self.failed, skipped=self.skipped)
             task = self.bar.tasks[self.task]
             if task.completed >= (task.total or 0):
-                self.bar.update(self.task, description="writing corpus.tmx, summary.json, index.html")
+                self.bar.update(self.task, description="writing corpus")
 
 
 def _print_outcome(outcome, wrote: list[Path], what: str) -> None:
