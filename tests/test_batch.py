@@ -554,3 +554,68 @@ def test_dask_is_imported_only_by_the_batch_command():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT.parent)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_a_task_that_dies_fails_its_pair_only(tmp_path, sentence_pairs, monkeypatch):
+    """What a worker crash looks like to the batch (an exception instead of a result): that pair
+    is failed with the reason, its stale outputs go, the others are unaffected."""
+    from distributed import Client, LocalCluster
+
+    import alinea.batch.run as batch_run
+    from alinea.batch import find_pairs
+    from alinea.batch.job import PairOptions, align_pair
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_corpus(src, sentence_pairs, 3)
+    (out / ".alinea-batch").mkdir(parents=True)
+    (out / "doc001.tmx").write_text("stale")
+
+    def dies_on_doc001(job):
+        if job.pair.name == "doc001":
+            raise RuntimeError("worker lost")
+        return align_pair(job)
+
+    monkeypatch.setattr(batch_run, "align_pair", dies_on_doc001)
+    jobs, _ = batch_run.plan_jobs(find_pairs(src), out, PairOptions())
+    results = []
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        batch_run.run_on_dask(client, jobs, results.append)
+    status = {r.name: (r.status, r.error) for r in results}
+    assert status["doc000"] == ("ok", None) and status["doc002"] == ("ok", None)
+    assert status["doc001"] == ("failed", "the Dask task failed: RuntimeError: worker lost")
+    assert not (out / "doc001.tmx").exists()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (Debian package chromium)")
+def test_dashboard_sorts_in_a_real_browser(local_batch, tmp_path):
+    """Click the "Mean conf." heading twice and the "Pair" heading once in headless Chromium."""
+    html = (local_batch["out"] / "index.html").read_text(encoding="utf-8")
+    probe = """<script>
+    function order() { return Array.prototype.map.call(document.querySelectorAll('#pair-table tbody tr'),
+        function (r) { return r.cells[0].getAttribute('data-value'); }).join(','); }
+    var th = document.querySelectorAll('#pair-table th');
+    var seen = [order()];
+    th[2].click(); seen.push(order()); th[2].click(); seen.push(order()); th[0].click(); seen.push(order());
+    var out = document.createElement('pre'); out.id = 'probe'; out.textContent = seen.join('|');
+    document.body.appendChild(out);
+    </script>"""
+    page = tmp_path / "index.html"
+    page.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    proc = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                           "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                           "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+                           page.as_uri()], capture_output=True, text=True, timeout=120)
+    match = re.search(r'<pre id="probe">([^<]*)</pre>', proc.stdout)
+    assert match, proc.stderr[-2000:]
+    initial, ascending, descending, by_name = [s.split(",") for s in match.group(1).split("|")]
+    summary = {p["name"]: p for p in summary_of(local_batch["out"])["pairs"]}
+    confidence = {n: (summary[n]["mean_confidence"] if summary[n]["mean_confidence"] is not None else -1)
+                  for n in summary}
+    assert initial[:2] == ["binary", "swapped"]  # worst first as served
+    assert [confidence[n] for n in ascending] == sorted(confidence.values())
+    assert [confidence[n] for n in descending] == sorted(confidence.values(), reverse=True)
+    assert by_name == sorted(summary)

@@ -86,8 +86,8 @@ def write_corpus_tmx(outcome: BatchOutcome, path: Path) -> tuple[int, int]:
 def summary_data(outcome: BatchOutcome) -> dict:
     return {
         "alinea_version": alinea_version(),
-        "input": str(outcome.source),
-        "output": str(outcome.outdir),
+        "input": str(outcome.source.resolve()),
+        "output": str(outcome.outdir.resolve()),
         "pairs": [r.summary() for r in outcome.results],
         "orphans": [{"name": o.name, "path": str(o.path), "missing": o.missing} for o in outcome.orphans],
         "ignored": [str(p) for p in outcome.ignored],
