@@ -533,19 +533,23 @@ def test_a_second_batch_on_the_same_folder_is_refused(tmp_path):
             run_shard(tmp_path / "in", out, (1, 1))
 
 
-def test_leftover_temporaries_of_a_killed_run_are_removed(tmp_path, sentence_pairs):
+def test_a_temporary_file_of_a_killed_writer_is_removed_by_the_rerun(tmp_path, sentence_pairs):
     from alinea.batch import run_shard
 
     src, out = tmp_path / "in", tmp_path / "out"
     make_corpus(src, sentence_pairs, 1)
     out.mkdir()
-    stray = [out / ".doc000.tmx.k2j_x9a1.tmx", out / ".doc000.report.html.abcdefgh.html"]
-    for path in stray:
-        path.write_text("half-written")
-    unrelated = out / ".my-notes.abcdefgh.txt"
+    # a process killed while writing doc000.tmx, as a SIGKILL mid-batch leaves it
+    code = ("import os, sys\nfrom alinea.align.utils import atomic_write\n"
+            "with atomic_write(sys.argv[1]) as fh:\n    fh.write('<tmx')\n    fh.flush()\n"
+            "    os.kill(os.getpid(), 9)\n")
+    subprocess.run([sys.executable, "-c", code, str(out / "doc000.tmx")])
+    (leftover,) = [p for p in out.iterdir() if p.name.startswith(".doc000.tmx")]
+    unrelated = out / ".my-notes.txt"
     unrelated.write_text("mine")
-    run_shard(src, out, (1, 1))
-    assert not any(p.exists() for p in stray) and unrelated.exists()
+    assert [r.status for r in run_shard(src, out, (1, 1)).results] == ["ok"]
+    assert not leftover.exists() and unrelated.exists()
+    assert units_of(out / "doc000.tmx")
 
 
 def test_dask_is_imported_only_by_the_batch_command():

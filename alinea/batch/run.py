@@ -20,7 +20,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 import time
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -32,7 +31,7 @@ from alinea.align.utils import atomic_write
 
 from .corpus import CORPUS_TMX, INDEX_HTML, SUMMARY_JSON, BatchOutcome, write_corpus_outputs
 from .job import (STATE_DIR, PairJob, PairOptions, PairResult, align_pair, alinea_version, failed, fingerprint,
-                  is_current, output_paths, record_path, remove_outputs, warm_up, worker_check)
+                  is_current, output_paths, remove_outputs, warm_up, worker_check)
 from .pairs import Orphan, Pairing, find_pairs, shard_of
 
 #: Seconds to wait for a remote scheduler to answer, and for its first worker to join.
@@ -119,41 +118,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-# Temporary files of alinea.align.utils.atomic_path: ".NAME.tmx.abc123_x.tmx" beside NAME.tmx.
-_TEMPORARY = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}(?P<suffix>\.[A-Za-z0-9]+)?$")
-
-
-def remove_leftovers(outdir: Path, targets: set[Path]) -> int:
-    """Delete the temporary files a killed run left beside the outputs it was writing.
-
-    Only temporaries of ``targets`` (this run's outputs) are touched.
-    """
-    removed = 0
-    for folder in {t.parent for t in targets}:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            match = _TEMPORARY.match(entry.name)
-            if match and entry.is_file() and folder / match.group("target") in targets:
-                try:
-                    os.unlink(entry.path)
-                    removed += 1
-                except OSError:
-                    pass
-    return removed
-
-
-def _targets(outdir: Path, jobs: list[PairJob], corpus: bool) -> set[Path]:
-    paths = {record_path(outdir, j.pair.name) for j in jobs}
-    for job in jobs:
-        paths.update(output_paths(outdir, job.pair.name, job.options).values())
-    if corpus:
-        paths.update(outdir / name for name in (CORPUS_TMX, SUMMARY_JSON, INDEX_HTML))
-    return paths
-
-
 @contextmanager
 def output_lock(outdir: Path, name: str = "lock") -> Iterator[None]:
     """One batch at a time per output folder (per slice with --shard). The kernel drops the
@@ -201,7 +165,7 @@ def run_batch(source: str | os.PathLike, outdir: str | os.PathLike, options: Pai
     with output_lock(outdir):
         pairing = find_pairs(source, exclude=outdir)
         _check_corpus_outputs(pairing, outdir)
-        outcome = _execute(pairing, source, outdir, options, force, run_jobs, on_start, on_result, corpus=True)
+        outcome = _execute(pairing, source, outdir, options, force, run_jobs, on_start, on_result)
         outcome.seconds = time.perf_counter() - started
         write_corpus_outputs(outcome)
         outcome.seconds = time.perf_counter() - started
@@ -209,8 +173,13 @@ def run_batch(source: str | os.PathLike, outdir: str | os.PathLike, options: Pai
 
 
 def _execute(pairing: Pairing, source: Path, outdir: Path, options: PairOptions, force: bool,
-             run_jobs: Callable[[list[PairJob], Progress], None], on_start, on_result, corpus: bool) -> BatchOutcome:
-    """Plan the pairs, report the known results, clear a killed run's leftovers, run the rest."""
+             run_jobs: Callable[[list[PairJob], Progress], None], on_start, on_result) -> BatchOutcome:
+    """Plan the pairs, report the known results, run the rest.
+
+    A killed run's temporary files go when this run writes in their folder (the output
+    plan's sweep, :func:`alinea.outputs.sweep_stale_temps`): every file of a pair still to
+    run, and the corpus outputs, are written again.
+    """
     outcome = BatchOutcome(source, outdir, options, orphans=pairing.orphans, ignored=pairing.ignored)
     emit = _collector(outcome, on_result)
     if on_start:
@@ -218,7 +187,6 @@ def _execute(pairing: Pairing, source: Path, outdir: Path, options: PairOptions,
     for result in _rejected_results(pairing):
         emit(result)
     jobs, _known = plan_jobs(pairing, outdir, options, force, emit)
-    remove_leftovers(outdir, _targets(outdir, jobs, corpus))
     if jobs:
         run_jobs(jobs, emit)
     outcome.results.sort(key=lambda r: r.name)
@@ -370,7 +338,7 @@ def run_shard(source: str | os.PathLike, outdir: str | os.PathLike, shard: tuple
             for job in jobs:
                 emit(align_pair(job))
 
-        outcome = _execute(mine, source, outdir, options, force, run_jobs, on_start, on_result, corpus=False)
+        outcome = _execute(mine, source, outdir, options, force, run_jobs, on_start, on_result)
         outcome.seconds = time.perf_counter() - started
         record = {"shard": [index, count], "input": str(source.resolve()), "alinea": alinea_version(),
                   "options": asdict(options), "seconds": round(outcome.seconds, 3),
@@ -424,7 +392,6 @@ def merge_shards(outdir: str | os.PathLike) -> BatchOutcome:
         names = [r.name for r in outcome.results]
         if len(names) != len(set(names)):
             raise InputError(f"{outdir}: a pair appears in two slices; remove {folder} and run the slices again")
-        remove_leftovers(outdir, {outdir / name for name in (CORPUS_TMX, SUMMARY_JSON, INDEX_HTML)})
         outcome.seconds = sum(d.get("seconds", 0.0) for d in loaded.values())
         write_corpus_outputs(outcome)
     return outcome
