@@ -218,7 +218,7 @@ def dask_client(workers: int, scheduler: str | None = None, scheduler_file: str 
 
         # One single-threaded process per worker: the aligner is pure Python and holds the GIL.
         # Dask's statistical profiler samples that thread's stack every 10 ms for a dashboard
-        # nobody opens here: about 7 % of a worker's CPU on this work, so it is off.
+        # nobody opens here; measured at a few per cent of a worker's CPU, so it is off.
         with dask.config.set({"distributed.worker.profile.enabled": False}), \
                 LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                              host="127.0.0.1", silence_logs=_dask_log_level()) as cluster, \
