@@ -420,6 +420,14 @@ def test_external_scheduler_and_workers(dask_cluster, tmp_path, sentence_pairs):
     assert proc.returncode == 0, proc.stderr
     summary = summary_of(out)
     assert [(p["name"], p["status"]) for p in summary["pairs"]] == [(n, "ok") for n in names]
+    # the same cluster found through a scheduler file (as dask-jobqueue and dask-mpi write them)
+    scheduler_file = tmp_path / "scheduler.json"
+    scheduler_file.write_text(json.dumps({"type": "Scheduler", "address": dask_cluster}), encoding="utf-8")
+    proc = subprocess.run(ALINEA + ["batch", str(src), "-o", str(out), "--scheduler-file", str(scheduler_file),
+                                    "--force"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert [p["status"] for p in summary_of(out)["pairs"]] == ["ok"] * len(names)
+
     from alinea.batch import merge_shards, run_shard
 
     local = tmp_path / "local"  # the same pairs aligned in this process, without Dask
@@ -505,6 +513,8 @@ def test_bad_inputs_are_one_line_errors(run_cli, tmp_path):
         (["batch", tmp_path / "in", "-o", tmp_path / "file"], "is not a folder"),
         (["batch", tmp_path / "in", "-o", tmp_path / "in"], "a folder of their own"),
         (["batch", tmp_path / "in", "-o", tmp_path / "o", "--shard", "4/3"], "between 1 and N"),
+        (["batch", tmp_path / "in", "-o", tmp_path / "o", "--scheduler-file", tmp_path / "no.json"],
+         "no such scheduler file"),
     ]:
         result = run_cli(*args)
         assert result.exit_code == 2, (args, result.output)

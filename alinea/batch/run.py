@@ -153,6 +153,8 @@ def run_batch(source: str | os.PathLike, outdir: str | os.PathLike, options: Pai
     _check_folders(source, outdir)
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: give at least 1")
+    if scheduler_file and not Path(scheduler_file).is_file():
+        raise InputError(f"{scheduler_file}: no such scheduler file")
     remote = bool(scheduler or scheduler_file)
 
     def run_jobs(jobs: list[PairJob], emit: Progress) -> None:
@@ -250,8 +252,6 @@ def _quiet_dask():
 @contextmanager
 def _remote_client(Client, scheduler: str | None, scheduler_file: str | None):
     where = scheduler or f"the scheduler file {scheduler_file}"
-    if scheduler_file and not Path(scheduler_file).is_file():
-        raise InputError(f"{scheduler_file}: no such scheduler file")
     try:
         client = Client(scheduler, scheduler_file=scheduler_file, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:

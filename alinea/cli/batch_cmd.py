@@ -87,7 +87,7 @@ def _print_outcome(outcome, wrote: list[Path], what: str) -> None:
 
 @click.command()
 @click.argument("source", required=False, type=_PATH)
-@click.option("-o", "--output", "outdir", type=_PATH,
+@click.option("-o", "--output", "outdir", type=_PATH, metavar="OUTDIR",
               help="Folder for the outputs: NAME.tmx, NAME.tsv, NAME.report.html per pair; corpus.tmx, "
                    "summary.json, index.html.")
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes of the local Dask cluster "
