@@ -1,6 +1,7 @@
 """Small helpers shared by every stage."""
 from __future__ import annotations
 
+import hashlib
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,15 @@ def check_lang(lang: str) -> str:
     if base not in LANGS:
         raise InputError(f"unsupported language {lang!r}: use one of {', '.join(LANGS)}")
     return base
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes, as hex (read in 1 MiB blocks: memory stays flat on a big file)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @contextmanager

@@ -10,7 +10,6 @@ web server's threads: one lock serializes everything.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -22,7 +21,7 @@ from typing import Any
 
 from alinea.align.errors import InputError
 from alinea.align.model import Bead, Bitext, Sentence
-from alinea.align.utils import check_lang
+from alinea.align.utils import check_lang, file_sha256
 
 from . import edits
 from .edits import Change, EditError, ReviewBead, TextChange
@@ -41,14 +40,6 @@ LOW_CONFIDENCE = 0.5
 EXPORT_FORMATS = {"tmx": "application/x-tmx+xml", "tsv": "text/tab-separated-values; charset=utf-8",
                   "csv": "text/csv; charset=utf-8",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_input(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> tuple[Bitext, list[ReviewBead]]:
@@ -132,7 +123,7 @@ class ReviewSession:
             store = ReviewStore.open(review_path)
             meta = dict(store.conn.execute("SELECT key, value FROM meta"))
             problem = None
-            if editing and meta.get("input_sha256") != file_digest(input_path):
+            if editing and meta.get("input_sha256") != file_sha256(input_path):
                 problem = (f"{input_path} has changed since its review was started ({review_path}): export the "
                            f"review first (alinea review {input_path} --export OUT.tmx) or start over with --restart")
             elif (check_lang(meta["src_lang"]), check_lang(meta["tgt_lang"])) != (check_lang(src_lang),
@@ -169,7 +160,7 @@ class ReviewSession:
         bitext_meta = {k: v for k, v in bitext.meta.items() if k in ("symbol", "title", "creationtool")}
         meta = {
             "input": str(input_path.resolve()),
-            "input_sha256": file_digest(input_path),
+            "input_sha256": file_sha256(input_path),
             "src_lang": bitext.src_lang, "tgt_lang": bitext.tgt_lang,
             "bitext_meta": json.dumps(bitext_meta, ensure_ascii=False),
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from alinea.align.errors import InputError
+from alinea.align.utils import file_sha256
 
 from .match import normalize_space
 from .store import TranslationMemory, _now
@@ -93,14 +94,6 @@ def _nfc(text: str) -> str:
 
 def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _flag(value: str | None, where: str) -> bool:
@@ -213,7 +206,7 @@ def _read_tmx(path: Path, src_lang: str, tgt_lang: str, document: str | None, re
             reviewed or (flag is not None and _flag(flag, f"{path}:{unit.line}")),
             unit.bead_kind or None, props.get("x-paragraph") or None,
             _tmx_date(date) if date else header_date))
-    return ReadFile(path, "tmx", _sha256(path), header.get("creationtool") or None, units, read, skipped)
+    return ReadFile(path, "tmx", file_sha256(path), header.get("creationtool") or None, units, read, skipped)
 
 
 def _read_table(path: Path, kind: str, src_lang: str, tgt_lang: str, document: str | None,
@@ -236,7 +229,7 @@ def _read_table(path: Path, kind: str, src_lang: str, tgt_lang: str, document: s
             score=_score(unit.props.get("x-score")),
             reviewed=reviewed or _flag(flag, f"{path}:{unit.line}"),
             bead=unit.bead_kind or None, paragraph=unit.props.get("x-paragraph") or None))
-    return ReadFile(path, kind, _sha256(path), None, units, len(table_units), skipped)
+    return ReadFile(path, kind, file_sha256(path), None, units, len(table_units), skipped)
 
 
 _INCOMING = """CREATE TEMP TABLE IF NOT EXISTS incoming (
