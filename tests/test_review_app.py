@@ -90,7 +90,9 @@ def test_split_merge_move_and_unalign_results(session):
     session.edit("move_down", {"bead": 2, "side": "src", "sentence": 2})      # its only sentence: the bead goes
     assert _layout(session)[1] == ((1, 2), (1,)) and len(session.beads) == count - 1
     _partition_ok(session.beads, 10, 9)
-    assert all(b.edited and b.score == edits.HAND_SCORE for b in session.beads[:2])
+    # Made by hand: the reviewer's decision, not a confidence the aligner computed.
+    assert all(b.edited and b.score is None for b in session.beads[:2])
+    assert session.bead(1)["score"] is None and session.bead(3)["score"] == pytest.approx(0.3)  # (3,) -> (): untouched
 
 
 def test_edit_text_and_its_limits(session):
@@ -283,8 +285,10 @@ def test_realign_keeps_confirmed_beads(a58_bitext, tmp_path):
         s.undo()
         assert (s.beads[k - 1].src, s.beads[k - 1].tgt) == (planted[k].src, planted[k].tgt)  # bead 3 merged
         s.redo()
-        with pytest.raises(EditError, match="changed nothing"):
-            s.realign()
+        history = len(s.history)
+        nothing = s.realign()  # nothing left to change: said, not an error, and not an undo step
+        assert nothing.is_noop and nothing.label.startswith("nothing to re-align")
+        assert len(s.history) == history and s.history[-1].label.startswith("re-align the rest")
     finally:
         s.close()
 
@@ -416,8 +420,13 @@ def test_export_through_the_api(client):
 # --------------------------------------------------------------------------- command line
 
 def test_cli_export_and_errors(run_cli, tmx, tmp_path):
-    result = run_cli("review", tmx, "--export", tmp_path / "x.tmx")
-    assert result.exit_code == 2 and "has no review yet" in result.output
+    # No review yet: the alignment is exported as it stands, and no review file appears.
+    result = run_cli("review", tmx, "--export", tmp_path / "as_is.tmx", "--keep-unaligned")
+    assert result.exit_code == 0, result.output
+    assert "has no review yet: exported as it stands" in result.output and not review_path_for(tmx).exists()
+    units = list(iter_units(parse_tmx(tmp_path / "as_is.tmx")))
+    assert len(units) == 9 and {u.props["x-reviewed"] for u in units} == {"no"}
+    assert [u.props["x-score"] for u in units[:2]] == ["0.9000", "0.8000"]
     s = ReviewSession.open(tmx)
     s.edit("confirm", {"bead": 1})
     s.close()

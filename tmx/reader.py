@@ -303,9 +303,37 @@ def _marked_unaligned(unit: TranslationUnit) -> bool:
     return (counts is not None and 0 in counts) or any(n.startswith("unaligned") for n in unit.notes)
 
 
+def one_language_only(unit: TranslationUnit, src_lang: str, tgt_lang: str) -> bool:
+    """True when ``unit`` has text in exactly one of the two languages and in no third language
+    (a Spanish-only unit of an es-en memory; a fr-en unit is not one)."""
+    s, t = unit.text(src_lang), unit.text(tgt_lang)
+    if bool(s) == bool(t):
+        return False
+    ours = {base_lang(src_lang), base_lang(tgt_lang)}
+    return all(base_lang(lang) in ours for lang, text in unit.variants.items() if text)
+
+
+def kept_unit(unit: TranslationUnit, src_lang: str, tgt_lang: str, one_sided: bool = False) -> bool:
+    """Whether :func:`units_bitext` makes a bead of ``unit`` (else it is skipped and counted)."""
+    return _keeps(unit, unit.text(src_lang), unit.text(tgt_lang), src_lang, tgt_lang, one_sided)
+
+
+def _keeps(unit: TranslationUnit, s: str | None, t: str | None, src_lang: str, tgt_lang: str,
+           one_sided: bool) -> bool:
+    if s and t:
+        return True
+    if not (s or t):
+        return False
+    return _marked_unaligned(unit) or (one_sided and one_language_only(unit, src_lang, tgt_lang))
+
+
 def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: str = "en",
-                 meta: dict[str, str] | None = None, origin: str = "TMX") -> Bitext:
-    """Beads from translation units: those with both languages, plus units marked unaligned."""
+                 meta: dict[str, str] | None = None, origin: str = "TMX", one_sided: bool = False) -> Bitext:
+    """Beads from translation units: those with both languages, plus units marked unaligned.
+
+    ``one_sided``: also a null bead (1-0, 0-1) for each unit with text in only one of
+    the two languages and no other (:func:`one_language_only`), marked or not.
+    """
     src: list[Sentence] = []
     tgt: list[Sentence] = []
     beads: list[Bead] = []
@@ -315,7 +343,7 @@ def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: s
     block, last_paragraph = -1, object()
     for unit in units:
         s, t = unit.text(src_lang) or "", unit.text(tgt_lang) or ""
-        if not (s and t) and not ((s or t) and _marked_unaligned(unit)):
+        if not _keeps(unit, s, t, src_lang, tgt_lang, one_sided):
             skipped += 1
             continue
         n_src, n_tgt = sentence_counts(unit, bool(s), bool(t))

@@ -39,7 +39,7 @@ def bitext_frame(bitext: Bitext) -> pd.DataFrame:
     document = bitext.meta.get("symbol", "")
     for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1):
         rows.append({
-            "bead": n, "type": bead.kind, "score": round(bead.score, 4),
+            "bead": n, "type": bead.kind, "score": "" if bead.score is None else round(bead.score, 4),
             "paragraph": bitext.paragraph_number(bead) or "",
             "src_ids": ",".join(str(i + 1) for i in bead.src),
             "tgt_ids": ",".join(str(i + 1) for i in bead.tgt),

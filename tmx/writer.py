@@ -125,16 +125,23 @@ UnitProps = Callable[[int, Bead], Iterable[tuple[str, str]]]
 
 
 def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
-              keep_unaligned: bool = False, unit_props: UnitProps | None = None) -> tt_tmx.tmxfile:
+              keep_unaligned: bool = False, unit_props: UnitProps | None = None,
+              also_left_out: Mapping[str, int] | None = None) -> tt_tmx.tmxfile:
     """The TMX store for ``bitext`` (not yet written).
 
     ``unit_props(n, bead)`` gives more ``(type, value)`` properties for the unit of
-    bead number ``n`` (1-based), written after alinea's own.
+    bead number ``n`` (1-based), written after alinea's own; one of alinea's own
+    types (``x-kind`` …) replaces alinea's value, and an empty value leaves it out.
+    A bead whose score is None (no confidence was computed) gets no ``x-score``.
+    ``also_left_out``: sentences per base language missing from the bitext itself
+    (left out of its own input), added to the header's ``x-unaligned-*`` counts.
     """
     src_lang, tgt_lang = _distinct_langs(*_checked_langs(bitext, src_lang, tgt_lang))
     document = bitext.meta.get("symbol", "")
     units: list[tuple[str, str, str, list[tuple[str, str]], list[str]]] = []
     left_out = {base_lang(src_lang): 0, base_lang(tgt_lang): 0}
+    for lang, count in (also_left_out or {}).items():
+        left_out[base_lang(lang)] = left_out.get(base_lang(lang), 0) + count
     for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1):
         src, tgt = clean_segment(src), clean_segment(tgt)
         if not (src and tgt) and not (keep_unaligned and (src or tgt)):
@@ -143,8 +150,13 @@ def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
             left_out[base_lang(tgt_lang)] += sum(1 for i in bead.tgt if clean_segment(bitext.tgt[i].text))
             continue
         props = [("x-document", document), ("x-paragraph", bitext.paragraph_number(bead) or ""),
-                 ("x-bead", bead.kind), ("x-score", f"{bead.score:.4f}"), ("x-kind", bitext.unit_kind(bead)),
-                 *(unit_props(n, bead) if unit_props else ())]
+                 ("x-bead", bead.kind), ("x-score", "" if bead.score is None else f"{bead.score:.4f}"),
+                 ("x-kind", bitext.unit_kind(bead))]
+        if unit_props:
+            extra = list(unit_props(n, bead))
+            replaced = {ptype: value for ptype, value in extra if ptype in PROPS}
+            props = [(ptype, replaced.get(ptype, value)) for ptype, value in props]
+            props += [(ptype, value) for ptype, value in extra if ptype not in PROPS]
         notes = [] if src and tgt else [null_note(bool(src), src_lang, tgt_lang)]
         units.append((str(n), src, tgt, props, notes))
     store = _new_store(src_lang, tgt_lang, left_out)
@@ -154,9 +166,10 @@ def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
 
 
 def write_tmx(bitext: Bitext, path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en",
-              keep_unaligned: bool = False, unit_props: UnitProps | None = None) -> int:
-    """Write ``bitext`` to ``path`` as TMX 1.4b; returns the number of translation units."""
-    store = build_tmx(bitext, src_lang, tgt_lang, keep_unaligned, unit_props)
+              keep_unaligned: bool = False, unit_props: UnitProps | None = None,
+              also_left_out: Mapping[str, int] | None = None) -> int:
+    """Write ``bitext`` to ``path`` as TMX 1.4b (see :func:`build_tmx`); returns the number of translation units."""
+    store = build_tmx(bitext, src_lang, tgt_lang, keep_unaligned, unit_props, also_left_out)
     with atomic_write(path, "wb", encoding=None) as fh:
         store.serialize(fh)
     return len(store.units)

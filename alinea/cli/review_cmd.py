@@ -31,6 +31,7 @@ def serve_review(session, port: int, open_browser: bool, sock=None) -> None:
     click.echo(url)
     sys.stdout.flush()
     facts = session.summary()
+    _echo_notes(facts)
     click.echo(f"reviewing {session.input_path}: {facts['beads']} beads, {facts['confirmed']} confirmed; "
                f"every edit is saved at once in {session.store.path}", err=True)
     click.echo(f"stop with Ctrl+C at any time; `alinea review {session.input_path}` continues", err=True)
@@ -54,13 +55,20 @@ def serve_review(session, port: int, open_browser: bool, sock=None) -> None:
     click.echo(f"review saved in {session.store.path}", err=True)
 
 
+def _echo_notes(facts: dict) -> None:
+    """What of the input is not in the review (skipped units, sentences left out), on standard error."""
+    for note in facts["notes"]:
+        click.echo(note, err=True)
+
+
 @click.command()
 @click.argument("input_file", metavar="TMX_OR_TABLE", type=click.Path(path_type=Path))
 @click.option("--port", default=0, type=click.IntRange(0, 65535),
               help="Port to listen on, on 127.0.0.1 only.  [default: a free port]")
 @click.option("--no-browser", is_flag=True, help="Do not open the page in a browser; just print its address.")
 @click.option("--export", "export_to", type=click.Path(path_type=Path),
-              help="Write the reviewed alignment (.tmx, .tsv, .csv or .xlsx) and exit, without a server.")
+              help="Write the reviewed alignment (.tmx, .tsv, .csv or .xlsx) and exit, without a server "
+                   "(an input with no review yet is written as it stands).")
 @click.option("--keep-unaligned", is_flag=True, help="With a TMX export: write 1-0 / 0-1 beads too, with a note.")
 @click.option("--review-file", type=click.Path(path_type=Path),
               help="Where the review is kept.  [default: INPUT.review.sqlite beside the input]")
@@ -84,14 +92,23 @@ def review(input_file: Path, port: int, no_browser: bool, export_to: Path | None
     if check_lang(src_lang) == check_lang(tgt_lang):
         raise click.UsageError("--src-lang and --tgt-lang must be one Spanish and one English")
     if export_to:
-        session = ReviewSession.open(input_file, review_file=review_file, src_lang=src_lang, tgt_lang=tgt_lang,
-                                     editing=False, create=False)
+        from alinea.review.store import review_path_for
+
+        started = Path(review_file or review_path_for(input_file)).exists()
+        if started:
+            session = ReviewSession.open(input_file, review_file=review_file, src_lang=src_lang,
+                                         tgt_lang=tgt_lang, editing=False, create=False)
+        else:  # nothing reviewed yet: the input as it is, read in memory (no review file is created)
+            session = ReviewSession.read(input_file, src_lang=src_lang, tgt_lang=tgt_lang)
         try:
             written = session.export(export_to, keep_unaligned)
             facts = session.summary()
         finally:
             session.close()
         what = "translation units" if export_to.suffix.lower() in (".tmx", ".xml") else "rows"
+        _echo_notes(facts)
+        if not started:
+            click.echo(f"{input_file} has no review yet: exported as it stands (no review file created)", err=True)
         click.echo(f"beads: {facts['beads']} ({facts['confirmed']} confirmed, {facts['edited']} edited)", err=True)
         click.echo(f"wrote {export_to} ({written} {what})", err=True)
         return

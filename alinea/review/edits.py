@@ -16,8 +16,6 @@ from alinea.align.errors import InputError
 from alinea.align.model import Bead
 
 SIDES = ("src", "tgt")
-#: A bead made or reshaped by the reviewer is a human decision: its confidence is 1.
-HAND_SCORE = 1.0
 
 
 class EditError(InputError):
@@ -28,6 +26,10 @@ class EditError(InputError):
 class ReviewBead(Bead):
     """A bead under review: a :class:`~alinea.align.model.Bead` with the reviewer's marks."""
 
+    #: the aligner's confidence, or None when none was computed: a unit of the input
+    #: without x-score (a CAT tool's memory), or a bead the reviewer made or reshaped
+    #: (a human decision, marked ``edited``, not a score the aligner gave)
+    score: float | None = None
     #: confirmed by the reviewer: locked against edits, a fixed point when re-aligning
     confirmed: bool = False
     #: made or reshaped by the reviewer (not as the aligner or the input had it)
@@ -44,7 +46,7 @@ class ReviewBead(Bead):
     @classmethod
     def from_json(cls, value: list) -> "ReviewBead":
         src, tgt, score, confirmed, edited, props = value
-        return cls(tuple(src), tuple(tgt), float(score), bool(confirmed), bool(edited),
+        return cls(tuple(src), tuple(tgt), None if score is None else float(score), bool(confirmed), bool(edited),
                    tuple((str(k), str(v)) for k, v in props))
 
 
@@ -65,6 +67,11 @@ class Change:
     old: tuple[ReviewBead, ...]
     new: tuple[ReviewBead, ...]
     texts: tuple[TextChange, ...] = ()
+
+    @property
+    def is_noop(self) -> bool:
+        """A change that changes nothing (a re-alignment that found nothing to do)."""
+        return not self.old and not self.new and not self.texts
 
     def inverse(self) -> "Change":
         return Change(self.label, self.start, self.new, self.old,
@@ -111,7 +118,7 @@ def _side(side: str) -> str:
 
 
 def _made(src: Sequence[int], tgt: Sequence[int], props=()) -> ReviewBead:
-    return ReviewBead(tuple(src), tuple(tgt), HAND_SCORE, False, True, tuple(props))
+    return ReviewBead(tuple(src), tuple(tgt), None, False, True, tuple(props))
 
 
 def _merged_props(*beads: ReviewBead) -> tuple[tuple[str, str], ...]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from alinea.align.errors import InputError
-from alinea.align.model import Bead, Bitext, Sentence
+from alinea.align.model import BODY, UNIT_KINDS, Bead, Bitext, Sentence
 from alinea.align.utils import check_lang, file_sha256
 
 from . import edits
@@ -30,6 +30,11 @@ from .view import FILTERS, NEEDS_CHECKS, ORDERS, CheckCache, Risk, bead_risk, fo
 
 #: Properties alinea computes itself on export; the others of an input unit are kept.
 COMPUTED_PROPS = frozenset({"x-document", "x-paragraph", "x-bead", "x-score", "x-kind", "x-reviewed"})
+#: A sentence's kind when its input unit did not say (no x-kind): not exported as one.
+UNKNOWN_KIND = ""
+#: What the review keeps of the input's metadata (the bitext's ``meta``).
+KEPT_META = ("symbol", "title", "creationtool", "units", "skipped_units", "left_out_src", "left_out_tgt",
+             "skipped_src", "skipped_tgt")
 #: The longest sentence text an edit may set (characters).
 MAX_TEXT = 20_000
 #: The page's edit operations (plus undo, redo and realign, which take no arguments).
@@ -43,8 +48,18 @@ EXPORT_FORMATS = {"tmx": "application/x-tmx+xml", "tsv": "text/tab-separated-val
 
 
 def read_input(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> tuple[Bitext, list[ReviewBead]]:
-    """A TMX or bead table as a Bitext, and its beads for review (scores, kept properties, earlier review marks)."""
-    from alinea.tmx.reader import TABLE_SUFFIXES, iter_units, parse_tmx, units_bitext
+    """A TMX or bead table as a Bitext, and its beads for review (scores, kept properties, earlier review marks).
+
+    Every unit with text in both languages is a bead, and so is every unit with
+    text in only one of them (a 1-0 or 0-1 bead); units in another language pair
+    (fr-en in an es-en memory) or without text are skipped and counted in
+    ``meta["skipped_units"]`` (their es/en sentences in ``meta["skipped_src"]``/
+    ``["skipped_tgt"]``). A bead's score is the unit's x-score, None without one;
+    a sentence's kind is the unit's x-kind, :data:`UNKNOWN_KIND` without one. The
+    bitext's languages are the variants the input uses (es-ES, en-US …).
+    """
+    from alinea.tmx.reader import (TABLE_SUFFIXES, header_props, iter_units, kept_unit, left_out_counts,
+                                   parse_tmx, sentence_counts, units_bitext)
 
     path = Path(path)
     if not path.is_file():
@@ -52,26 +67,56 @@ def read_input(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "e
     suffix = path.suffix.lower()
     meta = {"source_file": str(path)}
     if suffix in (".tmx", ".xml"):
-        units = list(iter_units(parse_tmx(path)))
-        bitext = units_bitext(units, src_lang, tgt_lang, meta)
+        tree = parse_tmx(path)
+        units = list(iter_units(tree))
+        left_out = left_out_counts(header_props(tree), src_lang, tgt_lang)
+        if left_out is not None:  # sentences the input's writer left out (unaligned, no --keep-unaligned)
+            meta["left_out_src"] = str(left_out[check_lang(src_lang)])
+            meta["left_out_tgt"] = str(left_out[check_lang(tgt_lang)])
+        origin = "TMX"
     elif suffix in TABLE_SUFFIXES:
         from alinea.tmx.tabular import frame_units, read_table
 
         units = frame_units(read_table(path), src_lang, tgt_lang, path)
-        bitext = units_bitext(units, src_lang, tgt_lang, meta, origin="table")
+        origin = "table"
     else:
         raise InputError(f"{path}: unsupported format {suffix!r}: review a TMX or an alinea table (.tsv, .csv, .xlsx)")
-    tuids = bitext.meta.get("tuids", "")
-    tuids = tuids.split(",") if isinstance(tuids, str) else list(tuids)
-    remaining = iter(units)
+    bitext = units_bitext(units, src_lang, tgt_lang, meta, origin=origin, one_sided=True)
+    keep = [kept_unit(unit, src_lang, tgt_lang, one_sided=True) for unit in units]
+    kept = [unit for unit, k in zip(units, keep) if k]
+    counts = [sentence_counts(u, bool(u.text(src_lang)), bool(u.text(tgt_lang))) for u, k in zip(units, keep) if not k]
+    bitext.meta["skipped_src"] = str(sum(n for n, _ in counts))
+    bitext.meta["skipped_tgt"] = str(sum(n for _, n in counts))
     beads = []
-    for bead, tuid in zip(bitext.beads, tuids):
-        unit = next((u for u in remaining if u.tuid == tuid), None)
-        props = unit.props if unit is not None else {}
+    for bead, unit in zip(bitext.beads, kept, strict=True):  # one bead per kept unit, in order
+        props = unit.props
         reviewed = props.get("x-reviewed", "")
-        beads.append(ReviewBead(bead.src, bead.tgt, bead.score, reviewed == "yes", reviewed == "edited",
+        beads.append(ReviewBead(bead.src, bead.tgt, unit.score, reviewed == "yes", reviewed == "edited",
                                 tuple((k, v) for k, v in props.items() if k not in COMPUTED_PROPS and k)))
+        if props.get("x-kind") not in UNIT_KINDS:
+            for side, ids in ((bitext.src, bead.src), (bitext.tgt, bead.tgt)):
+                for i in ids:
+                    side[i] = replace(side[i], kind=UNKNOWN_KIND)
+    bitext.src_lang = _variant(kept, src_lang)
+    bitext.tgt_lang = _variant(kept, tgt_lang)
     return bitext, beads
+
+
+def _variant(units, lang: str) -> str:
+    """The language code the units use most for ``lang`` (es-ES in a Trados memory), else ``lang``."""
+    from collections import Counter
+
+    from alinea.tmx.hygiene import tmx_lang
+    from alinea.tmx.reader import match_lang
+
+    used = Counter(code for code in (match_lang([c for c, t in u.variants.items() if t], lang) for u in units)
+                   if code)
+    if not used:
+        return lang
+    try:
+        return tmx_lang(used.most_common(1)[0][0])
+    except InputError:  # a code TMX cannot carry: the one asked for
+        return lang
 
 
 def _remove_review_file(path: Path) -> None:
@@ -148,16 +193,26 @@ class ReviewSession:
         return cls.start(bitext, input_path, beads=beads, review_file=review_path)
 
     @classmethod
+    def read(cls, input_path: str | os.PathLike, *, src_lang: str = "es", tgt_lang: str = "en") -> "ReviewSession":
+        """The input as a review nobody has started, kept in memory only: nothing is written
+        (what ``alinea review INPUT --export OUT`` exports when INPUT has no review yet)."""
+        bitext, beads = read_input(input_path, src_lang, tgt_lang)
+        return cls.start(bitext, input_path, beads=beads, save=False)
+
+    @classmethod
     def start(cls, bitext: Bitext, input_path: str | os.PathLike, *, beads: list[ReviewBead] | None = None,
-              review_file: str | os.PathLike | None = None) -> "ReviewSession":
-        """A new review of ``bitext``, which was read from (or written as) ``input_path``."""
+              review_file: str | os.PathLike | None = None, save: bool = True) -> "ReviewSession":
+        """A new review of ``bitext``, which was read from (or written as) ``input_path``.
+
+        ``save``: keep it in the review file (else in memory only, gone when closed).
+        """
         from importlib.metadata import version
 
         input_path = Path(input_path)
         review_path = Path(review_file) if review_file else review_path_for(input_path)
         if beads is None:
             beads = [ReviewBead(b.src, b.tgt, b.score) for b in bitext.beads]
-        bitext_meta = {k: v for k, v in bitext.meta.items() if k in ("symbol", "title", "creationtool")}
+        bitext_meta = {k: v for k, v in bitext.meta.items() if k in KEPT_META}
         meta = {
             "input": str(input_path.resolve()),
             "input_sha256": file_sha256(input_path),
@@ -168,6 +223,8 @@ class ReviewSession:
         }
         src = [replace(s, index=n) for n, s in enumerate(bitext.src)]
         tgt = [replace(s, index=n) for n, s in enumerate(bitext.tgt)]
+        if not save:
+            return cls(ReviewStore.in_memory(meta, src, tgt, beads), input_path)
         store = ReviewStore.create(review_path, meta, src, tgt, beads)
         store.lock()
         return cls(store, input_path)
@@ -256,14 +313,25 @@ class ReviewSession:
             self.undone -= 1
             return change
 
+    def _aligner_sentences(self, side: str) -> list[Sentence]:
+        """The sentences as the aligner reads them: a kind the input did not give is running text."""
+        return [s if s.kind != UNKNOWN_KIND else replace(s, kind=BODY) for s in self.sentences[side]]
+
     def realign(self, revision: int | None = None) -> Change:
-        """Re-align everything but the confirmed beads, which stay as fixed points."""
+        """Re-align everything but the confirmed beads, which stay as fixed points.
+
+        When that changes nothing (or every bead is confirmed) the answer is a change
+        that does nothing (:attr:`Change.is_noop`, its label says why), and nothing
+        goes into the history.
+        """
         from alinea.align.constrained import align_with_fixed
 
         with self.lock:
             self._check_revision(revision)
-            fixed = [Bead(b.src, b.tgt, b.score) for b in self.beads if b.confirmed]
-            aligned = align_with_fixed(self.sentences["src"], self.sentences["tgt"], fixed,
+            if all(b.confirmed for b in self.beads):
+                return Change("nothing to re-align: every bead is confirmed", 0, (), ())
+            fixed = [Bead(b.src, b.tgt) for b in self.beads if b.confirmed]  # positions are all that count
+            aligned = align_with_fixed(self._aligner_sentences("src"), self._aligner_sentences("tgt"), fixed,
                                        src_lang=check_lang(self.src_lang), tgt_lang=check_lang(self.tgt_lang))
             old = {(b.src, b.tgt): b for b in self.beads}
             owner = {}
@@ -286,8 +354,8 @@ class ReviewSession:
             end_old, end_new = len(self.beads), len(new)
             while end_old > start and end_new > start and new[end_new - 1] == self.beads[end_old - 1]:
                 end_old, end_new = end_old - 1, end_new - 1
-            if start == end_old and start == end_new:
-                raise EditError("re-aligning the unconfirmed beads changed nothing")
+            if start == end_old and start == end_new:  # a no-op, not an error: nothing recorded
+                return Change("nothing to re-align: the aligner keeps the unconfirmed beads as they are", start, (), ())
             change = Change(f"re-align the rest ({end_old - start} beads replaced by {end_new - start})", start,
                             tuple(self.beads[start:end_old]), tuple(new[start:end_new]))
             self._commit(change, "edit")
@@ -342,9 +410,18 @@ class ReviewSession:
             return [{"id": i + 1, "text": self.sentences[name][i].text,
                      "edited": self.sentences[name][i].text != self.original[name][i]} for i in ids]
 
-        return {"bead": pos + 1, "kind": bead.kind, "score": round(bead.score, 4), "confirmed": bead.confirmed,
+        score = None if bead.score is None else round(bead.score, 4)
+        return {"bead": pos + 1, "kind": bead.kind, "score": score, "confirmed": bead.confirmed,
                 "edited": bead.edited, "reasons": list(risk.reasons), "problems": list(risk.problems),
                 "rank": risk.rank, "src": side("src", bead.src), "tgt": side("tgt", bead.tgt)}
+
+    def bead(self, number: int) -> dict:
+        """Bead ``number`` (1-based) as the page shows it: kind, score (None: no score), marks, and its
+        sentences on each side as ``{"id": n, "text": …}`` (ids 1-based, as the edits take them)."""
+        with self.lock:
+            if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= len(self.beads):
+                raise EditError(f"there is no bead {number} (the alignment has {len(self.beads)})")
+            return self._bead_json(number - 1)
 
     def summary(self) -> dict:
         shapes: dict[tuple[int, int], int] = {}
@@ -353,11 +430,38 @@ class ReviewSession:
             shapes[shape] = shapes.get(shape, 0) + 1
         kinds = {f"{a}-{b}": n for (a, b), n in shapes.items()}
         title = self.bitext_meta.get("symbol") or self.input_path.name
-        return {"title": title, "input": str(self.input_path), "review_file": str(self.store.path),
+        return {"title": title, "input": str(self.input_path),
+                "review_file": None if self.store.path is None else str(self.store.path),
                 "src_lang": self.src_lang, "tgt_lang": self.tgt_lang, "beads": len(self.beads),
                 "kinds": dict(sorted(kinds.items())), "confirmed": sum(b.confirmed for b in self.beads),
                 "edited": sum(b.edited for b in self.beads),
-                "sentences": {side: len(self.sentences[side]) for side in ("src", "tgt")}}
+                "unscored": sum(b.score is None for b in self.beads),
+                "sentences": {side: len(self.sentences[side]) for side in ("src", "tgt")},
+                "units": self._meta_int("units"), "skipped_units": self._meta_int("skipped_units") or 0,
+                "not_in_review": self.not_in_review(), "notes": self.input_notes()}
+
+    def input_notes(self) -> list[str]:
+        """What of the input file is not in this review, in words (the command line and the page say it)."""
+        notes = []
+        skipped = self._meta_int("skipped_units")
+        if skipped:
+            notes.append(f"{skipped} of {self._meta_int('units')} input units skipped: they have no "
+                         f"{self.src_lang} or {self.tgt_lang} text, or are in another language pair")
+        left_out = {side: self._meta_int(f"left_out_{side}") or 0 for side in ("src", "tgt")}
+        if left_out["src"] or left_out["tgt"]:
+            notes.append(f"{left_out['src']} {self.src_lang} and {left_out['tgt']} {self.tgt_lang} sentences were "
+                         f"left out of {self.input_path.name} when it was written (unaligned, no --keep-unaligned)")
+        return notes
+
+    def _meta_int(self, key: str) -> int | None:
+        value = str(self.bitext_meta.get(key, ""))
+        return int(value) if value.isdigit() else None
+
+    def not_in_review(self) -> dict[str, int]:
+        """Sentences of each side in the input file but not in this review: those its writer left out
+        (x-unaligned-*) and those of the units skipped for being in another language pair."""
+        return {side: (self._meta_int(f"left_out_{side}") or 0) + (self._meta_int(f"skipped_{side}") or 0)
+                for side in ("src", "tgt")}
 
     # ------------------------------------------------------------------ export
 
@@ -369,34 +473,53 @@ class ReviewSession:
                       for side in ("src", "tgt") for i in bead.side(side))
         return "edited" if bead.edited or changed else "no"
 
+    def unit_kind(self, bead: ReviewBead) -> str:
+        """x-kind of a bead: its sentences' common kind (body when they differ), "" when the input
+        did not give the kind of one of them (nothing is exported then)."""
+        kinds = {self.sentences[side][i].kind for side in ("src", "tgt") for i in bead.side(side)}
+        if UNKNOWN_KIND in kinds:
+            return ""
+        return kinds.pop() if len(kinds) == 1 else BODY
+
     def to_bitext(self) -> Bitext:
+        """The alignment as it stands, as a Bitext (a bead without a score has score None;
+        a sentence kind the input did not give reads as body)."""
         with self.lock:
             beads = [Bead(b.src, b.tgt, b.score) for b in self.beads]
-            return Bitext(list(self.sentences["src"]), list(self.sentences["tgt"]), beads,
+            return Bitext(self._aligner_sentences("src"), self._aligner_sentences("tgt"), beads,
                           self.src_lang, self.tgt_lang, dict(self.bitext_meta))
 
     def export(self, path: str | os.PathLike, keep_unaligned: bool = False) -> int:
-        """Write the reviewed alignment as TMX (by suffix; else TSV/CSV/XLSX); returns units or rows written."""
+        """Write the reviewed alignment as TMX (by suffix; else TSV/CSV/XLSX); returns units or rows written.
+
+        The TMX header's ``x-unaligned-*`` counts every sentence of the input not written:
+        unaligned beads left out, plus :meth:`not_in_review`.
+        """
         path = Path(path)
-        if path.exists() and path.resolve() in (self.input_path.resolve(), self.store.path.resolve()):
+        own = [self.input_path] + ([self.store.path] if self.store.path is not None else [])
+        if path.exists() and path.resolve() in [p.resolve() for p in own]:
             raise InputError(f"{path}: the export would overwrite the review's input; choose another file")
         suffix = path.suffix.lower()
         with self.lock:
             bitext = self.to_bitext()
             beads = list(self.beads)
             marks = [self.reviewed_mark(b) for b in beads]
+            kinds = [self.unit_kind(b) for b in beads]
+            missing = self.not_in_review()
         if suffix in (".tmx", ".xml"):
             from alinea.tmx.writer import write_tmx
 
             def unit_props(number: int, _bead: Bead):
-                return [*beads[number - 1].props, ("x-reviewed", marks[number - 1])]
+                return [("x-kind", kinds[number - 1]), *beads[number - 1].props, ("x-reviewed", marks[number - 1])]
 
             return write_tmx(bitext, path, self.src_lang, self.tgt_lang, keep_unaligned=keep_unaligned,
-                             unit_props=unit_props)
+                             unit_props=unit_props,
+                             also_left_out={self.src_lang: missing["src"], self.tgt_lang: missing["tgt"]})
         if suffix in (".tsv", ".tab", ".txt", ".csv", ".xlsx"):
             from alinea.tmx.tabular import bitext_frame, write_table
 
             frame = bitext_frame(bitext)
+            frame["kind"] = kinds
             frame["reviewed"] = marks
             write_table(frame, path)
             return len(frame)

@@ -8,9 +8,13 @@ review stopped, undo history included.
 
 Tables: ``meta`` (input file, its SHA-256, languages, bitext metadata),
 ``sentences`` (per side: current and original text, paragraph, UN number,
-kind), ``beads`` (position, sentence indices, confidence, confirmed, edited,
-kept properties) and ``history`` (one row per edit, as a JSON change; undone
-rows are kept for redo until a new edit drops them).
+kind, "" when the input did not say), ``beads`` (position, sentence indices,
+confidence or NULL when none was computed, confirmed, edited, kept
+properties) and ``history`` (one row per edit, as a JSON change; undone rows
+are kept for redo until a new edit drops them).
+
+Schema 1 (alinea 0.2.0) had a confidence on every bead; a file of that schema
+is migrated in place when it is opened.
 """
 from __future__ import annotations
 
@@ -25,20 +29,22 @@ from alinea.align.model import Sentence
 
 from .edits import Change, ReviewBead, TextChange
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SUFFIX = ".review.sqlite"
 
+_BEADS = """
+CREATE TABLE beads (
+    pos INTEGER NOT NULL, src TEXT NOT NULL, tgt TEXT NOT NULL, score REAL,
+    confirmed INTEGER NOT NULL, edited INTEGER NOT NULL, props TEXT NOT NULL);
+CREATE INDEX beads_pos ON beads (pos);
+"""
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sentences (
     side TEXT NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL, original TEXT NOT NULL,
     paragraph INTEGER NOT NULL, number TEXT, kind TEXT NOT NULL, PRIMARY KEY (side, idx));
-CREATE TABLE beads (
-    pos INTEGER NOT NULL, src TEXT NOT NULL, tgt TEXT NOT NULL, score REAL NOT NULL,
-    confirmed INTEGER NOT NULL, edited INTEGER NOT NULL, props TEXT NOT NULL);
-CREATE INDEX beads_pos ON beads (pos);
 CREATE TABLE history (seq INTEGER PRIMARY KEY, change TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
-"""
+""" + _BEADS
 
 
 def review_path_for(input_path: str | os.PathLike) -> Path:
@@ -67,6 +73,49 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _fill(conn: sqlite3.Connection, meta: dict[str, str], src: list[Sentence], tgt: list[Sentence],
+          beads: list[ReviewBead]) -> None:
+    """Create the tables of a new review in ``conn`` and write its start, in one transaction."""
+    conn.executescript(_SCHEMA)
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION)] + sorted(meta.items()))
+    for side, sentences in (("src", src), ("tgt", tgt)):
+        conn.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [(side, n, s.text, s.text, s.paragraph, s.number, s.kind)
+                          for n, s in enumerate(sentences)])
+    conn.executemany("INSERT INTO beads VALUES (?, ?, ?, ?, ?, ?, ?)", [_bead_row(n, b) for n, b in enumerate(beads)])
+    conn.execute("COMMIT")
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    # Schema 2 lets a bead have no confidence (NULL): SQLite changes a column's
+    # constraint only by copying the table.
+    conn.execute("ALTER TABLE beads RENAME TO beads_v1")
+    conn.execute("DROP INDEX IF EXISTS beads_pos")
+    for statement in filter(str.strip, _BEADS.split(";")):
+        conn.execute(statement)
+    conn.execute("INSERT INTO beads SELECT * FROM beads_v1")
+    conn.execute("DROP TABLE beads_v1")
+
+
+#: schema -> the step to the next schema
+_MIGRATIONS = {"1": _v1_to_v2}
+
+
+def _migrate(conn: sqlite3.Connection, schema: str) -> None:
+    """Bring a review file of an older schema up to :data:`SCHEMA_VERSION`, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        while schema != SCHEMA_VERSION:
+            _MIGRATIONS[schema](conn)
+            schema = str(int(schema) + 1)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def _bead_row(pos: int, bead: ReviewBead) -> tuple:
     return (pos, json.dumps(bead.src), json.dumps(bead.tgt), bead.score, int(bead.confirmed), int(bead.edited),
             json.dumps(bead.props, ensure_ascii=False))
@@ -75,8 +124,8 @@ def _bead_row(pos: int, bead: ReviewBead) -> tuple:
 class ReviewStore:
     """One open review file."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
-        self.path = path
+    def __init__(self, path: Path | None, conn: sqlite3.Connection) -> None:
+        self.path = path  # None: kept in memory only
         self.conn = conn
         self._lock_fd: int | None = None
 
@@ -88,6 +137,8 @@ class ReviewStore:
         try:
             import fcntl
         except ImportError:  # not a POSIX system: no guard
+            return
+        if self.path is None:  # in memory: nobody else can open it
             return
         fd = os.open(self.path, os.O_RDONLY)
         try:
@@ -112,17 +163,7 @@ class ReviewStore:
             tmp.unlink(missing_ok=True)
             conn = sqlite3.connect(str(tmp), isolation_level=None)
             try:
-                conn.executescript(_SCHEMA)
-                conn.execute("BEGIN")
-                conn.executemany("INSERT INTO meta VALUES (?, ?)",
-                                 [("schema", SCHEMA_VERSION)] + sorted(meta.items()))
-                for side, sentences in (("src", src), ("tgt", tgt)):
-                    conn.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                     [(side, n, s.text, s.text, s.paragraph, s.number, s.kind)
-                                      for n, s in enumerate(sentences)])
-                conn.executemany("INSERT INTO beads VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                 [_bead_row(n, b) for n, b in enumerate(beads)])
-                conn.execute("COMMIT")
+                _fill(conn, meta, src, tgt, beads)
             finally:
                 conn.close()
             os.replace(tmp, path)
@@ -136,6 +177,14 @@ class ReviewStore:
         return cls(path, _connect(path))
 
     @classmethod
+    def in_memory(cls, meta: dict[str, str], src: list[Sentence], tgt: list[Sentence],
+                  beads: list[ReviewBead]) -> "ReviewStore":
+        """A review kept in memory only (``path`` None): nothing is written to disk."""
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        _fill(conn, meta, src, tgt, beads)
+        return cls(None, conn)
+
+    @classmethod
     def open(cls, path: str | os.PathLike) -> "ReviewStore":
         path = Path(path)
         if not path.is_file():
@@ -143,8 +192,11 @@ class ReviewStore:
         try:
             conn = _connect(path)
             schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if schema is not None and schema[0] in _MIGRATIONS:
+                _migrate(conn, schema[0])
+                schema = (SCHEMA_VERSION,)
         except sqlite3.Error as exc:
-            raise InputError(f"{path}: not an alinea review file ({exc})") from None
+            raise InputError(f"{path}: not an alinea review file, or not a writable one ({exc})") from None
         if schema is None or schema[0] != SCHEMA_VERSION:
             conn.close()
             raise InputError(f"{path}: review file of another alinea version (schema {schema and schema[0]})")

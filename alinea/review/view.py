@@ -82,13 +82,13 @@ class Risk:
 def bead_risk(bead: ReviewBead, threshold: float, problems: tuple[str, ...] = ()) -> Risk:
     """The static review's reasons (unaligned, not 1-1, low confidence) plus the check findings.
 
-    A bead the reviewer made by hand has no aligner confidence to doubt.
+    A bead the reviewer made by hand, or one without a score, has no aligner confidence to doubt.
     """
     if not bead.src or not bead.tgt:
         side = "target without source" if not bead.src else "source without target"
         return Risk((f"{side} ({bead.kind})",), problems, False, 0)
     reasons = [f"{bead.kind} bead"] if bead.kind != "1-1" else []
-    low = bead.score < threshold and not bead.edited
+    low = bead.score is not None and bead.score < threshold and not bead.edited
     if low:
         reasons.append(f"low confidence ({bead.score:.2f})")
     rank = 1 if bead.kind != "1-1" else 2 if low else 3 if problems else 4
@@ -104,7 +104,9 @@ def select(beads: Sequence[ReviewBead], risk: Callable[[int], Risk], text: Calla
                  if keep(bead, risk, n) and (not needle or needle in text(n))]
     if order == "risk":
         # Confirmed beads have been looked at: they go last whatever they hold.
-        positions.sort(key=lambda n: (beads[n].confirmed, risk(n).rank, beads[n].score, n))
+        # Within a rank the lowest confidence first; beads without a score after the scored ones.
+        positions.sort(key=lambda n: (beads[n].confirmed, risk(n).rank, beads[n].score is None,
+                                      beads[n].score or 0.0, n))
     return positions
 
 

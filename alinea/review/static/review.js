@@ -91,8 +91,11 @@ function show(data) {
   document.title = `alinea review: ${s.title}`;
   $("title").textContent = `Review: ${s.title}`;
   const kinds = Object.entries(s.kinds).map(([k, n]) => `${k}: ${n}`).join(", ");
-  $("counts").textContent = `${s.beads} beads (${kinds}); ${s.confirmed} confirmed, ${s.edited} edited; ` +
+  let counts = `${s.beads} beads (${kinds}); ${s.confirmed} confirmed, ${s.edited} edited; ` +
     `${s.sentences.src} ${s.src_lang} and ${s.sentences.tgt} ${s.tgt_lang} sentences`;
+  // What of the input is not here (skipped units, sentences its writer left out): never without a word.
+  for (const note of s.notes) counts += `; ${note}`;
+  $("counts").textContent = counts;
   $("src-head").textContent = s.src_lang;
   $("tgt-head").textContent = s.tgt_lang;
   $("undo").disabled = !data.undo;
@@ -122,7 +125,11 @@ function renderBead(bead, row) {
   const meta = el("div", { class: "meta" },
     el("span", { class: "num", text: `#${bead.bead}` }),
     el("span", { class: kindClass, text: bead.kind }),
-    el("span", { class: lowScore ? "score low" : "score", text: ` ${bead.score.toFixed(2)}` }),
+    bead.score === null
+      ? el("span", { class: "score none", text: " no score",
+                     title: "No alignment confidence: the input unit had no x-score, or the bead was made by hand" })
+      : el("span", { class: lowScore ? "score low" : "score", text: ` ${bead.score.toFixed(2)}`,
+                     title: "Alignment confidence (the aligner's score)" }),
     bead.confirmed ? el("span", { class: "badge ok", text: "✓ confirmed" }) : null,
     bead.edited ? el("span", { class: "badge", text: "✎ edited" }) : null);
   for (const reason of bead.reasons) meta.append(el("span", { class: "reason", text: reason }));
