@@ -3,8 +3,9 @@
 OmegaT segments the source with its own SRX rules (sentence-level by default)
 and inserts exact (100 %) matches from TMX files in ``tm/auto`` into the
 translation, so the English sentences of our TMX must appear in ``target/``.
-`.ci/run` installs the Debian package ``omegat`` when it is missing; this test
-skips only where omegat cannot be run at all.
+`.ci/run` installs the Debian package ``omegat`` when it is missing; these tests
+skip only where omegat is not installed. An omegat that is installed but does
+not run (no Java, a broken launcher, a version without console mode) fails them.
 """
 from __future__ import annotations
 
@@ -42,17 +43,19 @@ SIMPLE = re.compile(r"^[A-ZÁÉÍÓÚÑ][^.!?;:()\[\]\"«»0-9]{30,240}\.$")
 
 
 def _omegat() -> str:
+    """The installed omegat, checked to run; a skip only when it is not installed at all."""
     exe = shutil.which("omegat")
     if exe is None:
         pytest.skip("omegat is not installed (Debian: apt-get install omegat; .ci/run installs it)")
     if shutil.which("java") is None:
-        pytest.skip("omegat is installed but no java runtime is on PATH")
+        pytest.fail(f"{exe} is installed but no java runtime is on PATH (a broken installation)", pytrace=False)
     try:
         probe = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"omegat cannot be run here: {exc}")
+        pytest.fail(f"{exe} is installed but does not run: {exc}", pytrace=False)
     if "console-translate" not in probe.stdout + probe.stderr:
-        pytest.skip(f"omegat cannot be run here: {(probe.stdout + probe.stderr).strip()[-200:]}")
+        pytest.fail(f"{exe} is installed but has no console mode (--mode=console-translate): "
+                    f"{(probe.stdout + probe.stderr).strip()[-300:]}", pytrace=False)
     return exe
 
 

@@ -8,7 +8,9 @@ server half-way (SIGKILL) and checks that every confirmed fix survived, then
 exports a TMX from the page and compares it with the right alignment.
 
 `.ci/run` installs the Debian packages ``chromium`` and ``chromium-driver`` when
-they are missing; the test skips only where they cannot be had.
+they are missing. The tests skip only where they are not installed; installed,
+they must start, and a browser or driver that fails to start fails the tests
+(a broken CI image must not turn the only browser test into a green skip).
 """
 from __future__ import annotations
 
@@ -35,21 +37,23 @@ WAIT = 30  # seconds for one page update (an edit takes milliseconds; the machin
 
 
 def _chromium() -> tuple[str, str]:
+    """The installed browser and driver; a skip only when one is not installed at all."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
-    if not browser or not driver:
-        pytest.skip("chromium and chromedriver are not installed "
+    missing = [name for name, path in (("chromium", browser), ("chromedriver", driver)) if not path]
+    if missing:
+        pytest.skip(f"{' and '.join(missing)} not installed "
                     "(Debian: apt-get install chromium chromium-driver; .ci/run installs them)")
-    pytest.importorskip("selenium", reason="selenium is in the dev extra (scripts/test installs it)")
     return browser, driver
 
 
 @pytest.fixture
 def browser(tmp_path):
+    binary, driver_path = _chromium()
+    # selenium is in the dev extra that scripts/test installs: without it the set-up is broken (an error).
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    binary, driver_path = _chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for flag in CHROMIUM_FLAGS:
@@ -61,8 +65,9 @@ def browser(tmp_path):
                                               "download.prompt_for_download": False})
     try:
         driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    except Exception as exc:  # noqa: BLE001 - a browser that cannot start here is a skip, with its reason
-        pytest.skip(f"chromium cannot be started here: {str(exc).splitlines()[0]}")
+    except Exception as exc:  # noqa: BLE001 - installed but not starting: a failure, with its reason
+        pytest.fail(f"{binary} and {driver_path} are installed but the browser does not start: "
+                    f"{' '.join(str(exc).split())[:500]}", pytrace=False)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.downloads = downloads
     yield driver
@@ -294,8 +299,11 @@ def test_review_session_in_chromium(browser, a58_bitext, tmp_path):
         assert "m merge with next" in browser.find_element("id", "keys").text  # the shortcuts are on the page
 
         # A wrong merge with m, taken back with Ctrl+Z, redone with Ctrl+Y, undone with the button.
+        assert _bead(browser, 1).find_element("css selector", ".score").text.strip() != "no score"
         _keys(browser, "j", "k", "m")
         assert len(_side_texts(_bead(browser, 1))[0]) == 2
+        # Made by hand: no aligner score is shown for it (none is invented).
+        assert _bead(browser, 1).find_element("css selector", ".score").text.strip() == "no score"
         _control(browser, "z")
         _control(browser, "y")
         _click(browser, browser.find_element("id", "undo"))
