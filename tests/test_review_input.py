@@ -221,3 +221,27 @@ def test_table_without_scores_has_none(tmp_path):
         assert [b.score for b in s.beads] == [None, None, None]
     finally:
         s.close()
+
+
+def test_realign_with_nothing_to_change_is_a_noop_through_the_api(trados):
+    from starlette.testclient import TestClient
+
+    from alinea.review.server import create_app
+
+    s = ReviewSession.open(trados)
+    try:
+        change = s.realign()  # the aligner reads sentences whose kind the input did not give
+        assert [i for b in s.beads for i in b.src] == list(range(len(s.sentences["src"])))
+        assert change.is_noop or change.label.startswith("re-align the rest")
+        for n in range(1, len(s.beads) + 1):
+            s.edit("confirm", {"bead": n})
+        history, revision = len(s.history), s.revision
+        with TestClient(create_app(s, "tok", lambda: {"testserver"})) as client:
+            answer = client.post("/api/edit", json={"op": "realign", "revision": revision},
+                                 headers={"X-Alinea-Token": "tok"})
+        assert answer.status_code == 200, answer.text
+        data = answer.json()
+        assert data["noop"] and data["done"] == "nothing to re-align: every bead is confirmed"
+        assert data["revision"] == revision and len(s.history) == history and data["undo"].startswith("confirm")
+    finally:
+        s.close()

@@ -156,6 +156,7 @@ def create_app(session: ReviewSession, token: str, hosts: Callable[[], set[str]]
     def after(change, data: dict) -> dict:
         answer = session.view(**view_args(data.get("view") or {}))
         answer["done"] = change.label
+        answer["noop"] = change.is_noop
         return answer
 
     async def edit(request: Request) -> Response:

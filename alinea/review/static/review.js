@@ -74,7 +74,8 @@ async function edit(op, args) {
       op, args: args || {}, revision: state.data ? state.data.revision : null, view: state.view,
     });
     show(data);
-    setStatus(`done: ${data.done}`);
+    // A re-alignment that found nothing to change is said as such, not as something done.
+    setStatus(data.noop ? data.done : `done: ${data.done}`);
   } catch (error) {
     setStatus(error.message, true);
   } finally {
