@@ -56,6 +56,9 @@ from .model import BODY, CONTENTS, FOOTNOTE, HEADER, HEADING, Block, Document
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 
+#: The Latin typographic ligatures (U+FB00-FB06: ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ) that PDF text extraction
+#: leaves in words, as their letters; nothing else of NFKC is applied.
+_LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u00ad\ufeff\u200b]")
 _HTML_SUP = re.compile(r"<sup>\s*(\d{1,3}|[a-z]|\*{1,3})\s*</sup>", re.I)
 _HTML_EMPHASIS = re.compile(r"</?(?:i|b|em|strong|u|sup|sub)>", re.I)
@@ -70,8 +73,9 @@ _HYPHEN_BEFORE_CAPITAL = re.compile(r"(?<=\w)-[ \t]*\n[ \t]*(?=[A-ZÁÉÍÓÚÑ]
 # Footnote markers attached to the end of a word (or its closing punctuation).
 _ATTACHED = r"(?<=[\w.,;:)\]”\"»’'])"
 _FOOTNOTE_REF = re.compile(
-    rf"{_ATTACHED}(?:([{SUPERSCRIPT_DIGITS}]+)|\^(\d{{1,3}}|[a-z]|\*{{1,3}})\^?|(\*{{1,3}})(?=[\s.,;:)\]]|$))"
+    rf"{_ATTACHED}(?:([{SUPERSCRIPT_DIGITS}]+)|\^(\d{{1,3}}|[ivxlc]{{2,6}}(?=\^)|[a-z]|\*{{1,3}})\^?|(\*{{1,3}})(?=[\s.,;:)\]]|$))"
 )
+_SPACED_SUPERSCRIPT = re.compile(rf"(?<=\w)[ \t]+([{SUPERSCRIPT_DIGITS}]+)(?:[ \t]+(?=[,.;:)\]]))?")
 _PAGE_BREAK = re.compile(r"\n[ \t]*\n")
 
 _FINAL = ".!?:;…"
@@ -80,6 +84,7 @@ _OPENERS = "\"'«“‘(¿¡"
 _PARA_NUMBER = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 # Paragraph, heading and list enumerators at the start of a block.
 _ENUMERATED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.|[A-Z]\.|\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\(\d{1,3}\)|\d{1,2}\))\s")
+_NUMBER_IN_TEXT = re.compile(rf"\d+\s+[{_LOWER}]")
 _SECTION_HEADING = re.compile(r"^(?:[IVXLC]{1,6}|[A-Z])\.\s+\S")
 _INTERNAL_END = re.compile(rf"[.!?][{re.escape(_CLOSERS)}]*\s+[{re.escape(_OPENERS)}]*[A-ZÁÉÍÓÚÑ]")
 _CONTENTS_TITLES = {"índice", "indice", "contents", "table of contents", "sumario", "contenido"}
@@ -87,7 +92,10 @@ _NOTES_TITLES = {"notas", "notes", "nota", "note"}
 _LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}|\t")
 # A footnote opens with its marker; a letter marker ("a Represents ...") only
 # before a capital, so that a paragraph opening with "a los ..." is not one.
-_FOOTNOTE_START = re.compile(rf"^(?:(?:[{SUPERSCRIPT_DIGITS}]+|\*{{1,3}})\s+\S|\^?[a-z]\^?\s+[{re.escape(_OPENERS)}]*[A-ZÁÉÍÓÚÑ])")
+_FOOTNOTE_START = re.compile(rf"^(?:(?:[{SUPERSCRIPT_DIGITS}]+|\*{{1,3}}|\^[ivxlc]{{2,6}}\^)\s+\S"
+                             rf"|\^?[a-z]\^?\s+[{re.escape(_OPENERS)}]*[A-ZÁÉÍÓÚÑ])")
+#: How often, and how far apart (in lines), a line must come back to be page furniture.
+_REPEATS, _PAGE_LINES = 3, 5
 _STANDALONE = re.compile(r"^(?:\d{1,4}|[A-Z]{1,4}(?:/[\w.\-]+)+|\d{2}-\d{4,6}(?:\s*\(\w\))?|-\s*\d+\s*-)$")
 
 #: Words a sentence cannot end on: a block ending on one of them was cut by a
@@ -110,7 +118,7 @@ def clean_text(text: str, lang: str = "") -> tuple[str, list[tuple[int, str]]]:
     before ``offset`` of the returned text.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n\n")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).translate(_LIGATURES)
     text = _CONTROL.sub("", text)
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     text = _HTML_SUP.sub(r"^\1", text)
@@ -119,6 +127,8 @@ def clean_text(text: str, lang: str = "") -> tuple[str, list[tuple[int, str]]]:
     text = _dehyphenate(text, lang)
     # "Secretary-\nGeneral": a compound split after its hyphen keeps it.
     text = _HYPHEN_BEFORE_CAPITAL.sub("-", text)
+    # "familiares ⁵ , que": PDF extraction puts spaces around a superscript marker.
+    text = _SPACED_SUPERSCRIPT.sub(r"\1", text)
     return _detach_footnote_refs(text)
 
 
@@ -139,6 +149,10 @@ def _strip_emphasis(text: str) -> str:
         chunk = _ITALIC.sub(lambda m: _one_line(m.group(1)), chunk)
         out.append(chunk)
     return "".join(out)
+
+
+#: Words after which a line-end hyphen is a suspended one ("gender- and rights-based").
+_CONJUNCTIONS = {"and", "or", "nor", "to", "y", "e", "o", "u", "ni"}
 
 
 def _dehyphenate(text: str, lang: str = "") -> str:
@@ -163,14 +177,19 @@ def _dehyphenate(text: str, lang: str = "") -> str:
                 return "-"
             if f"{left.group()}{right.group()}" in words:
                 return ""
+            if right.group() in _CONJUNCTIONS:
+                return "- "  # a suspended hyphen: "gender-\nand rights-based", "corto-\ny largo plazo"
         return "-" if lang.startswith("en") else ""
 
     return _HYPHENATED.sub(join, text)
 
 
 def _one_line(span: str) -> str:
-    """An emphasised span is one title or phrase: join its line breaks."""
-    return re.sub(r"[ \t]*\n[ \t]*", " ", span)
+    """An emphasised span is one title or phrase: join its line breaks.
+
+    A break after a hyphen is left to the hyphenation rules ("Secretary-\nGeneral").
+    """
+    return re.sub(r"(?<![-\s])[ \t]*\n[ \t]*", " ", span)
 
 
 # Units of length (and their squares and cubes): "km²", "m³", "cm^2" carry an exponent, not a footnote marker.
@@ -273,7 +292,8 @@ def _split_runs(block: list[str], width: int) -> list[list[str]]:
     block starts after a short line (a paragraph's last line, a heading, a
     header line: lines of running text are about as long as each other), and
     at a line that opens with a paragraph, heading or list number after a
-    sentence end or after a numbered heading, and at a short line that is not
+    sentence end or after a numbered heading (a section heading wrapped over a
+    few lines included), and at a short line that is not
     a sentence (a heading) or a footnote line after a sentence end. Tabbed or
     dot-leader lines (contents, table rows) are runs of their own.
     """
@@ -285,9 +305,10 @@ def _split_runs(block: list[str], width: int) -> list[list[str]]:
         # A tabbed or dot-leader line (contents, table row) is a run of its own.
         tabular = bool(_LEADERS.search(prev) or _LEADERS.search(line))
         prev_short = len(prev.strip()) < short or tabular
-        enumerated = _ENUMERATED.match(line.strip()) is not None
-        after_heading = len(out[-1]) == 1 and _ENUMERATED.match(out[-1][0].strip()) is not None \
-            and not _ends_sentence(out[-1][0])
+        # "175 millones …" wrapped onto a line's start is a number, not an enumerator.
+        enumerated = _ENUMERATED.match(line.strip()) is not None and not _NUMBER_IN_TEXT.match(line.strip())
+        after_heading = (len(out[-1]) == 1 and _ENUMERATED.match(out[-1][0].strip()) is not None
+                         and not _ends_sentence(out[-1][0])) or _wrapped_heading(out[-1])
         # After a sentence end, a short line that is not a sentence is a
         # heading ("Notas"), and a line opening with a marker is a footnote.
         heading = _ends_sentence(prev) and (
@@ -297,6 +318,12 @@ def _split_runs(block: list[str], width: int) -> list[list[str]]:
         else:
             out[-1].append(line)
     return out
+
+
+def _wrapped_heading(lines: list[str]) -> bool:
+    """A section heading ("II. Labor realizada …", "B. Other means …") wrapped over a few lines."""
+    return (len(lines) <= 3 and _SECTION_HEADING.match(lines[0].strip()) is not None
+            and not any(_ends_sentence(line) for line in lines))
 
 
 def _is_heading_line(lines: list[str]) -> bool:
@@ -310,7 +337,7 @@ def _is_prose(text: str) -> bool:
     return bool(_INTERNAL_END.search(body)) or len(body) > (120 if numbered else 300)
 
 
-def _continues(prev: list[str], block: list[str]) -> bool:
+def _continues(prev: list[str], block: list[str], repeated: frozenset[str] = frozenset()) -> bool:
     """Whether ``block`` continues the sentence that ends ``prev`` (a page break)."""
     last, first = prev[-1].strip(), block[0].strip()
     joined = " ".join(line.strip() for line in prev)
@@ -318,7 +345,7 @@ def _continues(prev: list[str], block: list[str]) -> bool:
         return False
     if _ends_sentence(last) or _FOOTNOTE_START.match(first) or _ENUMERATED.match(first):
         return False
-    if _STANDALONE.match(first):
+    if _furniture_line(first, repeated):
         return False
     if _starts_lower(first):
         return True
@@ -330,27 +357,79 @@ def _continues(prev: list[str], block: list[str]) -> bool:
     return _is_prose(joined) and _ends_sentence(following) and len(following) > 80
 
 
-def _is_furniture(block: list[str]) -> bool:
+def _furniture_line(line: str, repeated: frozenset[str] = frozenset()) -> bool:
+    """A running head, page number or job number (UN style), or a line repeated page after page."""
+    line = line.strip()
+    return bool(_STANDALONE.match(line)) or line in repeated
+
+
+def _is_furniture(block: list[str], repeated: frozenset[str] = frozenset()) -> bool:
     """A running head, page number or job number left by the PDF, alone on its line."""
-    return len(block) == 1 and bool(_STANDALONE.match(block[0].strip()))
+    return len(block) == 1 and _furniture_line(block[0], repeated)
 
 
-def _split_furniture(block: list[str]) -> list[list[str]]:
-    """Split page furniture off the top and bottom of a block of PDF lines."""
+def _repeated_lines(blocks: list[list[str]]) -> frozenset[str]:
+    """Page furniture that is not UN-style: lines that come back page after page.
+
+    A browser's or word processor's print adds its own heads and feet to every
+    page ("11/30/26, 2:30 AM  A/58/98", "file:///…/informe.html  2/12", "Página 3
+    de 14"). A short line that is not a sentence and comes back at least
+    ``_REPEATS`` times, never on the next line and mostly ``_PAGE_LINES`` lines
+    or more after the last, with only its numbers changing, is one of them; a line without digits must
+    come back once more (a repeated heading is not furniture).
+    """
+    positions: dict[str, list[int]] = {}
+    lines: list[str] = []
+    for block in blocks:
+        for line in block:
+            stripped = line.strip()
+            lines.append(stripped)
+            if (2 <= len(stripped) <= 100 and not _ends_sentence(stripped) and not _LEADERS.search(line)
+                    and not _ENUMERATED.match(stripped + " ")):
+                positions.setdefault(re.sub(r"\d+", "0", stripped), []).append(len(lines) - 1)
+    repeated: set[str] = set()
+    for shape, where in positions.items():
+        needed = _REPEATS if any(ch.isdigit() for ch in shape) else _REPEATS + 1
+        gaps = sorted(b - a for a, b in zip(where, where[1:]))
+        # Never on consecutive lines (table rows), and mostly a page apart (a last page may be short).
+        if len(where) >= needed and gaps[0] > 1 and gaps[len(gaps) // 2] >= _PAGE_LINES:
+            repeated.update(lines[i] for i in where)
+    return frozenset(repeated)
+
+
+def _split_furniture(block: list[str], repeated: frozenset[str] = frozenset()) -> list[list[str]]:
+    """Split page furniture off a block of PDF lines.
+
+    UN-style furniture (page numbers, running heads, job numbers) is split off
+    the top and bottom of the block; lines repeated page after page
+    (:func:`_repeated_lines`) wherever they stand.
+    """
     if len(block) < 2:
         return [block]
-    head: list[list[str]] = []
-    tail: list[list[str]] = []
-    while len(block) > 1 and _STANDALONE.match(block[0].strip()):
-        head.append([block[0]])
-        block = block[1:]
-    while len(block) > 1 and _STANDALONE.match(block[-1].strip()):
-        tail.insert(0, [block[-1]])
-        block = block[:-1]
-    return head + [block] + tail
+    pieces: list[list[str]] = [[]]
+    for line in block:
+        if line.strip() in repeated:
+            pieces += [[line], []]
+        else:
+            pieces[-1].append(line)
+    out: list[list[str]] = []
+    for piece in pieces:
+        if len(piece) < 2 or piece[0].strip() in repeated:
+            out.extend([piece] if piece else [])
+            continue
+        head: list[list[str]] = []
+        tail: list[list[str]] = []
+        while len(piece) > 1 and _STANDALONE.match(piece[0].strip()):
+            head.append([piece[0]])
+            piece = piece[1:]
+        while len(piece) > 1 and _STANDALONE.match(piece[-1].strip()):
+            tail.insert(0, [piece[-1]])
+            piece = piece[:-1]
+        out.extend(head + [piece] + tail)
+    return out
 
 
-def _rejoin_page_breaks(blocks: list[list[str]]) -> list[list[str]]:
+def _rejoin_page_breaks(blocks: list[list[str]], repeated: frozenset[str] = frozenset()) -> list[list[str]]:
     """Join blocks that continue a sentence across a page break.
 
     Page furniture between the two halves (running head, page number) does not
@@ -359,10 +438,10 @@ def _rejoin_page_breaks(blocks: list[list[str]]) -> list[list[str]]:
     out: list[list[str]] = []
     pending: list[list[str]] = []
     for block in blocks:
-        if _is_furniture(block) and out:
+        if _is_furniture(block, repeated) and out:
             pending.append(block)
             continue
-        if out and _continues(out[-1], block):
+        if out and _continues(out[-1], block, repeated):
             # One sentence: the two lines around the break become one line.
             out[-1] = out[-1][:-1] + [f"{out[-1][-1].rstrip()} {block[0].lstrip()}"] + block[1:]
         else:
@@ -395,8 +474,8 @@ def _classify(lines: list[str], state: dict) -> list[_Unit]:
         state["in_contents"] = True
         return [_Unit(CONTENTS, line.strip()) for line in lines]
     state["in_contents"] = False
-    if _STANDALONE.match(joined):
-        # A running head, page number or job number left by the PDF.
+    if _STANDALONE.match(joined) or (len(lines) == 1 and first in state.get("repeated", ())):
+        # A running head, page number or job number left by the PDF, or a browser's page head.
         return [_Unit(HEADER, joined)]
     if _FOOTNOTE_START.match(first) or state.get("in_notes"):
         if state.get("in_notes") and not _FOOTNOTE_START.match(first) and _is_heading_line(lines):
@@ -418,12 +497,104 @@ def _classify(lines: list[str], state: dict) -> list[_Unit]:
     return [_Unit(BODY, joined, match.group(1) if match else None)]
 
 
+#: The page reference that closes a contents line: "… 4-39 4", "… 40–47 15", "… 12".
+_PAGE_REF = re.compile(r"(?<=\S)\s+(?:(\d{1,4}\s*[-–]\s*\d{1,4})\s+)?(\d{1,4})$")
+#: The first line of a contents entry: a section, chapter or paragraph number.
+_ENTRY_START = re.compile(r"^(?:[IVXLC]{1,6}\.|[A-Z]\.|\d{1,3}(?:\.\d{1,3})*\.|\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\))\s")
+#: Column titles over a contents table ("Párrafos  Página").
+_COLUMN_TITLES = {"párrafos", "párrafo", "página", "páginas", "paragraphs", "paragraph", "page", "pages",
+                  "capítulo", "chapter"}
+#: A contents entry wraps over at most this many lines.
+_ENTRY_LINES = 4
+
+
+def _is_contents_title(line: str) -> bool:
+    return line.strip().lower().rstrip(":").strip() in _CONTENTS_TITLES
+
+
+def _rebuild_contents(blocks: list[list[str]], repeated: frozenset[str] = frozenset()) -> list[list[str]]:
+    """Give a contents table that lost its tab stops (printed to PDF) its lines back.
+
+    After an "Índice"/"Contents" title, lines are gathered into entries, each
+    ending with its page reference ("… 40-53 15"), however the entry wrapped
+    ("… de las Naciones Unidas 40-" / "53 15"). An entry becomes one line with
+    tabs before its paragraph range and page, as in the document's own text
+    (``I. Introducción\t1-3\t3``); column titles ("Párrafos Página") become
+    tabbed too. The contents end at the first line that cannot be part of an
+    entry (a heading followed by a numbered paragraph, prose).
+    Only whitespace changes.
+    """
+    out: list[list[str]] = []
+    in_contents = False
+    for block in blocks:
+        if not in_contents and not any(_is_contents_title(line) for line in block):
+            out.append(block)
+            continue
+        rebuilt: list[str] = []
+        pending: list[str] = []
+        for i, line in enumerate(block):
+            stripped = line.strip()
+            if _is_contents_title(stripped):
+                rebuilt += pending + [line]
+                pending, in_contents = [], True
+                continue
+            if not in_contents or _furniture_line(stripped, repeated):
+                rebuilt.append(line)
+                continue
+            words = stripped.lower().split()
+            if not pending and words and all(word in _COLUMN_TITLES for word in words):
+                rebuilt.append("\t".join(stripped.split()) if "\t" not in line else line)
+                continue
+            if pending and _ENTRY_START.match(stripped):
+                in_contents = False  # the entry never got its page: it was a heading, not an entry
+                rebuilt += pending + block[i:]
+                pending = []
+                break
+            pending.append(line)
+            entry = _contents_entry(pending)
+            if entry is not None:
+                rebuilt.append(entry)
+                pending = []
+            elif len(pending) >= _ENTRY_LINES or _ends_sentence(stripped) and len(stripped) > 60:
+                in_contents = False
+                rebuilt += pending + block[i + 1:]
+                pending = []
+                break
+        if pending:  # a page break inside an entry, or the end of the contents
+            in_contents = False
+            rebuilt += pending
+        out.append(rebuilt)
+    return out
+
+
+def _contents_entry(lines: list[str]) -> str | None:
+    """The contents line that ``lines`` (one entry, wrapped) make, or None if they are not one yet."""
+    text = lines[0].strip()
+    for line in lines[1:]:
+        line = line.strip()
+        # "… 40-" / "53 15": a number range cut after its dash.
+        text += line if re.search(r"[-–]$", text) and line[:1].isdigit() else f" {line}"
+    match = _PAGE_REF.search(text)
+    if not match:
+        return None
+    title = text[:match.start()].rstrip()
+    if (_last_word(title) in FUNCTION_WORDS or title.endswith(",")
+            or _INTERNAL_END.search(_ENUMERATED.sub("", title, count=1))
+            or len(title) > 400):
+        return None  # a line of prose that happens to end on a number
+    if len(lines) == 1 and ("\t" in lines[0] or _LEADERS.search(lines[0])):
+        return lines[0]  # already a contents line: left as it is
+    if _LEADERS.search(text):
+        return text
+    return "\t".join([title] + [g for g in match.groups() if g])
+
+
 def _contents_like(lines: list[str]) -> bool:
     return all(re.search(r"\d+(?:\s*[-–]\s*\d+)?\s+\d+$|^\S+\s*$", line.strip()) for line in lines)
 
 
 def _footnote_number(text: str) -> str | None:
-    match = re.match(rf"^([{SUPERSCRIPT_DIGITS}]+|\*+|\^?[a-z]\^?(?=\s)|\d{{1,3}}(?=\s))", text)
+    match = re.match(rf"^([{SUPERSCRIPT_DIGITS}]+|\*+|\^[ivxlc]{{2,6}}\^(?=\s)|\^?[a-z]\^?(?=\s)|\d{{1,3}}(?=\s))", text)
     return match.group(1).translate(_SUP_TO_DIGIT).strip("^") if match else None
 
 
@@ -436,7 +607,8 @@ def _continue_paragraphs(units: list[_Unit]) -> list[_Unit]:
     """
     out: list[_Unit] = []
     for unit in units:
-        prev = out[-1] if out else None
+        # Page furniture between the two parts does not separate them.
+        prev = next((u for u in reversed(out) if u.kind != HEADER), None) if out else None
         if unit.kind == BODY and unit.number is None and prev and prev.kind == BODY and prev.number:
             if not _ENUMERATED.match(unit.text) and _starts_upper(unit.text) and _ends_sentence(prev.text):
                 prev.text = f"{prev.text} {unit.text}"
@@ -452,12 +624,13 @@ def normalize(text: str, lang: str = "") -> Document:
     raw: list[list[str]] = []
     blocks = _raw_blocks(cleaned)
     width = _line_width(blocks)
-    for block in blocks:
-        for part in _split_furniture(block):
+    repeated = _repeated_lines(blocks)
+    for block in _rebuild_contents(blocks, repeated):
+        for part in _split_furniture(block, repeated):
             raw.extend(_split_runs(part, width))
-    state: dict = {}
+    state: dict = {"repeated": repeated}
     units: list[_Unit] = []
-    for lines in _rejoin_page_breaks(raw):
+    for lines in _rejoin_page_breaks(raw, repeated):
         units.extend(_classify(lines, state))
     units = _continue_paragraphs(units)
     parts: list[str] = []

@@ -289,3 +289,148 @@ def test_same_units_without_blank_lines(lang, es_path, en_path):
         return [(s.kind, s.number, s.text) for s in segment(normalize(text, lang), lang)]
 
     assert units(collapsed) == units(raw)
+
+
+# ------------------------------------------------------------ debris of a PDF printed by a browser
+
+def test_latin_ligatures_become_letters_and_nothing_else_of_nfkc():
+    cleaned, _ = clean_text("La ﬁnanciación ﬂuye; eﬀectivo, oﬃce, baﬄe, ﬅ ﬆ. 1° de julio, ½ km², ™", "es")
+    assert cleaned == "La financiación fluye; effectivo, office, baffle, st st. 1° de julio, ½ km², ™"
+
+
+_PRINTED = (
+    "1. Las Naciones Unidas estiman que el número total de migrantes internacionales en todo el\n"
+    "mundo se cifró en 175 millones en 2000, en tanto que en 1990 su número ascendía a 154\n"
+    "millones. Las transformaciones tecnológicas han generado nuevas demandas de mano de obra\n"
+    "en muchas partes del mundo, demandas que frecuentemente son satisfechas por trabajadores\n"
+    "11/30/26, 2:30 AM A/58/98\n"
+    "ﬁle:///home/ana/informe.html 1/3\n\n"
+    "migrantes. De resultas de ello, hay un número creciente de países que se ve afectado por la\n"
+    "migración internacional en calidad de países de origen, de tránsito o de destino.\n"
+    "2. Los desplazamientos de población están estrechamente vinculados a diversos factores\n"
+    "socioeconómicos, demográficos y políticos, según los encargados de formular políticas y los\n"
+    "11/30/26, 2:30 AM A/58/98\n"
+    "ﬁle:///home/ana/informe.html 2/3\n\n"
+    "investigadores. La reducción de los costos del transporte ha facilitado los viajes al país de\n"
+    "origen y ha fortalecido los vínculos entre los migrantes y sus comunidades de origen.\n"
+    "11/30/26, 2:30 AM A/58/98\n"
+    "ﬁle:///home/ana/informe.html 3/3\n"
+)
+
+
+def test_lines_repeated_on_every_page_are_page_furniture():
+    """A browser's page head and foot: not UN-style, repeated with only the numbers changing."""
+    doc = normalize(_PRINTED, "es")
+    body = [b.text for b in doc.blocks if b.kind == BODY]
+    assert body == [
+        "1. Las Naciones Unidas estiman que el número total de migrantes internacionales en todo el mundo se "
+        "cifró en 175 millones en 2000, en tanto que en 1990 su número ascendía a 154 millones. Las "
+        "transformaciones tecnológicas han generado nuevas demandas de mano de obra en muchas partes del "
+        "mundo, demandas que frecuentemente son satisfechas por trabajadores migrantes. De resultas de ello, "
+        "hay un número creciente de países que se ve afectado por la migración internacional en calidad de "
+        "países de origen, de tránsito o de destino.",
+        "2. Los desplazamientos de población están estrechamente vinculados a diversos factores "
+        "socioeconómicos, demográficos y políticos, según los encargados de formular políticas y los "
+        "investigadores. La reducción de los costos del transporte ha facilitado los viajes al país de origen "
+        "y ha fortalecido los vínculos entre los migrantes y sus comunidades de origen.",
+    ]
+    headers = [b.text for b in doc.blocks if b.kind == HEADER]
+    assert headers == ["11/30/26, 2:30 AM A/58/98", "file:///home/ana/informe.html 1/3"] \
+        + ["11/30/26, 2:30 AM A/58/98", "file:///home/ana/informe.html 2/3"] * 1 \
+        + ["11/30/26, 2:30 AM A/58/98", "file:///home/ana/informe.html 3/3"]
+
+
+def test_a_repeated_heading_or_table_row_is_not_page_furniture():
+    text = "\n\n".join(
+        ["El Comité celebró tres sesiones en 2003. Examinó los informes de los Estados partes que se "
+         "indican a continuación y aprobó sus observaciones finales."]
+        + [f"Observaciones\n\n{n}. El Comité examinó el informe del país número {n} y formuló recomendaciones "
+         "sobre la protección de los trabajadores migratorios y sus familiares." for n in range(1, 4)]
+        + ["Total\t12\t14\nTotal\t12\t14\nTotal\t12\t14"])
+    doc = normalize(text, "es")
+    assert [b.kind for b in doc.blocks if b.text == "Observaciones"] == [HEADING] * 3
+    assert not [b for b in doc.blocks if b.kind == HEADER]
+
+
+def test_contents_without_tab_stops_are_rebuilt(es_doc):
+    """A printed contents page has spaces where the tabs were, and entries wrapped over lines."""
+    printed = (
+        "Índice\n"
+        "Párrafos Página\n"
+        "I. Introducción 1-3 3\n"
+        "II. Labor realizada recientemente por las organizaciones pertinentes de dentro y fuera del\n"
+        "sistema de las Naciones Unidas en la esfera de la migración internacional y el desarrollo\n"
+        "4-39 4\n"
+        "III. Posibles mecanismos de examen de la migración internacional y el desarrollo en el\n"
+        "sistema de las Naciones Unidas 40-\n"
+        "53 15\n"
+        "IV. Conclusiones 54-55 18\n"
+        "I. Introducción\n"
+        "1. Las Naciones Unidas estiman que el número total de migrantes internacionales en todo el\n"
+        "mundo se cifró en 175 millones en 2000, en tanto que en 1990 su número ascendía a 154\n"
+        "millones.\n")
+    doc = normalize(printed, "es")
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        (HEADING, "Índice"),
+        (CONTENTS, "Párrafos\tPágina"),
+        (CONTENTS, "I. Introducción\t1-3\t3"),
+        (CONTENTS, "II. Labor realizada recientemente por las organizaciones pertinentes de dentro y fuera del "
+                   "sistema de las Naciones Unidas en la esfera de la migración internacional y el desarrollo\t4-39\t4"),
+        (CONTENTS, "III. Posibles mecanismos de examen de la migración internacional y el desarrollo en el "
+                   "sistema de las Naciones Unidas\t40-53\t15"),
+        (CONTENTS, "IV. Conclusiones\t54-55\t18"),
+        (HEADING, "I. Introducción"),
+        (BODY, "1. Las Naciones Unidas estiman que el número total de migrantes internacionales en todo el "
+               "mundo se cifró en 175 millones en 2000, en tanto que en 1990 su número ascendía a 154 millones."),
+    ]
+    # The same contents lines as the document's own text, which has its tab stops.
+    own = [b.text for b in es_doc.blocks if b.kind == CONTENTS]
+    assert "I. Introducción\t1-3\t3" in own and "IV. Conclusiones\t54-55\t18" in own
+
+
+def test_pdf_spacing_around_markers_hyphens_and_titles():
+    cleaned, refs = clean_text("los trabajadores migratorios y de sus familiares ⁵ , que entró en vigor", "es")
+    assert cleaned == "los trabajadores migratorios y de sus familiares, que entró en vigor" and refs[0][1] == "5"
+    cleaned, _ = clean_text("**Report of the Secretary-\nGeneral**", "en")
+    assert cleaned == "Report of the Secretary-General"
+    cleaned, _ = clean_text("a gender-\nand rights-based perspective; a short-\nterm plan", "en")
+    assert cleaned == "a gender- and rights-based perspective; a short-term plan"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a58_printed_to_pdf_by_chromium_gives_the_units_of_its_text(lang, es_path, en_path, tmp_path):
+    """The reviewer's PDF: headless Chromium's --print-to-pdf of the text (ligatures, page heads and
+    feet with the date and file address, the contents without tab stops)."""
+    import shutil
+    import subprocess
+
+    from alinea.align.segment import segment
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)")
+    source = es_path if lang == "es" else en_path
+    pdf = tmp_path / f"A_58_98.{lang}.pdf"
+    try:
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
+                        f"--print-to-pdf={pdf}", source.resolve().as_uri()],
+                       capture_output=True, timeout=120, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.skip("chromium did not print within 120 s")
+    if not pdf.exists():
+        pytest.skip("chromium cannot print here")
+    raw = read_document(pdf)
+    assert "ﬁ" in raw or "ﬂ" in raw  # the debris is really there
+
+    def units(text):
+        return [(s.kind, s.number, " ".join(s.text.split())) for s in segment(normalize(text, lang), lang)]
+
+    printed = units(raw)
+    furniture = [u for u in printed if u[0] == HEADER and ("file:///" in u[2] or re.search(r"\d:\d\d", u[2]))]
+    assert len(furniture) >= 2 * 10  # a head and a foot on each of the pages
+    expected = units(read_document(source))
+    kept = [u for u in printed if u not in furniture]
+    if lang == "en":
+        # A bold span of the text file (**…**) that crosses a page break keeps its opening marker.
+        kept = [(k, n, t.replace("54. **Over", "54. Over")) for k, n, t in kept]
+    assert kept == expected
