@@ -1,9 +1,11 @@
 """Stage 1: read a document file into a Python string.
 
 The content decides the format, not the suffix (``doc.es`` and ``doc.en`` are
-text files): a PDF is read with pypdf, a Word .docx with python-docx, and
-anything else must be text. Other binary formats (old .doc, RTF, OpenDocument,
-Excel, other zip archives, images, executables) are refused with what they are.
+text files): a PDF is read with pypdf, a Word .docx as Word's final view shows
+it (:mod:`.read_docx`), an HTML page as a browser shows it (:mod:`.read_html`),
+and anything else must be text. Other binary formats (old .doc, RTF,
+OpenDocument, Excel, other zip archives, images, executables) and XML that is
+not HTML (XLIFF, TMX …) are refused with what they are.
 
 Text is decoded from UTF-8 (with or without BOM), UTF-16 (with a BOM, or
 without one when the NUL bytes show it), then Windows-1252/Latin-1, and only
@@ -16,10 +18,13 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
+from collections import deque
 from pathlib import Path
 
 from .errors import InputError
+from .read_html import markup_kind
 
 #: The largest document or text file read (bytes); larger ones are refused before reading.
 MAX_INPUT_BYTES = 256 * 1024 * 1024
@@ -42,6 +47,10 @@ def read_document(path: str | os.PathLike, encoding: str | None = None) -> str:
         text = _pdf_text(path, data)
     else:
         text = decode_text(data, str(path), encoding)
+        if markup_kind(text, str(path)) == "html":
+            from .read_html import html_text
+
+            text = html_text(text, str(path))
     if not text.strip():
         raise InputError(f"{path}: no text found in the document")
     return text
@@ -58,6 +67,8 @@ def read_plain_text(path: str | os.PathLike, encoding: str | None = None) -> str
     text = decode_text(data, str(path), encoding)
     if not text.strip():
         raise InputError(f"{path}: file is empty")
+    if markup_kind(text, str(path)) == "html":
+        raise InputError(f"{path}: is an HTML page, not a text file with one segment per line")
     return text
 
 
@@ -249,62 +260,49 @@ def _binary(data: bytes) -> bool:
     return control > len(sample) // 20
 
 
+#: Characters no text file is made of: C0 controls (except tab, newline, form feed, carriage
+#: return), DEL, private-use code points, non-characters and the replacement character.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ue000-\uf8ff\ufdd0-\ufdef\ufffd-\uffff]")
+#: A stretch of this many characters with more than a twentieth of them not text is binary.
+_BINARY_WINDOW = 4096
+
+
 def _not_binary(text: str, name: str) -> str:
-    """``text``, unless it is mostly control characters (NUL padding, binary data decoded as UTF-16)."""
-    sample = text[:4096]
-    control = sum(1 for ch in sample if ch < " " and ch not in "\t\n\x0c\r")
-    if control > len(sample) // 20:
-        raise InputError(f"{name}: cannot decode the text: it looks like a binary file "
-                         f"({control} control characters in its first {len(sample)})")
+    """``text``, unless some stretch of it is binary however it decoded (NUL padding, binary
+    data read as UTF-16 or Latin-1, a binary tail after some text): anywhere in the text, more
+    than one character in twenty of a ``_BINARY_WINDOW``-character stretch is not text."""
+    limit = _BINARY_WINDOW // 20
+    recent: deque[int] = deque()
+    for match in _NOT_TEXT.finditer(text):
+        where = match.start()
+        recent.append(where)
+        while recent[0] <= where - _BINARY_WINDOW:
+            recent.popleft()
+        if len(recent) > limit or len(text) < _BINARY_WINDOW and len(recent) > len(text) // 20:
+            line = text.count("\n", 0, recent[0]) + 1
+            raise InputError(f"{name}: cannot decode the text: it looks like a binary file "
+                             f"({len(recent)} control or non-text characters in "
+                             f"{min(len(text), _BINARY_WINDOW)} from line {line})")
     return text
 
 
 def _docx_text(path: Path, data: bytes) -> str:
-    """Paragraphs and table rows in document order, one per blank-line block.
-
-    Superscript runs that hold a footnote number become Unicode superscript
-    digits (or ``^x``), so that normalization detaches them as markers.
-    """
+    """The text Word's final view shows, footnotes and endnotes included (:mod:`.read_docx`)."""
     try:
         import docx  # python-docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
     except ImportError:  # pragma: no cover - declared dependency
         raise InputError("reading .docx needs the python-docx package") from None
     import io
 
+    from .read_docx import docx_text
+
     check_zip_expansion(io.BytesIO(data), str(path))
     try:
-        document = docx.Document(io.BytesIO(data))
-        blocks: list[str] = []
-        for item in document.iter_inner_content():
-            if isinstance(item, Paragraph):
-                blocks.append(_docx_paragraph(item))
-            elif isinstance(item, Table):
-                for row in item.rows:
-                    blocks.append("\t".join(cell.text.strip() for cell in row.cells))
+        return docx_text(docx.Document(io.BytesIO(data)))
     except InputError:
         raise
-    except Exception as exc:  # python-docx and zipfile raise several unrelated types
+    except Exception as exc:  # python-docx, lxml and zipfile raise several unrelated types
         raise InputError(f"{path}: not a readable Word document ({type(exc).__name__})") from None
-    # Word paragraphs are real paragraphs: separate them with blank lines.
-    return "\n\n".join(b for b in blocks if b.strip())
-
-
-_TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _docx_paragraph(paragraph) -> str:
-    parts = []
-    for run in paragraph.runs:
-        text = run.text
-        marker = text.strip()
-        if run.font.superscript and marker and len(marker) <= 3:
-            text = marker.translate(_TO_SUPERSCRIPT) if marker.isdigit() else f"^{marker}"
-        parts.append(text)
-    text = "".join(parts)
-    # Hyperlinks and fields are not runs of the paragraph: fall back to .text.
-    return text if len(text.strip()) >= len(paragraph.text.strip()) else paragraph.text
 
 
 def _pdf_text(path: Path, data: bytes) -> str:

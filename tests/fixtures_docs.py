@@ -69,3 +69,69 @@ def make_docx(path: Path, paragraphs: list[str | list[tuple[str, bool]]],
                 grid.cell(r, c).text = cell
     document.save(str(path))
     return path
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NAMESPACES = (f'xmlns:w="{_W_NS}" '
+               'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+               'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+               'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+               'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+               'xmlns:v="urn:schemas-microsoft-com:vml" '
+               'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"')
+
+
+def make_docx_xml(path: Path, body: str, footnotes: list[str] | None = None,
+                  endnotes: list[str] | None = None, settings: str = "", hyperlink: str = "") -> Path:
+    """Write a .docx from WordprocessingML written by hand, as Word writes it.
+
+    ``body`` is the content of ``w:body``; ``footnotes``/``endnotes`` are the
+    contents of the notes with ids 1, 2 … (Word's separator notes -1 and 0 are
+    added); ``settings`` goes inside ``w:settings``; ``hyperlink`` is the target
+    of relationship ``rIdLink``.
+    """
+    import zipfile
+
+    def notes_part(tag: str, notes: list[str]) -> str:
+        separators = (f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>'
+                      f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+                      f'<w:continuationSeparator/></w:r></w:p></w:{tag}>')
+        items = "".join(f'<w:{tag} w:id="{i}">{xml}</w:{tag}>' for i, xml in enumerate(notes, start=1))
+        return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{tag}s {_NAMESPACES}>{separators}{items}</w:{tag}s>'
+
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    types = ['<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+             '<Default Extension="xml" ContentType="application/xml"/>',
+             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+             'officedocument.wordprocessingml.document.main+xml"/>',
+             '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-'
+             'officedocument.wordprocessingml.settings+xml"/>']
+    rels = [f'<Relationship Id="rIdSettings" Type="{rel}/settings" Target="settings.xml"/>']
+    parts = {"word/settings.xml": f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                                  f'<w:settings {_NAMESPACES}>{settings}</w:settings>'}
+    for tag, notes in (("footnote", footnotes), ("endnote", endnotes)):
+        if notes is not None:
+            types.append(f'<Override PartName="/word/{tag}s.xml" ContentType="application/vnd.openxmlformats-'
+                         f'officedocument.wordprocessingml.{tag}s+xml"/>')
+            rels.append(f'<Relationship Id="rId{tag}" Type="{rel}/{tag}s" Target="{tag}s.xml"/>')
+            parts[f"word/{tag}s.xml"] = notes_part(tag, notes)
+    if hyperlink:
+        rels.append(f'<Relationship Id="rIdLink" Type="{rel}/hyperlink" Target="{hyperlink}" TargetMode="External"/>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml",
+                         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.'
+                         'openxmlformats.org/package/2006/content-types">' + "".join(types) + "</Types>")
+        archive.writestr("_rels/.rels",
+                         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+                         'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+                         f'{rel}/officeDocument" Target="word/document.xml"/></Relationships>')
+        archive.writestr("word/document.xml",
+                         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_NAMESPACES}>'
+                         f"<w:body>{body}</w:body></w:document>")
+        archive.writestr("word/_rels/document.xml.rels",
+                         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+                         'schemas.openxmlformats.org/package/2006/relationships">' + "".join(rels) + "</Relationships>")
+        for name, xml in parts.items():
+            archive.writestr(name, xml)
+    return path
