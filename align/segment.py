@@ -10,7 +10,17 @@ general rules then corrects what Punkt cannot know:
 - after a title or reference abbreviation (Sr., Mr., p. ej., e.g., núm., párr.,
   para., No. + number ...) there is no boundary;
 - after a clock or "soft" abbreviation (a.m., p.m., etc., ibid., EE.UU.) that is
-  followed by a capitalised sentence starter there is one;
+  followed by a capitalised sentence starter there is one; after a time
+  ("a las 3 p. m.", "at 10 a.m.") any capitalised word starts a new sentence;
+- a quotation, question or exclamation that the sentence goes on after is not
+  its end: a lower-case word ("She said \"Stop!\" and left.", "—¿Vienes?
+  —preguntó Ana.", a Spanish dialogue dash between) or a comma, semicolon or
+  colon ("«¿Vienes?», preguntó") follows it;
+- an ellipsis ("..." or "…") ends a sentence before a capitalised word and not
+  before a lower-case one, in both languages (an omission mark in brackets,
+  "(...)", "[…]", never does);
+- a cut is never left before a closing quote or bracket ("»", "”"): the quote
+  belongs to the sentence it closes;
 - a blank line always ends a sentence (a paragraph break).
 
 Two levels of API:
@@ -85,7 +95,7 @@ SOFT_ABBREVIATIONS = {
         "etc", "ibid", "id", "corr", "rev", "add", "inc", "ltd", "co", "corp", "plc",
         "a.m", "p.m", "u.s", "u.k", "u.n", "u.s.a", "et al", "al", "distr", "jan", "feb",
         "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "dept",
-        "govt", "assn", "bros",
+        "govt", "assn", "bros", "a. m", "p. m",
     },
 }
 
@@ -182,6 +192,20 @@ _ENUMERATOR = re.compile(
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _OPENERS = "\"'«“‘([¿¡"
+#: Dashes that open a line of dialogue ("—preguntó Ana") or an aside.
+_DASHES = "—–-"
+#: What may close a sentence after its final punctuation.
+_CLOSERS = "\"'»”’)]"
+# Closing quotes and brackets that only close ("»", "”") and those that may open
+# too, which close when a space or the end follows ('"', "'", "’").
+_ONLY_CLOSING = "»”)]"
+_AMBIGUOUS_CLOSING = "\"'’"
+# After final punctuation (and closing quotes): a comma, semicolon or colon continues the
+# sentence ("::", a list mark some UN texts open sentences with, does not).
+_CONTINUATION = re.compile(r"[\"'»”’)\]]*\s*(?:[,;]|:(?!:))")
+# An ellipsis that ends a sentence when a capitalised word follows; an omission mark
+# in brackets ("(...)", "[…]") does not.
+_ELLIPSIS = re.compile(r"(?<![(\[])(?:\.\.\.+|…)[\"'»”’)\]]*(?=\s+[\"'«“‘(\[¿¡—–-]*\w)")
 _ROMAN = re.compile(r"^[IVXLC]+\b")
 # "horas 1." at a cut: a lower-case word, then a paragraph number and its period.
 _INLINE_NUMBER = re.compile(r"(?<!\S)(?P<word>[a-záéíóúñü]+)\s+(?P<number>[1-9]\d{0,2}\.)$")
@@ -357,7 +381,12 @@ def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
     """Whether a boundary Punkt proposed at ``cut`` survives the UN rules."""
     # Short windows around the cut keep long paragraphs linear in time.
     left, right = text[max(0, cut - 20):cut], text[cut:cut + 120]
-    if not left.rstrip().endswith("."):
+    if _CONTINUATION.match(right):
+        return False  # "«¿Vienes?», preguntó": a comma after the quotation
+    final = left.rstrip().rstrip(_CLOSERS)
+    if not final.endswith("."):
+        if final.endswith(("?", "!", "…")):
+            return not _continues_in_lower_case(right)
         return True
     word = _word_before(text, cut)[0]
     nxt = _first_word(right)
@@ -378,6 +407,33 @@ def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
     if names & NUMBER_ABBREVIATIONS[lang] and starts_number:
         return False
     return True
+
+
+def _continues_in_lower_case(right: str) -> bool:
+    """Whether the text after a ``?``, ``!`` or ``…`` goes on with a lower-case word ("and left.",
+    a dialogue tag "—preguntó Ana."), not an enumerator ("b)") or a table-note letter."""
+    nxt = _first_word(right.lstrip(_CLOSERS))
+    bare = nxt.lstrip(_OPENERS + _DASHES)
+    return bare[:1].islower() and not _is_enumerator(nxt) and not _note_letter(right)
+
+
+def _past_closers(text: str, cut: int) -> int:
+    """A cut moved past the closing quotes and brackets right after it: they end the sentence before."""
+    while cut < len(text) and (text[cut] in _ONLY_CLOSING or text[cut] in _AMBIGUOUS_CLOSING
+                               and (cut + 1 == len(text) or text[cut + 1].isspace())):
+        cut += 1
+    return cut
+
+
+def _ellipsis_boundaries(text: str, lang: str) -> set[int]:
+    """Ends of ellipses ("...", "…") followed by a capitalised word: sentence ends in both languages."""
+    cuts = set()
+    for match in _ELLIPSIS.finditer(text):
+        nxt = _first_word(text[match.end():match.end() + 120]).lstrip(_OPENERS + _DASHES)
+        word = _word_before(text, match.start())
+        if nxt[:1].isupper() and not (word and _abbreviation(word[0]) in NON_FINAL_ABBREVIATIONS[lang]):
+            cuts.add(match.end())
+    return cuts
 
 
 def _missing_boundary(text: str, end: int, lang: str) -> bool:
@@ -401,10 +457,20 @@ def _missing_boundary(text: str, end: int, lang: str) -> bool:
         return True
     if not nxt or not nxt[0].isupper():
         return False
-    if names & CLOCK_ABBREVIATIONS and re.search(r"\d\s*$", text[max(0, last_start - 20):last_start]):
+    if names & CLOCK_ABBREVIATIONS and _after_a_time(text, last_start, names):
         return True
     word = re.sub(r"\W+$", "", nxt).lower()
     return word in STARTERS[lang] or word in punkt_parameters(lang).sent_starters
+
+
+def _after_a_time(text: str, start: int, names: set[str]) -> bool:
+    """Whether the clock abbreviation whose last word starts at ``start`` follows a number:
+    "10 a.m.", "3 p. m." (the number is before the first word of a two-word one)."""
+    if any(" " in name for name in names & CLOCK_ABBREVIATIONS):
+        before = _word_before(text, start)
+        if before and len(before[0]) <= 3:
+            start = before[1]
+    return re.search(r"\d\s*$", text[max(0, start - 20):start]) is not None
 
 
 def _before_paragraph_number(text: str, cut: int, lang: str) -> int:
@@ -429,13 +495,16 @@ def _before_paragraph_number(text: str, cut: int, lang: str) -> int:
 def _paragraph_cuts(text: str, lang: str) -> list[int]:
     """Boundary offsets inside one paragraph (no blank line in ``text``)."""
     spans = list(_tokenizer(lang).span_tokenize(text))
-    cuts = [end for _start, end in spans[:-1]]
-    kept_by_rules = {cut for cut in cuts if _keeps_boundary(text, cut, lang)}
+    cuts = {_past_closers(text, end) for _start, end in spans[:-1]}
+    kept_by_rules = {cut for cut in cuts if cut < len(text) and _keeps_boundary(text, cut, lang)}
     # Periods after soft abbreviations that Punkt ran on through.
     for match in re.finditer(r"\.(?=\s+\S)", text):
         end = match.end()
         if end not in kept_by_rules and _missing_boundary(text, end, lang):
             kept_by_rules.add(end)
+    # Ellipses before a capitalised word, whatever Punkt's word statistics said.
+    if "…" in text or "..." in text:
+        kept_by_rules |= _ellipsis_boundaries(text, lang)
     cuts = [_before_paragraph_number(text, cut, lang) for cut in sorted(kept_by_rules)]
     # An enumerator alone ("4.", "(a)") joins the sentence it introduces.
     kept: list[int] = []

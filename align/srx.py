@@ -131,11 +131,29 @@ def alinea_rules(lang: str) -> list[SrxRule]:
                      if a and a.replace(".", "").replace(" ", "").isalpha()} - soft - seg.NON_FINAL_ABBREVIATIONS[lang]
     punkt_abbrevs -= {a for a in punkt_abbrevs if len(a) == 1}  # initials: their own rule
     next_word = "\\s+[\"'«“‘(\\[¿¡]*"
+    two_words = sorted({name for name in seg.NON_FINAL_ABBREVIATIONS[lang] | number_abbrevs | soft
+                        | seg.CLOCK_ABBREVIATIONS if ". " in name})
     rules = [
+        SrxRule(False, "|".join(f"(?:{_WORD_START}{_caseless(name.split('. ')[0])}\\.)" for name in two_words)
+                if two_words else "(?!)",
+                "\\s+(?:" + "|".join(_caseless(name.split(". ", 1)[1]) for name in two_words) + ")\\.",
+                "the first word of a two-word abbreviation (p. ej., a. m., op. cit.) ends nothing"),
         SrxRule(False, _abbreviation_before(seg.NON_FINAL_ABBREVIATIONS[lang]), "\\s",
                 "titles and reference abbreviations never end a sentence (Sr., p. ej., e.g.)"),
         SrxRule(False, "\\.", f"{next_word}(?!{_ENUMERATOR}\\s|[a-z]\\s+[A-ZÁÉÍÓÚÑ]){_LOWER}",
                 "a word in lower case after a period continues the sentence"),
+        SrxRule(True, f"[0-9]\\s*{_abbreviation_before(clock)}", f"{next_word}{_UPPER}",
+                "a clock time before a capitalised word ends its sentence (at 10 a.m. Delegations; a las 3 p. m. Después)"),
+        # Dialogue and quotations: the sentence goes on after a quoted question or exclamation.
+        SrxRule(False, f"[?!…][{_CLOSERS}]*",
+                f"\\s+[\"'«“‘(\\[¿¡—–-]*(?!{_ENUMERATOR}\\s|[a-z]\\s+[A-ZÁÉÍÓÚÑ]){_LOWER}",
+                "a word in lower case after ? ! or … continues the sentence (She said \"Stop!\" and left; "
+                "—¿Vienes? —preguntó Ana)"),
+        SrxRule(False, f"[.?!…][{_CLOSERS}]*", "\\s+(?:[,;]|:(?!:))",
+                "so does a comma, semicolon or colon after a quotation"),
+        SrxRule(False, "[(\\[](?:\\.\\.\\.+|…)[)\\]]", "\\s", "an omission mark in brackets, (...) or […], ends nothing"),
+        SrxRule(True, f"(?<![(\\[])(?:\\.\\.\\.+|…)[{_CLOSERS}]*", f"\\s+[\"'«“‘(\\[¿¡—–-]*{_UPPER}",
+                "an ellipsis before a capitalised word ends the sentence, in both languages"),
         SrxRule(False, _abbreviation_before(number_abbrevs), "\\s+[\\[(]?(?:[0-9]|[IVXLC]+(?![\\p{L}\\p{N}]))",
                 "number abbreviations before a number (párr. 4, No. 18561, cap. IV)"),
         # A lone enumerator at the start of a sentence stays with the sentence it opens.
@@ -150,8 +168,6 @@ def alinea_rules(lang: str) -> list[SrxRule]:
         # Soft abbreviations (etc., a.m., EE.UU.) end a sentence only before a new one.
         SrxRule(True, _abbreviation_before(soft), f"\\s+{_ENUMERATOR}\\s+[\"'«“‘(\\[¿¡]*{_UPPER}",
                 "a soft abbreviation before a paragraph number ends its sentence"),
-        SrxRule(True, f"[0-9]\\s*{_abbreviation_before(clock)}", f"{next_word}{_UPPER}",
-                "a clock time before a capitalised word ends its sentence (at 10 a.m. Delegations)"),
         SrxRule(True, _abbreviation_before(soft), f"{next_word}{_capitalised(starter_words)}",
                 "a soft abbreviation before a usual sentence starter ends its sentence"),
         SrxRule(False, _abbreviation_before(soft), "\\s", "otherwise a soft abbreviation does not"),

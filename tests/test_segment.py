@@ -148,6 +148,48 @@ def test_quotes_brackets_and_case(lang, text, expected):
     assert split_sentences(text, lang) == expected
 
 
+# ------------------------------------------------------------ dialogue, clock times, ellipses
+
+#: The acceptance review's cases and their neighbours; tests/test_srx.py checks that the exported
+#: SRX rules cut all of them the same way.
+DIALOGUE_CASES = [
+    ("en", 'She said "Stop!" and left.', ['She said "Stop!" and left.']),
+    ("en", '"Who\'s there?" asked the fisherman.', ['"Who\'s there?" asked the fisherman.']),
+    ("es", "—¿Vienes? —preguntó Ana.", ["—¿Vienes? —preguntó Ana."]),
+    ("es", "¡Qué bien! dijo ella. Luego se fue.", ["¡Qué bien! dijo ella.", "Luego se fue."]),
+    ("es", "«¿Vienes?», preguntó Ana. No contesté.", ["«¿Vienes?», preguntó Ana.", "No contesté."]),
+    ("es", "Dijo «Basta.», y se fue.", ["Dijo «Basta.», y se fue."]),
+    # A capital after the question or exclamation is a new sentence, a new line of dialogue too.
+    ("es", "—¿Vienes? —Sí, ahora voy.", ["—¿Vienes?", "—Sí, ahora voy."]),
+    ("en", 'He asked: "Why?" She did not answer.', ['He asked: "Why?"', "She did not answer."]),
+    ("es", "Dijo: “¿Por qué?” Nadie respondió.", ["Dijo: “¿Por qué?”", "Nadie respondió."]),
+    ("en", "Stop! Then go.", ["Stop!", "Then go."]),
+    ("es", "¿Qué hacer? a) Esto. b) Aquello.", ["¿Qué hacer?", "a) Esto.", "b) Aquello."]),
+    # Clock times: "p. m." and "a. m." behave like "p.m.".
+    ("es", "Llegaron a las 3 p. m. Después hablaron.", ["Llegaron a las 3 p. m.", "Después hablaron."]),
+    ("es", "Llegaron a las 3 p.m. Después hablaron.", ["Llegaron a las 3 p.m.", "Después hablaron."]),
+    ("en", "They met at 10 a. m. Delegations spoke.", ["They met at 10 a. m.", "Delegations spoke."]),
+    ("es", "Llegó a las 10 a. m. del lunes.", ["Llegó a las 10 a. m. del lunes."]),
+    ("es", "Véase, p. ej. el informe.", ["Véase, p. ej. el informe."]),
+    # Ellipses: the same in both languages, a capital after them starts a sentence.
+    ("en", "He waited... Then he left.", ["He waited...", "Then he left."]),
+    ("es", "Esperó... Luego se fue.", ["Esperó...", "Luego se fue."]),
+    ("en", "He waited… Then he left.", ["He waited…", "Then he left."]),
+    ("es", "Esperó… Luego se fue.", ["Esperó…", "Luego se fue."]),
+    ("en", "He waited... then he left.", ["He waited... then he left."]),
+    ("es", "Esperó… luego se fue.", ["Esperó… luego se fue."]),
+    ("es", "Esperó... «Luego» se fue.", ["Esperó...", "«Luego» se fue."]),
+    ("es", "El Comité (...) Decide aprobar el texto.", ["El Comité (...) Decide aprobar el texto."]),
+    ("es", "El Comité […] decide aprobar.", ["El Comité […] decide aprobar."]),
+    ("es", "Esperó (...). Luego se fue.", ["Esperó (...).", "Luego se fue."]),
+]
+
+
+@pytest.mark.parametrize("lang, text, expected", DIALOGUE_CASES)
+def test_dialogue_clock_times_and_ellipses(lang, text, expected):
+    assert split_sentences(text, lang) == expected
+
+
 def test_blank_line_is_a_boundary_and_single_newline_is_not():
     text = "Primera línea sin punto\n\nSegunda frase que sigue\ncon un salto de línea."
     assert split_sentences(text, "es") == [

@@ -78,6 +78,15 @@ def test_round_trip_gives_alinea_sentences_on_a58(lang, exported, es_path, en_pa
     assert sum(s.kind == BODY for s in native) > 200
 
 
+def test_exported_rules_cut_dialogue_clock_times_and_ellipses_as_alinea(exported):
+    """The acceptance review found the SRX splitting "waited... Then" where alinea did not."""
+    from test_segment import DIALOGUE_CASES
+
+    rules = load_srx(exported)
+    for lang, text, expected in DIALOGUE_CASES:
+        assert rules.split(text, lang) == expected, text
+
+
 def test_omegat_conf_is_what_omegat_writes(tmp_path):
     """OmegaT 3.x reads omegat/segmentation.conf (java.beans.XMLDecoder): the bean, its version, our rules."""
     written = write_omegat_rules(tmp_path / "new" / "project")
