@@ -89,6 +89,23 @@ def guess_language(sentences: list[Sentence] | list[str]) -> str | None:
     return max(counts, key=counts.get)
 
 
+_LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
+
+
+def check_language(path: str | os.PathLike, sentences: list[Sentence] | list[str], lang: str,
+                   hint: str = "") -> None:
+    """Refuse a document that is clearly in the other language than ``lang``.
+
+    The guess is the one :func:`align_files` checks both sides with
+    (:func:`guess_language`); too little text is not refused. ``hint`` ends
+    the message (how to insist).
+    """
+    guessed = guess_language(sentences)
+    if guessed and guessed != check_lang(lang):
+        raise InputError(f"{path}: looks like {_LANGUAGE_NAMES[guessed]} ({guessed!r}), not {check_lang(lang)!r}"
+                         + (f": {hint}" if hint else ""))
+
+
 def _check_pair(src_path, tgt_path, src_lang: str, tgt_lang: str) -> None:
     """One Spanish and one English side, from two different files."""
     if check_lang(src_lang) == check_lang(tgt_lang):

@@ -411,3 +411,25 @@ def test_text_with_a_few_control_characters_is_still_text(tmp_path):
     path = tmp_path / "doc.es"
     path.write_bytes(("Una frase con un carácter de control \x07 perdido. " * 50).encode())
     assert "perdido" in read_document(path)
+
+
+# ------------------------------------------------------------ alinea segment checks the language
+
+@pytest.mark.parametrize("fmt", ["text", "paragraphs"])
+def test_cli_segment_refuses_a_document_in_the_other_language(run_cli, es_path, en_path, fmt):
+    for path, wrong, right in ((es_path, "en", "es"), (en_path, "es-ES", "en")):
+        result = run_cli("segment", path, "--lang", wrong, "--format", fmt)
+        assert result.exit_code == 2
+        assert result.output.count("\n") == 1 and result.output.startswith("alinea: error: ")
+        assert "looks like" in result.output and f"give --lang {right}" in result.output
+        assert "--force-lang" in result.output
+        forced = run_cli("segment", path, "--lang", wrong, "--format", fmt, "--force-lang")
+        assert forced.exit_code == 0 and len(forced.output.splitlines()) > 100
+        assert run_cli("segment", path, "--lang", right, "--format", fmt).exit_code == 0
+
+
+def test_cli_segment_does_not_guess_on_too_little_text(run_cli, tmp_path):
+    path = tmp_path / "short.txt"
+    path.write_text("El Sr. Pérez habló. Luego se votó.\n", encoding="utf-8")
+    result = run_cli("segment", path, "--lang", "en")
+    assert result.exit_code == 0 and result.output.splitlines() == ["El Sr. Pérez habló.", "Luego se votó."]

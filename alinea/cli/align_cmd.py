@@ -162,10 +162,14 @@ def _review_target(*outputs) -> Path:
                    "paragraphs: the cleaned text, one paragraph per line, for a CAT tool.")
 @srx_option
 @encoding_option
-def segment(file: Path, lang: str, fmt: str, srx, encoding: str | None) -> None:
+@click.option("--force-lang", is_flag=True,
+              help="Split FILE with --lang's rules even when its text looks like the other language.")
+def segment(file: Path, lang: str, fmt: str, srx, encoding: str | None, force_lang: bool) -> None:
     """Print FILE one sentence per line (after cleaning).
 
-    FILE is text in any encoding and with any suffix, Word .docx or PDF.
+    FILE is text in any encoding and with any suffix, Word .docx, PDF or HTML.
+    A FILE whose text is clearly in the other language than --lang is refused
+    (the check `alinea align` makes), unless --force-lang is given.
 
     --format paragraphs prints the cleaned text instead (page breaks repaired, footnote
     markers detached, headings and contents lines on lines of their own, whitespace as
@@ -178,18 +182,25 @@ def segment(file: Path, lang: str, fmt: str, srx, encoding: str | None) -> None:
 
     from alinea.align.utils import formula_safe
 
-    from ..pipeline import clean_file, segment_file
+    from ..pipeline import check_language, clean_file, segment_file
 
+    other = "en" if check_lang(lang) == "es" else "es"
+    hint = f"give --lang {other}, or --force-lang to split it with the {check_lang(lang)!r} rules anyway"
     if fmt == "paragraphs":
         from alinea.tmx.hygiene import clean_segment
 
         if srx is not None:
             raise click.UsageError("--srx splits sentences; --format paragraphs prints whole paragraphs")
 
-        paragraphs = [clean_segment(block.text) for block in clean_file(file, lang, encoding).blocks]
+        blocks = clean_file(file, lang, encoding).blocks
+        if not force_lang:
+            check_language(file, [block.text for block in blocks], lang, hint)
+        paragraphs = [clean_segment(block.text) for block in blocks]
         click.echo("\n\n".join(p for p in paragraphs if p))
         return
     sentences = segment_file(file, lang, srx, encoding)
+    if not force_lang:
+        check_language(file, sentences, lang, hint)
     fields = ("index", "paragraph", "number", "kind", "start", "end", "text")
     if fmt == "json":
         rows = [{f: getattr(s, f) for f in fields} for s in sentences]
