@@ -8,7 +8,8 @@ it. ``Document.text`` is the blocks' texts joined by blank lines; every block's
 What cleaning does (and nothing else):
 
 - Unicode NFC; CR/LF and form feeds become newlines; other control characters,
-  the BOM and soft hyphens go; no-break spaces become spaces.
+  the BOM and soft hyphens go; no-break spaces become spaces; the Latin
+  ligatures U+FB00-FB06 (ﬁ, ﬂ …) become their letters (nothing else of NFKC).
 - Emphasis markup goes but its words stay: ``**bold**``, ``*italic*``,
   ``<i>``/``<b>``/``<em>``/``<strong>``/``<u>`` tags. A line break inside one
   emphasised title is joined; two emphasised titles glued together
@@ -18,11 +19,14 @@ What cleaning does (and nothing else):
   decide whether the hyphen was a real one (see :func:`_dehyphenate`).
 - PDF text without blank lines between paragraphs is cut into paragraphs
   after short lines and at paragraph numbers; page furniture (running heads,
-  page numbers, job numbers) becomes header units of its own.
+  page numbers, job numbers, and any short line repeated page after page with
+  only its numbers changing, such as a browser's date and address lines)
+  becomes header units of its own; a contents page that lost its tab stops
+  gets one tabbed line per entry back, however the entries wrapped.
 - Footnote markers attached to words are detached and recorded in
   ``Document.footnote_refs`` as ``(offset, marker)``, the offset being where the
   marker stood in ``Document.text`` (right after the word it marked): superscript
-  digits (``¹²³``), ``<sup>4</sup>``, caret notation (``^4``, ``^a``) and asterisks
+  digits (``¹²³``), ``<sup>4</sup>``, caret notation (``^4``, ``^a``, ``^ii^``) and asterisks
   (``preliminar*``). A non-numeric marker standing in the gap of a numeric
   sequence (``¹ ² ³ ^a ⁵``) is read as the missing number.
 - A sentence that a page break split (a blank line inside a sentence) is
