@@ -6,6 +6,9 @@ of the paragraph: tracked insertions, hyperlinks, content controls, field
 results, text boxes. What is read, in document order:
 
 - paragraphs (one block each) and table rows (cells joined by tabs);
+- automatic paragraph and list numbers ("4. ", "(a) ", "• "), counted as Word
+  counts them (list definitions, levels, restarts, start overrides, numbering
+  set by the paragraph style), before the paragraph's text;
 - tracked changes as accepted: insertions and moved-to text in, deletions and
   moved-from text out (a deleted paragraph mark joins two paragraphs, a deleted
   table row goes);
@@ -23,18 +26,21 @@ results, text boxes. What is read, in document order:
   reproduced.
 
 Left out, as Word's final view leaves them out: deleted text, hidden text
-(``w:vanish``), field instructions, comments; page headers and footers are
-page furniture and are not read either.
+(``w:vanish``), field instructions, comments, characters of symbol fonts
+(private-use code points); page headers and footers are page furniture and
+are not read either.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
-_FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
-_ENDNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_FOOTNOTES_REL, _ENDNOTES_REL = _RELATIONSHIPS + "footnotes", _RELATIONSHIPS + "endnotes"
+_NUMBERING_REL, _STYLES_REL = _RELATIONSHIPS + "numbering", _RELATIONSHIPS + "styles"
 
 #: Elements whose content is text of the paragraph around them.
 _TRANSPARENT = {W + name for name in ("ins", "moveTo", "hyperlink", "smartTag", "customXml", "fldSimple",
@@ -91,10 +97,134 @@ def _format_number(n: int, number_format: str) -> str:
     return str(n).translate(_TO_SUPERSCRIPT)
 
 
+class _Numbering:
+    """Word's automatic paragraph numbers: list definitions, and counters as Word keeps them.
+
+    Counters belong to the abstract list definition (lists that share one continue
+    each other's numbers) unless a list overrides its start; numbering a level
+    resets the levels below it.
+    """
+
+    def __init__(self, numbering, styles) -> None:
+        self.abstract: dict[str, dict[int, dict]] = {}
+        self.lists: dict[str, tuple[str, dict[int, int]]] = {}
+        self.style_numbers: dict[str, tuple[str | None, int | None]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.started: set[str] = set()
+        if numbering is not None:
+            for definition in numbering.iter(W + "abstractNum"):
+                levels = {}
+                for level in definition.iter(W + "lvl"):
+                    levels[int(level.get(W + "ilvl", "0"))] = {
+                        "start": _int(_val(level, "start"), 1), "format": _val(level, "numFmt") or "decimal",
+                        "text": _val(level, "lvlText"), "legal": level.find(W + "isLgl") is not None,
+                        "suffix": _val(level, "suff") or "tab",
+                    }
+                self.abstract[definition.get(W + "abstractNumId", "")] = levels
+            for instance in numbering.iter(W + "num"):
+                overrides = {int(o.get(W + "ilvl", "0")): _int(_val(o, "startOverride"), 1)
+                             for o in instance.iter(W + "lvlOverride") if o.find(W + "startOverride") is not None}
+                self.lists[instance.get(W + "numId", "")] = (_val(instance, "abstractNumId") or "", overrides)
+        if styles is not None:
+            by_id = {style.get(W + "styleId"): style for style in styles.iter(W + "style")}
+            for style_id in by_id:
+                self.style_numbers[style_id] = _style_numbering(style_id, by_id)
+
+    def label(self, paragraph) -> str:
+        """The number Word shows before ``paragraph`` ("4. ", "(a) ", "• "), or ""."""
+        props = paragraph.find(W + "pPr")
+        num_id, level = None, None
+        if props is not None:
+            style = props.find(W + "pStyle")
+            if style is not None:
+                num_id, level = self.style_numbers.get(style.get(W + "val"), (None, None))
+            numbering = props.find(W + "numPr")
+            if numbering is not None:
+                num_id = _val(numbering, "numId") or num_id
+                level = _int(_val(numbering, "ilvl"), level or 0)
+        if not num_id or num_id == "0" or num_id not in self.lists:
+            return ""
+        level = level or 0
+        abstract_id, overrides = self.lists[num_id]
+        levels = self.abstract.get(abstract_id, {})
+        if level not in levels:
+            return ""
+        counters = self.counters.setdefault(abstract_id, {})
+        if num_id not in self.started and overrides:
+            self.started.add(num_id)
+            for lvl, start in overrides.items():
+                counters[lvl] = start - 1
+        self.started.add(num_id)
+        counters[level] = counters.get(level, levels[level]["start"] - 1) + 1
+        for deeper in [lvl for lvl in counters if lvl > level]:
+            del counters[deeper]
+        return self._render(levels, counters, level)
+
+    @staticmethod
+    def _render(levels: dict[int, dict], counters: dict[int, int], level: int) -> str:
+        spec = levels[level]
+        if spec["format"] == "none":
+            return ""
+        if spec["format"] == "bullet":
+            text = spec["text"] or "•"
+            # Symbol-font bullets are private-use code points: show a bullet.
+            text = "".join("•" if "\ue000" <= ch <= "\uf8ff" else ch for ch in text)
+        else:
+            def number(match) -> str:
+                lvl = int(match.group(1)) - 1
+                value = counters.get(lvl, levels.get(lvl, {}).get("start", 1))
+                fmt = "decimal" if spec["legal"] else levels.get(lvl, spec)["format"]
+                return _list_number(value, fmt)
+
+            text = re.sub(r"%([1-9])", number, spec["text"] if spec["text"] is not None else f"%{level + 1}.")
+        if not text:
+            return ""
+        # A tab after the number would read as a contents line: a space stands for it.
+        return text + ("" if spec["suffix"] == "nothing" else " ")
+
+
+def _style_numbering(style_id: str, by_id: dict, depth: int = 0) -> tuple[str | None, int | None]:
+    """(list id, level) a paragraph style numbers its paragraphs with, following ``w:basedOn``."""
+    style = by_id.get(style_id)
+    if style is None or depth > 20:
+        return None, None
+    numbering = style.find(f"{W}pPr/{W}numPr")
+    if numbering is not None and _val(numbering, "numId"):
+        return _val(numbering, "numId"), _int(_val(numbering, "ilvl"), 0)
+    based = style.find(W + "basedOn")
+    return _style_numbering(based.get(W + "val"), by_id, depth + 1) if based is not None else (None, None)
+
+
+def _val(element, child: str) -> str | None:
+    found = element.find(W + child)
+    return found.get(W + "val") if found is not None else None
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _list_number(n: int, number_format: str) -> str:
+    fmt = number_format.lower()
+    if fmt in ("lowerroman", "upperroman"):
+        roman = _roman(n)
+        return roman.upper() if fmt == "upperroman" else roman
+    if fmt in ("lowerletter", "upperletter") and n >= 1:
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word: a … z, aa … zz
+        return letter.upper() if fmt == "upperletter" else letter
+    if fmt == "decimalzero":
+        return f"{n:02d}"
+    return str(n)
+
+
 @dataclass
 class _Reader:
     footnotes: _Notes
     endnotes: _Notes
+    numbering: _Numbering
     #: blocks found inside a paragraph (text boxes), written after it
     anchored: list[str] = field(default_factory=list)
     #: the marker of the note being read (its ``w:footnoteRef``)
@@ -108,7 +238,8 @@ def docx_text(document) -> str:
                        *_numbering(settings, document.element.body, "footnotePr", "decimal"))
     endnotes = _Notes(_note_bodies(document, _ENDNOTES_REL, "endnote"),
                       *_numbering(settings, document.element.body, "endnotePr", "lowerRoman"))
-    reader = _Reader(footnotes, endnotes)
+    numbering = _Numbering(_related_root(document, _NUMBERING_REL), _related_root(document, _STYLES_REL))
+    reader = _Reader(footnotes, endnotes, numbering)
     blocks = _blocks(document.element.body, reader)
     for notes in (footnotes, endnotes):
         # Notes referenced inside other notes get their numbers while this loop reads.
@@ -129,17 +260,23 @@ def docx_text(document) -> str:
     return "\n\n".join(b for b in blocks if b.strip())
 
 
-def _note_bodies(document, reltype: str, tag: str) -> dict[str, object]:
-    """The ``w:footnote``/``w:endnote`` elements of the document's notes part, by id (separators left out)."""
+def _related_root(document, reltype: str):
+    """The XML root of the document part related to the main one by ``reltype``, or None."""
     from lxml import etree
 
     for rel in document.part.rels.values():
         if rel.reltype == reltype and not rel.is_external:
-            root = etree.fromstring(rel.target_part.blob,
+            return etree.fromstring(rel.target_part.blob,
                                     parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-            return {note.get(W + "id"): note for note in root.iter(W + tag)
-                    if note.get(W + "type", "normal") == "normal"}
-    return {}
+    return None
+
+
+def _note_bodies(document, reltype: str, tag: str) -> dict[str, object]:
+    """The ``w:footnote``/``w:endnote`` elements of the document's notes part, by id (separators left out)."""
+    root = _related_root(document, reltype)
+    if root is None:
+        return {}
+    return {note.get(W + "id"): note for note in root.iter(W + tag) if note.get(W + "type", "normal") == "normal"}
 
 
 def _numbering(settings, body, name: str, default: str) -> tuple[str, int]:
@@ -165,7 +302,8 @@ def _blocks(container, reader: _Reader) -> list[str]:
     for child in container:
         tag = child.tag
         if tag == W + "p":
-            text = carried + _paragraph_text(child, reader)
+            label = reader.numbering.label(child)
+            text = (carried or label) + _paragraph_text(child, reader)
             if _on(child.find(f"{W}pPr/{W}rPr"), "del"):
                 carried = text
                 continue

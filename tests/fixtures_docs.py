@@ -83,13 +83,15 @@ _NAMESPACES = (f'xmlns:w="{_W_NS}" '
 
 
 def make_docx_xml(path: Path, body: str, footnotes: list[str] | None = None,
-                  endnotes: list[str] | None = None, settings: str = "", hyperlink: str = "") -> Path:
+                  endnotes: list[str] | None = None, settings: str = "", hyperlink: str = "",
+                  numbering: str = "", styles: str = "") -> Path:
     """Write a .docx from WordprocessingML written by hand, as Word writes it.
 
     ``body`` is the content of ``w:body``; ``footnotes``/``endnotes`` are the
     contents of the notes with ids 1, 2 … (Word's separator notes -1 and 0 are
     added); ``settings`` goes inside ``w:settings``; ``hyperlink`` is the target
-    of relationship ``rIdLink``.
+    of relationship ``rIdLink``; ``numbering`` and ``styles`` are the contents of
+    ``w:numbering`` and ``w:styles`` (list definitions, paragraph styles).
     """
     import zipfile
 
@@ -116,6 +118,13 @@ def make_docx_xml(path: Path, body: str, footnotes: list[str] | None = None,
                          f'officedocument.wordprocessingml.{tag}s+xml"/>')
             rels.append(f'<Relationship Id="rId{tag}" Type="{rel}/{tag}s" Target="{tag}s.xml"/>')
             parts[f"word/{tag}s.xml"] = notes_part(tag, notes)
+    for name, content in (("numbering", numbering), ("styles", styles)):
+        if content:
+            types.append(f'<Override PartName="/word/{name}.xml" ContentType="application/vnd.openxmlformats-'
+                         f'officedocument.wordprocessingml.{name}+xml"/>')
+            rels.append(f'<Relationship Id="rId{name}" Type="{rel}/{name}" Target="{name}.xml"/>')
+            parts[f"word/{name}.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                                         f"<w:{name} {_NAMESPACES}>{content}</w:{name}>")
     if hyperlink:
         rels.append(f'<Relationship Id="rIdLink" Type="{rel}/hyperlink" Target="{hyperlink}" TargetMode="External"/>')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

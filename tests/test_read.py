@@ -433,3 +433,51 @@ def test_cli_segment_does_not_guess_on_too_little_text(run_cli, tmp_path):
     path.write_text("El Sr. Pérez habló. Luego se votó.\n", encoding="utf-8")
     result = run_cli("segment", path, "--lang", "en")
     assert result.exit_code == 0 and result.output.splitlines() == ["El Sr. Pérez habló.", "Luego se votó."]
+
+
+def test_docx_automatic_paragraph_numbers_are_text(tmp_path):
+    """UN documents number their paragraphs with Word's lists: the numbers are anchors, never lost."""
+    def level(ilvl, fmt, text, start=1, suffix=""):
+        return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+                f'<w:lvlText w:val="{text}"/>{suffix}</w:lvl>')
+
+    numbering = (
+        '<w:abstractNum w:abstractNumId="0">' + level(0, "decimal", "%1.") + level(1, "lowerLetter", "(%2)")
+        + level(2, "lowerRoman", "%3)") + "</w:abstractNum>"
+        '<w:abstractNum w:abstractNumId="1">' + level(0, "upperRoman", "%1.", suffix='<w:suff w:val="space"/>')
+        + level(1, "upperLetter", "%2.") + "</w:abstractNum>"
+        '<w:abstractNum w:abstractNumId="2">' + level(0, "bullet", "\uf0b7") + "</w:abstractNum>"
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+        '<w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num>'
+        # A second list on the first definition that starts again at 1.
+        '<w:num w:numId="4"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0">'
+        '<w:startOverride w:val="1"/></w:lvlOverride></w:num>')
+    styles = ('<w:style w:type="paragraph" w:styleId="SingleTxt"><w:name w:val="Single Txt"/></w:style>'
+              '<w:style w:type="paragraph" w:styleId="UNPara"><w:basedOn w:val="SingleTxt"/>'
+              '<w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>')
+
+    def para(text, num_id=None, ilvl=0, style=None):
+        props = (f'<w:pStyle w:val="{style}"/>' if style else "") + (
+            f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>' if num_id else "")
+        return f"<w:p><w:pPr>{props}</w:pPr>" + _run(text) + "</w:p>"
+
+    body = (para("Introducción", 2) + para("Varias oficinas llevan a cabo actividades.", style="UNPara")
+            + para("La División publicó dos informes:", style="UNPara")
+            + para("el primero en 2002;", 1, 1) + para("el segundo en 2003, con", 1, 1)
+            + para("cuadros", 1, 2) + para("Otro párrafo numerado.", 1)
+            + para("Secretaría", 2, 1) + para("Labor realizada", 2)
+            + para("Un elemento de lista.", 3) + para("Primer párrafo de otra lista.", 4))
+    path = make_docx_xml(tmp_path / "numbered.docx", body, numbering=numbering, styles=styles)
+    assert read_document(path).split("\n\n") == [
+        "I. Introducción",
+        "1. Varias oficinas llevan a cabo actividades.",
+        "2. La División publicó dos informes:",
+        "(a) el primero en 2002;", "(b) el segundo en 2003, con", "i) cuadros",
+        "3. Otro párrafo numerado.",
+        "A. Secretaría", "II. Labor realizada",
+        "• Un elemento de lista.",
+        "1. Primer párrafo de otra lista.",
+    ]
+    doc = normalize(read_document(path), "es")
+    assert [b.number for b in doc.blocks if b.kind == "body"][:2] == ["1", "2"]
