@@ -66,7 +66,8 @@ def _suffix_pattern(lang: str) -> re.Pattern:
     if lang == "en":
         # -es is a suffix after s, x, z, ch, sh and o (boxes, churches, goes), not in houses or places
         suffixes.insert(0, r"(?:(?<=[sxzo])|(?<=[cs]h))es")
-    return re.compile(r"^(.{%d,}?)(?:%s)?$" % (_MIN_STEM, "|".join(suffixes)), re.M)
+    # A word shorter than a stem is its own stem (the first branch), so that every line matches.
+    return re.compile(r"^(.{0,%d}$|.{%d,}?)(?:%s)?$" % (_MIN_STEM - 1, _MIN_STEM, "|".join(suffixes)), re.M)
 
 
 _ACCENTS = str.maketrans("áéíóúüàèìòùâêîôûäëïöç", "aeiouuaeiouaeiouaeioc")
@@ -152,9 +153,16 @@ class Dictionary:
 
 def from_entries(entries: Iterable[tuple[str, str]], source: str) -> Dictionary:
     """A dictionary from (Spanish, English) entries; each side may be a word or a phrase."""
+    entries = list(entries)
+    # The stems of every side in one ``stems`` call per language (a regex pass each), then
+    # handed back entry by entry: the same stems as ``phrase_stems`` of each side.
+    sides = [[[text] if text.isalpha() else _WORD.findall(text) for text in (entry[k] for entry in entries)]
+             for k in (0, 1)]   # (a word of letters only is its own one match)
+    flat = [iter(stems([w for words in sides[k] for w in words], lang)) for k, lang in enumerate(("es", "en"))]
     pairs, phrases = set(), set()
-    for es, en in entries:
-        es_stems, en_stems = phrase_stems(es, "es"), phrase_stems(en, "en")
+    for es_words, en_words in zip(*sides):
+        es_stems = tuple(next(flat[0]) for _ in es_words)
+        en_stems = tuple(next(flat[1]) for _ in en_words)
         if not es_stems or not en_stems:
             continue
         if len(es_stems) == 1 and len(en_stems) == 1:

@@ -10,7 +10,6 @@ from alinea.align.errors import InputError
 from alinea.align.model import Bitext, Document, Sentence
 from alinea.align.normalize import normalize
 from alinea.align.read import read_document, read_plain_text
-from alinea.align.segment import segment
 from alinea.align.utils import check_lang
 
 if TYPE_CHECKING:
@@ -30,6 +29,8 @@ def clean_file(path: str | os.PathLike, lang: str, encoding: str | None = None) 
 def segment_file(path: str | os.PathLike, lang: str, srx: SrxRules | None = None,
                  encoding: str | None = None) -> list[Sentence]:
     """Read, normalize and segment one document (with a CAT tool's SRX rules if given)."""
+    from alinea.align.segment import segment  # NLTK's Punkt: imported by the commands that segment
+
     sentences = segment(clean_file(path, lang, encoding), lang, srx)
     if not sentences:
         raise InputError(f"{path}: no sentences found")

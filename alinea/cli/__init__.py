@@ -27,6 +27,22 @@ _USER_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACC
                 errno.ETXTBSY, errno.EMFILE, errno.ENFILE}
 
 
+#: Thread-pool sizes of the BLAS and OpenMP libraries numpy may load.
+_BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded_blas() -> None:
+    """One BLAS thread, unless the user chose otherwise: set before numpy is first imported.
+
+    alinea's array work is element-wise and small-matrix; OpenBLAS would start a
+    thread per core at numpy's import and use none of them (measured: 0.33 s of CPU
+    per process with the pool, 0.22 s without).
+    """
+    if "numpy" not in sys.modules:
+        for name in _BLAS_THREAD_VARIABLES:
+            os.environ.setdefault(name, "1")
+
+
 class OneLineUsageError(click.UsageError):
     """A click usage error shown as ``alinea: error: …`` on one line, as every other error."""
 
@@ -47,6 +63,7 @@ class AlineaGroup(click.Group):
     def main(self, *args, **kwargs):
         from alinea.outputs import install_signal_handlers, restore_signal_handlers
 
+        single_threaded_blas()
         previous = install_signal_handlers()
         try:
             return super().main(*args, **kwargs)

@@ -1,11 +1,10 @@
 """``alinea align``, ``alinea align-lines``, ``alinea segment`` and ``alinea demo``."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from alinea.align.errors import InputError
 from alinea.align.model import Bitext
@@ -20,13 +19,20 @@ def _run_alignment(src: Path, tgt: Path, src_lang: str, tgt_lang: str, meta: dic
                    dictionaries: tuple[str, ...] = ()) -> Bitext:
     from ..pipeline import ALIGN_STAGES, align_files  # imported here: NLTK and numpy load only when needed
 
+    dictionary = _dictionary(dictionaries)
+    if not sys.stderr.isatty():
+        # Pipes and logs get no progress bar, and rich is not even imported.
+        return align_files(src, tgt, src_lang, tgt_lang, meta, srx=srx, encoding=encoding,
+                           use_anchors=use_anchors, dictionary=dictionary)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
-    # A bar over the pipeline's stages on an interactive terminal; nothing in pipes and logs.
+    # A bar over the pipeline's stages on an interactive terminal.
     with Progress(SpinnerColumn(), TextColumn("{task.description:<20}"), BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
                   disable=not console.is_terminal) as progress:
         task = progress.add_task("reading", total=len(ALIGN_STAGES))
-        dictionary = _dictionary(dictionaries)
         bitext = align_files(src, tgt, src_lang, tgt_lang, meta,
                              progress=lambda done, stage: progress.update(task, completed=done, description=stage),
                              srx=srx, encoding=encoding, use_anchors=use_anchors, dictionary=dictionary)
@@ -50,19 +56,22 @@ _DICTIONARY_HELP = ("Extra Spanish-English word translations: a hunalign diction
 
 def _write_outputs(bitext: Bitext, out: Output | None, tsv: Output | None, xlsx: Output | None,
                    report: Output | None, src_lang: str, tgt_lang: str, keep_unaligned: bool) -> int:
-    from alinea.tmx.tabular import bitext_frame, write_table
-    from alinea.tmx.writer import write_tmx
-    from alinea.report.review import write_review
-
+    # Each writer is imported only when its output is asked for (pandas for tables, jinja2 for the report).
     units = 0
     if out:
+        from alinea.tmx.writer import write_tmx
+
         units = write_tmx(bitext, out.path, src_lang, tgt_lang, keep_unaligned=keep_unaligned)
     if tsv or xlsx:
+        from alinea.tmx.tabular import bitext_frame, write_table
+
         frame = bitext_frame(bitext)
         for output in (tsv, xlsx):
             if output:
                 write_table(frame, output.path)
     if report:
+        from alinea.report.review import write_review
+
         write_review(bitext, report.path)
     return units
 
