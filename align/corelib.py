@@ -74,12 +74,34 @@ def _band_bases(n: int, m: int, width: int) -> np.ndarray:
     return np.clip(centre - width // 2, 0, m + 1 - width)
 
 
+def _tracked_bases(base: np.ndarray, rows: np.ndarray, last_row: np.ndarray, m: int, slope: float,
+                   width: int) -> None:
+    """Band of the next chunk of rows, centred on where the path is now (``base[rows]``, in place).
+
+    The cheapest cell of the last row searched is where the best partial alignment
+    ends; from there the band follows the documents' slope. Unlike the diagonal, this
+    centre moves with omissions and merges, so the band need not grow with the length.
+    """
+    previous = int(rows[0]) - 1
+    if np.isfinite(last_row).any():
+        centre = base[previous] + int(np.argmin(last_row))
+    else:   # the band lost every path: go back to the diagonal (the search then widens)
+        centre = int(round(previous * slope))
+    centres = np.rint(centre + (rows - previous) * slope).astype(np.int64)
+    base[rows] = np.clip(centres - width // 2, 0, m + 1 - width)
+
+
 def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndarray,
             moves: tuple[tuple[int, int], ...],
-            probes: dict[int, np.ndarray] | None = None) -> tuple[Path, bool, dict[int, np.ndarray]]:
+            probes: dict[int, np.ndarray] | None = None,
+            tracked: bool = False) -> tuple[Path, bool, dict[int, np.ndarray]]:
     """One banded search; returns the path, whether it touched the band's edge, and
-    ``D[i, j]`` at the probed cells (``probes[i]``: the columns j of row i; +inf outside the band)."""
-    base = _band_bases(n, m, width)
+    ``D[i, j]`` at the probed cells (``probes[i]``: the columns j of row i; +inf outside the band).
+
+    The band is centred on the diagonal, or with ``tracked`` on the cheapest cell of
+    the row before each chunk of rows (:func:`_tracked_bases`)."""
+    tracked = tracked and width < m + 1
+    base = np.zeros(n + 1, dtype=np.int64) if tracked else _band_bases(n, m, width)
     probed: dict[int, np.ndarray] = {}
 
     def probe(i: int, row: np.ndarray) -> None:
@@ -111,6 +133,8 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
     margin[0] = 1e4
     for first in range(1, n + 1, CHUNK_ROWS):
         rows = np.arange(first, min(n, first + CHUNK_ROWS - 1) + 1)
+        if tracked:
+            _tracked_bases(base, rows, ring[(first - 1) % 4, width:2 * width], m, m / n, width)
         j_grid = base[rows][:, None] + offsets[None, :]
         in_matrix = j_grid <= m
         block = cost_block(rows, np.minimum(j_grid, m))
@@ -177,12 +201,20 @@ def initial_width(n: int, m: int) -> int:
 
     Omissions move the true path off the diagonal like a random walk, by about
     the square root of their number; the band doubles when the path touches it.
+    Past ``TRACKED_WIDTH`` the band follows the path instead (:func:`_tracked_bases`).
     """
     return min(m + 1, 32 + math.isqrt(max(n, m)))
 
 
+#: Width of the band that follows the path: used where the diagonal band would be wider.
+#: The path drifts from the row's cheapest cell by a few positions within a chunk of rows
+#: (merges and omissions); 96 leaves it room, and the band doubles when the path touches it.
+TRACKED_WIDTH = 96
+
+
 def best_path(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
-              moves: tuple[tuple[int, int], ...] = MOVES, width: int | None = None) -> Path:
+              moves: tuple[tuple[int, int], ...] = MOVES, width: int | None = None,
+              tracked: bool | None = None) -> Path:
     """Cheapest monotone bead sequence through an ``n`` x ``m`` problem.
 
     ``cost_block(rows, j_grid)`` returns, for each move (a, b) with a >= 1, an array
@@ -192,21 +224,30 @@ def best_path(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
     the cost of leaving target sentence ``j`` unaligned. Returns the beads as
     (source indices, target indices, bead cost, margin), where the margin is how
     much more the best path into the bead's end would cost with another last bead.
+
+    ``width`` and ``tracked`` choose the band (default: the diagonal band of
+    :func:`initial_width`, or a band of ``TRACKED_WIDTH`` that follows the path when
+    that is narrower); any band gives the same path as long as it holds the path
+    away from its edges.
     """
     if n == 0 or m == 0:
         return ([((i,), (), 0.0, 1e4) for i in range(n)] + [((), (j,), float(zero_one[j]), 1e4) for j in range(m)])
-    return _widening(n, m, cost_block, zero_one, moves, width)[0]
+    return _widening(n, m, cost_block, zero_one, moves, width, tracked=tracked)[0]
 
 
 def _widening(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, moves: tuple[tuple[int, int], ...],
-              width: int | None, probes: dict[int, np.ndarray] | None = None) -> tuple[Path, dict[int, np.ndarray]]:
+              width: int | None, probes: dict[int, np.ndarray] | None = None,
+              tracked: bool | None = None) -> tuple[Path, dict[int, np.ndarray]]:
     """The banded search, its band doubled until the best path keeps off its edges."""
-    width = width or initial_width(n, m)
+    if tracked is None:
+        tracked = width is None and initial_width(n, m) > TRACKED_WIDTH
+    if width is None:
+        width = TRACKED_WIDTH if tracked else initial_width(n, m)
     # Consecutive rows' bands must overlap for a path to exist: with very unequal
     # lengths (many target sentences per source sentence) start wider.
     width = max(width, 2 * -(-m // n) + 4)
     while True:
-        path, touched, probed = _search(n, m, min(width, m + 1), cost_block, zero_one, moves, probes)
+        path, touched, probed = _search(n, m, min(width, m + 1), cost_block, zero_one, moves, probes, tracked)
         if not touched or width >= m + 1:
             return path, probed
         width *= 2
