@@ -1,0 +1,151 @@
+"""The faster paths of issue 17 give the results of the reference paths.
+
+- The band that follows the path (``corelib.TRACKED_WIDTH``, used on long documents) finds
+  the same beads, with the same costs and confidences, as the diagonal band that grows
+  with the square root of the length (the reference), on UN-like documents with merges and
+  omissions built here from a word list, and on randomized cost tables whose best path
+  wanders far from the diagonal.
+- The dictionary's batched stemming gives the entries the one-by-one stemming gave.
+
+Bead confidences are compared exactly: both paths compute them from the same chosen
+path with the same arithmetic (``bead_posteriors`` does not depend on the search band).
+"""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from alinea.align import corelib
+from alinea.align.aligner import align_sentences
+from alinea.align.corelib import MOVES, best_path
+from alinea.align.dictionary import _WORD, from_entries, phrase_stems, stems
+
+# Spanish / English word pairs of UN prose (cognates and listed words), to build documents from.
+_PAIRS = [("comisión", "commission"), ("resolución", "resolution"), ("informe", "report"),
+          ("desarrollo", "development"), ("programa", "programme"), ("internacional", "international"),
+          ("económico", "economic"), ("social", "social"), ("gobierno", "government"),
+          ("organización", "organization"), ("cooperación", "cooperation"), ("asamblea", "assembly"),
+          ("consejo", "council"), ("secretario", "secretary"), ("naciones", "nations"), ("derechos", "rights"),
+          ("mujeres", "women"), ("niños", "children"), ("educación", "education"), ("salud", "health"),
+          ("protección", "protection"), ("seguridad", "security"), ("migración", "migration"),
+          ("población", "population"), ("financiación", "financing"), ("comité", "committee"),
+          ("conferencia", "conference"), ("recomendación", "recommendation"), ("medidas", "measures"),
+          ("región", "region"), ("sistema", "system"), ("política", "policy"), ("tecnología", "technology"),
+          ("agricultura", "agriculture"), ("industria", "industry"), ("comercio", "trade"),
+          ("presupuesto", "budget"), ("mandato", "mandate"), ("operaciones", "operations"),
+          ("reunión", "meeting"), ("período", "period"), ("sesiones", "session"), ("proyecto", "draft")]
+_ES_GLUE = ["de la", "del", "y", "en el", "para la", "sobre el", "con los", "por la"]
+_EN_GLUE = ["of the", "and", "in the", "for the", "on the", "with the", "by the"]
+
+
+def un_like_pair(n: int, seed: int, merge_rate: float = 0.08, omission_rate: float = 0.03):
+    """A Spanish/English document pair of ``n`` sentences with merges and omissions, and its gold beads."""
+    rng = random.Random(seed)
+    es, en = [], []
+    for _ in range(n):
+        words = [rng.randrange(len(_PAIRS)) for _ in range(rng.randint(4, 12))]
+        number = f"{rng.randint(1, 999)}" if rng.random() < 0.4 else ""
+        es.append(" ".join(_PAIRS[w][0] + " " + rng.choice(_ES_GLUE) for w in words).capitalize()
+                  + (f" {number}" if number else "") + ".")
+        en.append(" ".join(_PAIRS[w][1] + " " + rng.choice(_EN_GLUE) for w in words).capitalize()
+                  + (f" {number}" if number else "") + ".")
+    src, tgt, gold = [], [], []
+    k = 0
+    while k < n:
+        r = rng.random()
+        if r < omission_rate / 2:
+            gold.append(((len(src),), ()))
+            src.append(es[k])
+        elif r < omission_rate:
+            gold.append(((), (len(tgt),)))
+            tgt.append(en[k])
+        elif r < omission_rate + merge_rate / 2 and k + 1 < n:
+            gold.append(((len(src), len(src) + 1), (len(tgt),)))
+            src += [es[k], es[k + 1]]
+            tgt.append(en[k] + " " + en[k + 1])
+            k += 1
+        elif r < omission_rate + merge_rate and k + 1 < n:
+            gold.append(((len(src),), (len(tgt), len(tgt) + 1)))
+            src.append(es[k] + " " + es[k + 1])
+            tgt += [en[k], en[k + 1]]
+            k += 1
+        else:
+            gold.append(((len(src),), (len(tgt),)))
+            src.append(es[k])
+            tgt.append(en[k])
+        k += 1
+    return src, tgt, gold
+
+
+def _aligned(src, tgt, tracked_width: int, monkeypatch) -> list[tuple]:
+    monkeypatch.setattr(corelib, "TRACKED_WIDTH", tracked_width)
+    return [(b.src, b.tgt, b.score) for b in align_sentences(src, tgt)]
+
+
+@pytest.mark.parametrize("seed, n, width", [(1, 700, 24), (2, 900, 32), (3, 1200, 48)])
+def test_band_following_the_path_gives_the_reference_beads(seed, n, width, monkeypatch):
+    # A narrow tracked band (24-48 positions, against the reference's 32 + sqrt(n), widened
+    # when touched) on documents whose omissions move the path off the diagonal.
+    src, tgt, gold = un_like_pair(n, seed, omission_rate=0.06)
+    reference = _aligned(src, tgt, 10 ** 9, monkeypatch)   # never tracked: the diagonal band
+    tracked = _aligned(src, tgt, width, monkeypatch)
+    assert tracked == reference
+    # ... and the documents are real work: the aligner finds most of the gold.
+    assert len({(p, q) for p, q, _ in reference} & set(gold)) > 0.9 * len(gold)
+
+
+def test_tracked_band_follows_a_long_omission(monkeypatch):
+    # 60 English sentences missing in the middle: the path leaves the diagonal by 60 positions.
+    src, tgt, _ = un_like_pair(600, 11, merge_rate=0.05, omission_rate=0.0)
+    tgt = tgt[:250] + tgt[310:]
+    reference = _aligned(src, tgt, 10 ** 9, monkeypatch)
+    assert sum(1 for p, q, _ in reference if p and not q) >= 55
+    assert _aligned(src, tgt, 32, monkeypatch) == reference
+
+
+def _random_walk_table(seed: int, n: int):
+    """Bead costs whose cheapest path follows a random walk away from the diagonal."""
+    rng = np.random.default_rng(seed)
+    offset = np.concatenate(([0], np.cumsum(rng.choice([-1, 0, 0, 0, 1], size=n))))
+    offset = np.clip(offset + np.arange(n + 1), 0, None)
+    m = int(offset[-1]) + 3
+    truth = np.minimum(offset, m)
+    noise = rng.random((n + 1, m + 1))
+
+    def costs(rows, j_grid):
+        near = np.abs(j_grid - truth[rows][:, None])
+        base = noise[rows[:, None], j_grid] + np.minimum(near, 6) * 1.5
+        return {mv: base + (0.0 if mv == (1, 1) else 1.0 + 0.5 * sum(mv)) for mv in MOVES}
+
+    return n, m, costs, np.full(m, 3.0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tracked_search_equals_the_full_search_on_random_tables(seed):
+    n, m, costs, nulls = _random_walk_table(seed, 400)
+    full = best_path(n, m, costs, nulls, width=m + 1, tracked=False)
+    for width in (16, 24, 40):
+        assert best_path(n, m, costs, nulls, width=width, tracked=True) == full
+
+
+def test_dictionary_entries_stemmed_in_one_pass_equal_one_by_one():
+    rng = random.Random(3)
+    letters = "abcdeéiñosrnmtlxzhyu"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 10))) for _ in range(3000)]
+    entries = [(" ".join(rng.sample(words, rng.choice((1, 1, 1, 2, 3)))), " ".join(rng.sample(words, rng.choice((1, 1, 2)))))
+               for _ in range(800)] + [("", "x"), ("casa de huéspedes", "guest house"), ("yo", "I"), ("él", "he")]
+    pairs, phrases = set(), set()
+    for es, en in entries:   # the reference: phrase_stems entry by entry
+        es_stems, en_stems = phrase_stems(es, "es"), phrase_stems(en, "en")
+        if es_stems and en_stems:
+            (pairs.add((es_stems[0], en_stems[0])) if len(es_stems) == len(en_stems) == 1
+             else phrases.add((es_stems, en_stems)))
+    built = from_entries(entries, "test")
+    assert built.pairs == pairs and built.phrases == phrases
+    # Short words (shorter than a stem) are their own stems in the one-pass regex too.
+    for lang in ("es", "en"):
+        assert stems(words, lang) == [s for w in words for s in stems([w], lang)]
+        assert stems(["a", "yo", "os", "es"], lang) == ["a", "yo", "os", "es"]
+    assert _WORD.findall("casa de huéspedes") == ["casa", "de", "huéspedes"]
