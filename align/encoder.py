@@ -270,6 +270,8 @@ class SideFeatures:
 
 #: Joins the sentences of a side for one tokenizer pass; a letter, so it is a token of its own.
 _SEPARATOR = "\u01c2"
+#: Sentences tokenized in one regex pass.
+_TOKEN_BLOCK = 4096
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -291,12 +293,20 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     """
     lang = lang_code(lang)
     # One regex pass over the side: sentences joined by a separator that is a word of its own
-    # (removed from the texts first, so it cannot occur inside them).
-    joined = f" {_SEPARATOR} ".join(t.replace(_SEPARATOR, " ") for t in texts) + f" {_SEPARATOR}"
-    tokens = _WORD.findall(joined)
-    distinct = list(dict.fromkeys(tokens))
-    position = {token: n for n, token in enumerate(distinct)}
-    codes = np.fromiter((position[t] for t in tokens), dtype=np.int64, count=len(tokens))
+    # (removed from the texts first, so it cannot occur inside them). The pass goes a block of
+    # sentences at a time, so that only one block's token strings exist at once (memory stays
+    # a few hundred bytes per sentence); tokens are numbered in order of first appearance.
+    position: dict[str, int] = {}
+    parts = []
+    for start in range(0, len(texts), _TOKEN_BLOCK):
+        block = texts[start:start + _TOKEN_BLOCK]
+        tokens = _WORD.findall(f" {_SEPARATOR} ".join(t.replace(_SEPARATOR, " ") for t in block) + f" {_SEPARATOR}")
+        parts.append(np.fromiter((position.setdefault(t, len(position)) for t in tokens), dtype=np.int64,
+                                 count=len(tokens)))
+        del tokens
+    position.setdefault(_SEPARATOR, len(position))   # (no sentences: no token at all)
+    codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+    distinct = list(position)
     ends = codes == position[_SEPARATOR]
     sentence = (np.cumsum(ends) - ends)[~ends]     # sentence number of every word token
     codes = codes[~ends]
