@@ -308,8 +308,11 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
     distinct = list(position)
     ends = codes == position[_SEPARATOR]
-    sentence = (np.cumsum(ends) - ends)[~ends]     # sentence number of every word token
+    # Sentence numbers fit in 32 bits; the arrays below have one entry per token or key of the
+    # side, so they are freed as soon as they are used (the peak stays a few arrays of that size).
+    sentence = (np.cumsum(ends, dtype=np.int32) - ends)[~ends]     # sentence number of every word token
     codes = codes[~ends]
+    del ends, parts
     distinct[position[_SEPARATOR]] = ""            # not a word: analysed as one without keys
     vocab.analyse(distinct, lang)
     table = vocab.tokens[lang]
@@ -319,33 +322,37 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     key_flat = np.array([i for k, _ in analysed for i in k], dtype=np.int64)
     key_start = np.cumsum(key_len) - key_len
     span = key_len[codes]
-    total = int(span.sum())
-    offsets = np.arange(total) - np.repeat(np.cumsum(span) - span, span)
-    token_keys_ = key_flat[np.repeat(key_start[codes], span) + offsets]
+    first_key = np.repeat(key_start[codes] - (np.cumsum(span) - span), span)
+    token_keys_ = key_flat[first_key + np.arange(len(first_key))]
+    del first_key
     token_sentence = np.repeat(sentence, span)     # sentence number of every word key
+    del span
     # Distinct words of each sentence, sorted.
-    word_of = np.array([w for _, w in analysed], dtype=np.int64)[codes]
     width = max(len(vocab.words), 1)
-    pairs = sorted_unique(sentence * width + word_of)
-    pair_sentence, pair_word = pairs // width, pairs % width
-    word_bounds = np.searchsorted(pair_sentence, np.arange(len(texts) + 1))
+    pairs = sorted_unique(sentence * np.int64(width) + np.array([w for _, w in analysed], dtype=np.int64)[codes])
+    del sentence, codes
+    pair_word = pairs % width
+    word_bounds = np.searchsorted(pairs // width, np.arange(len(texts) + 1))
+    del pairs
     words = tuple(pair_word[word_bounds[n]:word_bounds[n + 1]] for n in range(len(texts)))
     phrases = _phrase_keys(words, lang, vocab)
     # Punctuation, number and phrase keys of all sentences in one list, encoded in sentence order
     # (so keys get the ids a sentence-by-sentence pass would give), then placed after each
     # sentence's word keys by one stable sort: one buffer for the side, no array per sentence built.
     extra: list[str] = []
-    extra_sentence: list[int] = []
+    extra_count: list[int] = []
     for n, text in enumerate(texts):
         found = mark_keys(text, lang) + phrases.get(n, [])
-        if found:
-            extra += found
-            extra_sentence += [n] * len(found)
+        extra += found
+        extra_count.append(len(found))
     all_keys = np.concatenate((token_keys_, vocab.encode(extra)))
-    all_sentences = np.concatenate((token_sentence, np.array(extra_sentence, dtype=np.int64)))
+    del token_keys_, extra
+    all_sentences = np.concatenate((token_sentence, np.repeat(np.arange(len(texts), dtype=np.int32), extra_count)))
+    del token_sentence
     order = np.argsort(all_sentences, kind="stable")
     all_keys = all_keys[order]
     bounds = np.searchsorted(all_sentences[order], np.arange(len(texts) + 1))
+    del order, all_sentences
     keys = tuple(np.split(all_keys, bounds[1:-1]))
     return SideFeatures(
         lengths=np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)),
