@@ -348,24 +348,32 @@ def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
     total = alpha[n, m - base[n]]
 
     # Backward: beta[i, j] = log of the summed probability of the paths from (i, j) to (n, m).
-    next_rows = np.arange(n + 1)[:, None] + move_a[None, :]                            # (n + 1, moves)
-    safe_next = np.minimum(next_rows, n)
-    next_k = columns[:, None, :] + move_b[None, :, None] - base[safe_next][:, :, None]
-    ahead_ok = (next_k >= 0) & (next_k < width) & (next_rows <= n)[:, :, None]
-    next_k = np.clip(next_k, 0, width - 1).astype(np.int32)
+    # The index arrays are built for one chunk of rows at a time (from the last chunk up), so
+    # that memory stays the band's tables, not (n + 1) x moves x width of indices.
     move_index = np.arange(n_moves)[:, None]
-    # 0-1 beads to the right: beta[j] = logaddexp(exit[j], zl[j + 1] + beta[j + 1]), run right to left.
-    right_steps = np.where(in_matrix & (columns + 1 <= m), zl[np.minimum(columns + 1, m + width + 1)], _LOG_ZERO)
-    reversed_cum = np.cumsum(np.concatenate((np.zeros((n + 1, 1)), right_steps[:, ::-1][:, 1:]), axis=1), axis=1)
-    for i in range(n, -1, -1):
-        rows_i = safe_next[i][:, None]
-        ahead = np.where(ahead_ok[i], beta[rows_i, next_k[i]] + logp[rows_i, move_index, next_k[i]], _LOG_ZERO)
-        exit_ = np.logaddexp.reduce(ahead, axis=0)
-        if i == n:
-            exit_ = np.where(columns[i] == m, 0.0, exit_)
-        cum = reversed_cum[i]
-        backward = cum + np.logaddexp.accumulate(exit_[::-1] - cum)
-        beta[i] = np.where(in_matrix[i], backward[::-1], _LOG_ZERO)
+    for last in range(n, -1, -CHUNK_ROWS):
+        chunk = np.arange(max(0, last - CHUNK_ROWS + 1), last + 1)
+        next_rows = chunk[:, None] + move_a[None, :]                                   # (rows, moves)
+        safe_next = np.minimum(next_rows, n)
+        next_k = columns[chunk][:, None, :] + move_b[None, :, None] - base[safe_next][:, :, None]
+        ahead_ok = (next_k >= 0) & (next_k < width) & (next_rows <= n)[:, :, None]
+        next_k = np.clip(next_k, 0, width - 1).astype(np.int32)
+        # 0-1 beads to the right: beta[j] = logaddexp(exit[j], zl[j + 1] + beta[j + 1]), run right to left.
+        chunk_columns = columns[chunk]
+        right_steps = np.where(in_matrix[chunk] & (chunk_columns + 1 <= m),
+                               zl[np.minimum(chunk_columns + 1, m + width + 1)], _LOG_ZERO)
+        reversed_cum = np.cumsum(np.concatenate((np.zeros((len(chunk), 1)), right_steps[:, ::-1][:, 1:]), axis=1),
+                                 axis=1)
+        for r in range(len(chunk) - 1, -1, -1):
+            i = int(chunk[r])
+            rows_i = safe_next[r][:, None]
+            ahead = np.where(ahead_ok[r], beta[rows_i, next_k[r]] + logp[rows_i, move_index, next_k[r]], _LOG_ZERO)
+            exit_ = np.logaddexp.reduce(ahead, axis=0)
+            if i == n:
+                exit_ = np.where(columns[i] == m, 0.0, exit_)
+            cum = reversed_cum[r]
+            backward = cum + np.logaddexp.accumulate(exit_[::-1] - cum)
+            beta[i] = np.where(in_matrix[i], backward[::-1], _LOG_ZERO)
 
     # The path's beads: alpha at the start, the bead, beta at the end, over the total.
     code = {mv: c for c, mv in enumerate(moves)}
