@@ -30,6 +30,8 @@ from typing import Callable
 
 import numpy as np
 
+from . import kernels
+
 #: The default bead types (source count, target count) searched besides 0-1; the aligner
 #: passes its own list (``CostModel.moves``), up to 4 sentences on a side.
 MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2))
@@ -102,6 +104,7 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
     the row before each chunk of rows (:func:`_tracked_bases`)."""
     tracked = tracked and width < m + 1
     base = np.zeros(n + 1, dtype=np.int64) if tracked else _band_bases(n, m, width)
+    compiled = probes is None and kernels.wanted(n)   # the row walk compiled (same results)
     probed: dict[int, np.ndarray] = {}
 
     def probe(i: int, row: np.ndarray) -> None:
@@ -154,7 +157,10 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
         seconds = np.full((count, width), np.inf)
         runs = np.empty((count, width))
         lefts = np.empty((count, width), dtype=bool)
-        for r, i in enumerate(rows.tolist()):
+        if compiled:
+            kernels.search_rows(ring, ring_rows, gather, costs, cum, in_matrix, rows, width,
+                                codes, bests, seconds, runs, lefts)
+        for r, i in enumerate(rows.tolist() if not compiled else ()):
             cand = ring[ring_rows[r], gather[r]] + costs[r]
             code = cand.argmin(axis=0)
             best = cand[code, columns]
@@ -305,6 +311,7 @@ def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
     if n == 0 or m == 0:
         return np.ones(len(path))
     base, width = _path_band(n, m, path, halo)
+    compiled = kernels.wanted(n)   # the forward and backward walks compiled (same results)
     offsets = np.arange(width)
     n_moves = len(moves)
     move_a = np.array([a for a, _ in moves])
@@ -342,6 +349,9 @@ def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
         steps = np.where(in_matrix[rows], zl[j_grid], _LOG_ZERO)
         steps[:, 0] = 0.0
         step_cum = np.cumsum(steps, axis=1)
+        if compiled:
+            kernels.forward_rows(alpha, prev_rows, prev_k, lp_rows, step_cum, in_matrix[rows], rows, _LOG_ZERO)
+            continue
         for r, i in enumerate(rows.tolist()):
             entry = np.logaddexp.reduce(alpha[prev_rows[r], prev_k[r]] + lp_rows[r], axis=0)
             alpha[i] = np.where(in_matrix[i], step_cum[r] + np.logaddexp.accumulate(entry - step_cum[r]), _LOG_ZERO)
@@ -364,6 +374,10 @@ def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
                                zl[np.minimum(chunk_columns + 1, m + width + 1)], _LOG_ZERO)
         reversed_cum = np.cumsum(np.concatenate((np.zeros((len(chunk), 1)), right_steps[:, ::-1][:, 1:]), axis=1),
                                  axis=1)
+        if compiled:
+            kernels.backward_rows(beta, logp, safe_next, next_k, ahead_ok, reversed_cum, in_matrix, columns, chunk,
+                                  n, m, _LOG_ZERO)
+            continue
         for r in range(len(chunk) - 1, -1, -1):
             i = int(chunk[r])
             rows_i = safe_next[r][:, None]

@@ -187,3 +187,16 @@ def test_side_encoding_is_the_same_in_every_process():
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(outputs) == 1
+
+
+def test_compiled_row_walks_give_the_numpy_results(monkeypatch):
+    # alinea.align.kernels (numba) against the numpy loops, on the search and the posterior pass.
+    pytest.importorskip("numba", reason="numba not installed (pip install alinea[fast])")
+    src, tgt, _ = un_like_pair(500, 21, omission_rate=0.05)
+    results = {}
+    for kernels in ("numpy", "numba"):
+        monkeypatch.setenv("ALINEA_KERNELS", kernels)
+        results[kernels] = [(b.src, b.tgt, b.score) for b in align_sentences(src, tgt)]
+    assert results["numba"] == results["numpy"]
+    # The band that follows the path, compiled.
+    assert _aligned(src, tgt, 24, monkeypatch) == results["numpy"]
