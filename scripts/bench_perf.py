@@ -177,23 +177,37 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_before": before,
 """
 
 
+def _align_in_child(path: Path, kernels: str) -> tuple[dict, int]:
+    env = dict(os.environ, ALINEA_KERNELS=kernels)
+    _, _, peak, out = measured([sys.executable, "-c", _ALIGN_CHILD, str(path)], env=env)
+    return json.loads(out), peak
+
+
 def scaling(tmp: Path, sizes: list[int], hunalign: str | None, hunalign_sizes: set[int], timeout: float) -> None:
     bench_align = _script("bench_align")
     bench_align._check_inputs()
-    print(f"\n3. scaling: synthetic UN pairs, each size in a fresh process ({load()})")
+    print(f"\n3. scaling: synthetic UN pairs, each size in a fresh process, numpy loops ({load()})")
     seconds: dict[int, float] = {}
+    cpu: dict[int, float] = {}
+    peaks: dict[int, tuple[int, int]] = {}
     for size in sizes:
         doc = bench_align.synthetic_pair(size)
         path = tmp / f"syn{size}.json"
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
         n, m = len(doc["es"]), len(doc["en"])
-        wall, _, peak, out = measured([sys.executable, "-c", _ALIGN_CHILD, str(path)])
-        result = json.loads(out)
-        seconds[size] = result["seconds"]
+        result, peak = _align_in_child(path, "numpy")
+        seconds[size], cpu[size] = result["seconds"], result["cpu"]
+        peaks[size] = (n, peak)
         grown = (peak - result["rss_before"]) / n
         print(f"  {size:>7} pairs ({n} es / {m} en): alinea {result['seconds']:6.2f} s (CPU {result['cpu']:6.2f} s), "
               f"peak RSS {peak / 1024:6.0f} MiB, {grown:4.2f} KiB per sentence while aligning, "
               f"strict F1 {result['f1']:.4f}   [{load()}]", flush=True)
+        if size == max(sizes) and importlib.util.find_spec("numba") is not None:
+            result, peak = _align_in_child(path, "numba")
+            grown = (peak - result["rss_before"]) / n
+            print(f"  {size:>7} pairs, numba row loops (alinea[fast]): {result['seconds']:6.2f} s "
+                  f"(CPU {result['cpu']:6.2f} s), peak RSS {peak / 1024:6.0f} MiB, {grown:4.2f} KiB per sentence "
+                  f"while aligning, strict F1 {result['f1']:.4f}   [{load()}]", flush=True)
         if hunalign and size in hunalign_sizes:
             src, tgt = tmp / f"syn{size}.es", tmp / f"syn{size}.en"
             src.write_text("\n".join(doc["es"]) + "\n", encoding="utf-8")
@@ -205,10 +219,15 @@ def scaling(tmp: Path, sizes: list[int], hunalign: str | None, hunalign_sizes: s
             else:
                 print(f"  {size:>7} pairs: hunalign {done[0]:6.2f} s (CPU {done[1]:6.2f} s), "
                       f"peak RSS {done[2] / 1024:6.0f} MiB")
+    if len(peaks) > 1:
+        (n0, p0), (n1, p1) = peaks[min(peaks)], peaks[max(peaks)]
+        print(f"  memory per added sentence between {min(peaks)} and {max(peaks)} pairs: "
+              f"{(p1 - p0) / (n1 - n0):.2f} KiB (target <= 4 KiB per sentence)")
     if 25000 in seconds and 100000 in seconds:
-        print(f"  time(100k) / time(25k) = {seconds[100000] / seconds[25000]:.2f}   (linear: 4; target <= 4.6)")
+        print(f"  time(100k) / time(25k) = {seconds[100000] / seconds[25000]:.2f} wall, "
+              f"{cpu[100000] / cpu[25000]:.2f} CPU   (linear: 4; target <= 4.6)")
     if 200000 in seconds:
-        print(f"  200k sentences per side: {seconds[200000]:.1f} s   (target <= 30 s)")
+        print(f"  200k sentences per side: {seconds[200000]:.1f} s wall, {cpu[200000]:.1f} s CPU   (target <= 30 s)")
 
 
 # --------------------------------------------------------------------------- 4. scoring
