@@ -8,7 +8,6 @@ from alinea.align.aligner import align, alignment_warnings
 from alinea.align.dictionary import Dictionary
 from alinea.align.errors import InputError
 from alinea.align.model import Bitext, Document, Sentence
-from alinea.align.normalize import normalize
 from alinea.align.read import read_document, read_plain_text
 from alinea.align.utils import check_lang
 
@@ -23,6 +22,8 @@ ALIGN_STAGES = ("segmenting source", "segmenting target", "aligning")
 def clean_file(path: str | os.PathLike, lang: str, encoding: str | None = None) -> Document:
     """Read and normalize one document: the text a CAT tool should be given (``encoding``: of a
     text file, else detected)."""
+    from alinea.align.normalize import normalize  # not needed by align-lines (one sentence per line)
+
     return normalize(read_document(path, encoding), check_lang(lang))
 
 
