@@ -93,6 +93,33 @@ def _tracked_bases(base: np.ndarray, rows: np.ndarray, last_row: np.ndarray, m: 
     base[rows] = np.clip(centres - width // 2, 0, m + 1 - width)
 
 
+def _search_rows(ring: np.ndarray, ring_rows: np.ndarray, gather: np.ndarray, costs: np.ndarray, cum: np.ndarray,
+                 in_matrix: np.ndarray, rows: np.ndarray, width: int, codes: np.ndarray, bests: np.ndarray,
+                 seconds: np.ndarray, runs: np.ndarray, lefts: np.ndarray,
+                 probe: Callable[[int, np.ndarray], None] | None = None) -> None:
+    """The search's walk over one chunk of rows (numpy; ``kernels.search_rows`` is the compiled twin).
+
+    Row by row: the best bead into each cell (``codes``, ``bests``; ``seconds`` the
+    runner-up), then the 0-1 beads along the row as a running minimum (``runs``,
+    ``lefts`` where a 0-1 bead wins); the row of D goes into ``ring`` (and to ``probe``).
+    """
+    columns = np.arange(width)
+    for r, i in enumerate(rows.tolist()):
+        cand = ring[ring_rows[r], gather[r]] + costs[r]
+        code = cand.argmin(axis=0)
+        best = cand[code, columns]
+        if costs.shape[1] > 1:
+            seconds[r] = np.partition(cand, 1, axis=0)[1]
+        # 0-1 beads along the row: D[j] = min(E[j], D[j-1] + z[j]), a running minimum.
+        h = best - cum[r]
+        run = np.minimum.accumulate(h)
+        from_left = (run < h) & in_matrix[r]
+        ring[i % 4, width:2 * width] = np.where(from_left, run + cum[r], best)
+        if probe is not None:
+            probe(i, ring[i % 4, width:2 * width])
+        codes[r], bests[r], runs[r], lefts[r] = code, best, run, from_left
+
+
 def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndarray,
             moves: tuple[tuple[int, int], ...],
             probes: dict[int, np.ndarray] | None = None,
@@ -123,7 +150,6 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
     n_moves = len(moves)
     # The last four rows of D, padded with +inf on both sides so that shifted reads stay inside.
     ring = np.full((4, 3 * width), np.inf)
-    columns = np.arange(width)
     zero_one_code = n_moves
     # Row 0: only 0-1 beads, from (0, 0).
     z0 = z_full[base[0] + offsets]
@@ -160,19 +186,9 @@ def _search(n: int, m: int, width: int, cost_block: CostBlock, zero_one: np.ndar
         if compiled:
             kernels.search_rows(ring, ring_rows, gather, costs, cum, in_matrix, rows, width,
                                 codes, bests, seconds, runs, lefts)
-        for r, i in enumerate(rows.tolist() if not compiled else ()):
-            cand = ring[ring_rows[r], gather[r]] + costs[r]
-            code = cand.argmin(axis=0)
-            best = cand[code, columns]
-            if n_moves > 1:
-                seconds[r] = np.partition(cand, 1, axis=0)[1]
-            # 0-1 beads along the row: D[j] = min(E[j], D[j-1] + z[j]), a running minimum.
-            h = best - cum[r]
-            run = np.minimum.accumulate(h)
-            from_left = (run < h) & in_matrix[r]
-            ring[i % 4, width:2 * width] = np.where(from_left, run + cum[r], best)
-            probe(i, ring[i % 4, width:2 * width])
-            codes[r], bests[r], runs[r], lefts[r] = code, best, run, from_left
+        else:
+            _search_rows(ring, ring_rows, gather, costs, cum, in_matrix, rows, width, codes, bests, seconds, runs,
+                         lefts, probe if probes is not None else None)
         back[rows] = np.where(lefts, zero_one_code, np.where(np.isfinite(bests), codes, -1))
         chosen = np.take_along_axis(costs, codes[:, None, :], axis=1)[:, 0, :]
         step[rows] = np.where(lefts, z, chosen)
