@@ -627,7 +627,10 @@ def test_signals_clean_up_and_exit(ws, tmp_path, signum, code):
 
     out = tmp_path / "sig" / "tm.tmx"
     # The pause comes after the plan made its temporary files: the signal lands mid-run.
-    script = ("import time, alinea.pipeline as p\n"
+    # SIGINT's default handler is set explicitly: a job started in the background by a
+    # non-interactive shell inherits SIGINT ignored, and Python then keeps ignoring it.
+    script = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+              "import time, alinea.pipeline as p\n"
               "real = p.align\n"
               "def slow(*a, **k):\n    time.sleep(30)\n    return real(*a, **k)\n"
               "p.align = slow\n"
