@@ -24,8 +24,9 @@ Every command that writes files declares its inputs and outputs in an
   may be shared);
 - it is a folder, a socket or a block device, or a folder on its way is a file;
 - its suffix does not fit the format (``--xlsx out.tsv``);
-- it is an existing read-only file, or its folder cannot be written (the
-  temporary file is created right away, which proves it);
+- it is an existing read-only file (no write permission bit, whoever runs
+  alinea: root too), or its folder cannot be written (the temporary file is
+  created right away, which proves it);
 - two outputs go to standard output, or a binary format goes to a terminal.
 
 ``-`` means standard output. A missing folder is created (and removed again if
@@ -367,7 +368,7 @@ class OutputPlan:
             suffix = fmt.stream_suffix if fmt else path.suffix
             temp = _create_temp(_temp_folder(), "stream", suffix)
             return Output(option, given, "stream", temp, target, fmt, existed=True)
-        if info is not None and not os.access(target, os.W_OK):
+        if info is not None and _read_only(target, info):
             raise InputError(f"{given}: the file is read-only; not replaced (make it writable, or "
                              "choose another name)")
         folder = self._folder_for(given, target.parent)
@@ -423,8 +424,11 @@ class OutputPlan:
     def commit(self) -> None:
         """Write the stream outputs, then rename every temporary file onto its target.
 
-        A reader that stops early (``-o - | head``) made its own choice: the file
-        outputs are still written, then the BrokenPipeError is raised.
+        A reader of standard output that stops early (``-o - | head``) made its own
+        choice: the file outputs are still written, then the BrokenPipeError is
+        raised (the CLI exits 0). A FIFO or other named stream whose reader stops
+        early is an error: that output is incomplete, so no file output is
+        written and :class:`InputError` says which one broke.
         """
         broken: BrokenPipeError | None = None
         for output in self.outputs:
@@ -432,6 +436,9 @@ class OutputPlan:
                 try:
                     self._copy_to_stream(output)
                 except BrokenPipeError as exc:
+                    if output.kind == "stream" and not _is_stdout(output.target):
+                        raise InputError(f"{output.given}: its reader closed it before the end (broken "
+                                         "pipe): the output is incomplete; nothing else was written") from None
                     broken = exc
         for output in self.outputs:
             if output.kind == "file":
@@ -542,9 +549,31 @@ def _same_file(path: Path | None, target: Path, info) -> bool:
     return False
 
 
+def _read_only(target: Path, info: os.stat_result) -> bool:
+    """A file its owner marked read-only (no write bit at all), or one this user may not write.
+
+    The mode bits decide first: ``os.access`` is always true for root (as alinea runs
+    in containers and CI), and a ``chmod 444`` file says "keep me" whoever replaces it.
+    """
+    if not stat.S_IMODE(info.st_mode) & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return True
+    return not os.access(target, os.W_OK)
+
+
 def _is_descriptor(path: Path, target: Path) -> bool:
     names = (os.fspath(path), os.fspath(target))
     return any(n.startswith(("/dev/fd/", "/dev/stdout", "/dev/stderr", "/proc/")) for n in names)
+
+
+def _is_stdout(target: Path | None) -> bool:
+    """Whether a stream output is this process's standard output (``/dev/stdout``, ``/dev/fd/1``)."""
+    if target is None:
+        return True
+    try:
+        mine, other = os.fstat(sys.stdout.fileno()), os.stat(target)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino)
 
 
 def _is_chardev(path: Path) -> bool:

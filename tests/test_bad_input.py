@@ -403,15 +403,35 @@ def test_demo_into_a_file(ws):
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_read_only_file_is_not_replaced(ws, command, monkeypatch):
+def test_read_only_file_is_not_replaced(ws, command):
+    """Refused by its mode bits, with nothing faked: as root too (CI and containers run as root,
+    where os.access says every file is writable)."""
     suffix = {**COMMANDS, **OUTPUT_ONLY}[command][2]
     locked = ws.write(f"locked{suffix}", "keep me\n")
     locked.chmod(0o444)
-    if os.access(locked, os.W_OK):  # root may write anything: see the file as a user would
-        real_access = os.access
-        monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == locked and
-                            mode & os.W_OK else real_access(path, mode, **kw))
     refused_cleanly(ws, argv(ws, command, out=locked), "read-only")
+    assert locked.read_text() == "keep me\n"
+
+
+def test_read_only_output_refused_in_a_real_process(ws):
+    """The reviewer's case end to end, in a separate process (as root on CI): exit 2, file kept."""
+    locked = ws.write("ro.tmx", "keep me\n")
+    locked.chmod(0o444)
+    done = subprocess.run([sys.executable, "-m", "alinea", "align", str(ws.es), str(ws.en), "-o", str(locked)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "read-only" in done.stderr and locked.read_text() == "keep me\n"
+    assert stat.S_IMODE(locked.stat().st_mode) == 0o444
+
+
+def test_writable_file_of_another_mode_is_replaced(ws):
+    """A file with a write bit (group-writable only, as a shared folder may have) is not "read-only"
+    for its owner's alinea when the mode allows the write."""
+    target = ws.write("shared.tsv", "old\n")
+    target.chmod(0o664)
+    result = run("align-lines", ws.es_lines, ws.en_lines, "-o", target)
+    assert result.exit_code == 0, result.output
+    assert target.read_text() != "old\n" and stat.S_IMODE(target.stat().st_mode) == 0o664
 
 
 def run_on_mount(tmp_path: Path, options: str, args: list[str]) -> tuple[subprocess.CompletedProcess, Path]:
@@ -465,6 +485,45 @@ def test_character_devices_and_fifos_are_written_directly(ws):
     assert result.exit_code == 0, result.output
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert received and received[0].startswith(b"bead\ttype")
+
+
+def test_fifo_whose_reader_stops_early_is_an_error(ws):
+    """A FIFO output (not standard output) whose reader closes it early: one line, exit 2, and the
+    run's other outputs are not written (the FIFO's output is incomplete)."""
+    many_es = "\n".join(f"La Organización aprobó la resolución número {n} sobre el desarrollo." for n in range(600))
+    many_en = "\n".join(f"The Organization adopted resolution number {n} on development." for n in range(600))
+    es, en = ws.write("many.es.txt", many_es + "\n"), ws.write("many.en.txt", many_en + "\n")
+    fifo, side = ws.p("pipe.tmx"), ws.p("side.tsv")
+    os.mkfifo(fifo)
+
+    def read_a_little():
+        with open(fifo, "rb") as reader:  # blocks until alinea opens the FIFO to write
+            reader.read(16)  # then stop, as `head -c 16` would; the TMX is far larger than a pipe buffer
+
+    reader = threading.Thread(target=read_a_little)
+    reader.start()
+    proc = subprocess.run([sys.executable, "-m", "alinea", "align-lines", str(es), str(en), "-o", str(side)],
+                          capture_output=True, text=True, timeout=120)  # a peer run: writes its file
+    assert proc.returncode == 0 and side.exists(), proc.stderr
+    side.unlink()
+    proc = subprocess.run([sys.executable, "-m", "alinea", "align", str(es), str(en), "-o", str(fifo),
+                           "--tsv", str(side)], capture_output=True, text=True, timeout=300)
+    reader.join(timeout=60)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2, proc.stderr
+    assert len(lines) == 1 and lines[0].startswith(f"alinea: error: {fifo}: ") and "broken pipe" in lines[0], lines
+    assert not side.exists(), "the other output of a run whose FIFO broke was written"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_stdout_reader_stopping_early_is_not_an_error(ws):
+    """`alinea ... -o - | head` is the reader's choice: exit 0, as before."""
+    big = ws.write("big.tmx", tmx(*(tu(f"Se aprobó la resolución {n}.", f"Resolution {n} was adopted.", tuid=n)
+                                    for n in range(1, 3001))))  # far more than a pipe buffer
+    proc = subprocess.run(f"{sys.executable} -m alinea tmx convert {big} - --to tsv | head -c 10 > /dev/null; "
+                          "exit ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_dev_stdout_is_written_not_replaced(ws):
