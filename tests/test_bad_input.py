@@ -668,6 +668,32 @@ def test_usage_errors_take_the_one_line_form(args, fragment):
     assert_refused(result, fragment)
 
 
+@pytest.mark.parametrize("bounds, fragment", [
+    (["--min-score", "2"], "minimum score must be a number between 0 and 1, not 2"),
+    (["--max-score", "-0.1"], "maximum score must be a number between 0 and 1, not -0.1"),
+    (["--min-score", "nan"], "minimum score must be a number between 0 and 1, not nan"),
+    (["--min-score", "0.9", "--max-score", "0.1"], "minimum score 0.9 is above the maximum 0.1"),
+    (["--min-ratio", "3", "--max-ratio", "1"], "minimum ratio 3 is above the maximum 1"),
+    (["--min-ratio", "0"], "minimum ratio must be a positive number, not 0"),
+    (["--max-ratio", "inf"], "maximum ratio must be a positive number, not inf"),
+    (["--max-ratio", "nan"], "maximum ratio must be a positive number, not nan"),
+])
+def test_tmx_filter_refuses_impossible_bounds(ws, bounds, fragment):
+    """Impossible bounds are a usage error (exit 2, nothing written), not an empty TMX and exit 0."""
+    message = refused_cleanly(ws, ["tmx", "filter", ws.tmx, "-o", ws.p("kept.tmx"), *bounds], fragment)
+    assert "tmx filter --help" in message
+
+
+def test_tmx_filter_accepts_the_extreme_bounds(ws):
+    """The ends of the ranges are legitimate: 0 and 1 for scores, min == max."""
+    result = run("tmx", "filter", ws.tmx, "-o", ws.p("kept.tmx"), "--min-score", "0", "--max-score", "1",
+                 "--min-ratio", "0.01", "--max-ratio", "100")
+    assert result.exit_code == 0, result.output
+    assert ws.p("kept.tmx").read_text().count("<tu ") == 5
+    result = run("tmx", "filter", ws.tmx, "-o", ws.p("same.tmx"), "--min-score", "0.9", "--max-score", "0.9")
+    assert result.exit_code == 0 and ws.p("same.tmx").read_text().count("<tu ") == 5, result.output
+
+
 def test_memory_exhaustion_is_an_input_error(ws, monkeypatch):
     """Item 7: MemoryError (with its empty message) names the input and exits 2."""
     import alinea.pipeline

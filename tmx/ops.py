@@ -6,6 +6,7 @@ alinea's. Convert goes through a Bitext (TMX <-> TSV/CSV/XLSX).
 """
 from __future__ import annotations
 
+import math
 import os
 import statistics
 from collections import Counter
@@ -128,6 +129,17 @@ class UnitFilter:
     max_ratio: float | None = None
     keep_unscored: bool = False
 
+    def __post_init__(self) -> None:
+        # Impossible bounds are a mistake, not a request for an empty TM: refused before any work.
+        for low, high, what, in_range in ((self.min_score, self.max_score, "score", _is_score),
+                                          (self.min_ratio, self.max_ratio, "ratio", _is_ratio)):
+            for value, end in ((low, "minimum"), (high, "maximum")):
+                if value is not None and not in_range(value):
+                    must = "a number between 0 and 1" if what == "score" else "a positive number"
+                    raise InputError(f"the {end} {what} must be {must}, not {value:g}")
+            if low is not None and high is not None and low > high:
+                raise InputError(f"the minimum {what} {low:g} is above the maximum {high:g}: no unit could be kept")
+
     def rejection(self, unit: TranslationUnit) -> str | None:
         """Why ``unit`` is dropped, or None to keep it."""
         if self.min_score is not None or self.max_score is not None:
@@ -155,11 +167,16 @@ class UnitFilter:
         return None
 
 
+def _is_score(value: float) -> bool:
+    return 0.0 <= value <= 1.0  # NaN fails
+
+
+def _is_ratio(value: float) -> bool:
+    return 0.0 < value < math.inf  # NaN fails
+
+
 def filter_units(units: list[TranslationUnit], conditions: UnitFilter) -> tuple[list[TranslationUnit], Counter]:
     """Units meeting ``conditions``, and a count of the dropped ones by reason."""
-    for value, name in ((conditions.min_ratio, "minimum ratio"), (conditions.max_ratio, "maximum ratio")):
-        if value is not None and value <= 0:
-            raise InputError(f"the {name} must be positive, not {value}")
     kept, dropped = [], Counter()
     for unit in units:
         reason = conditions.rejection(unit)

@@ -135,11 +135,13 @@ def _bead_types(values: tuple[str, ...]) -> tuple[str, ...]:
 @tmx.command(name="filter")
 @click.argument("file", type=_PATH)
 @_output_option
-@click.option("--min-score", type=float, help="Keep units whose x-score is at least this.")
-@click.option("--max-score", type=float, help="Keep units whose x-score is at most this (to extract doubtful ones).")
+@click.option("--min-score", type=float, help="Keep units whose x-score is at least this (0 to 1).")
+@click.option("--max-score", type=float,
+              help="Keep units whose x-score is at most this (0 to 1; to extract doubtful ones).")
 @click.option("--bead", "beads", multiple=True, help="Keep these bead types (x-bead), e.g. --bead 1-1 or --bead 1-1,2-1.")
-@click.option("--min-ratio", type=float, help="Keep units whose source/target length ratio (characters) is at least this.")
-@click.option("--max-ratio", type=float, help="Keep units whose source/target length ratio is at most this.")
+@click.option("--min-ratio", type=float,
+              help="Keep units whose source/target length ratio (characters) is at least this (> 0).")
+@click.option("--max-ratio", type=float, help="Keep units whose source/target length ratio is at most this (> 0).")
 @click.option("--keep-unscored", is_flag=True, help="With --min/--max-score, keep units that have no x-score.")
 @_lang_options
 def filter_cmd(file: Path, out: Path, min_score: float | None, max_score: float | None, beads: tuple[str, ...],
@@ -151,10 +153,13 @@ def filter_cmd(file: Path, out: Path, min_score: float | None, max_score: float 
     """
     from alinea.tmx.ops import UnitFilter, check_languages, filter_units, load_tmx, write_tmx_units
 
-    with OutputPlan(inputs=[file]) as plan:
-        target = plan.add(out, "-o", TMX, default=_default_name(file, "filtered"), why="no -o given")
+    try:
         conditions = UnitFilter(src_lang, tgt_lang, min_score, max_score, _bead_types(beads), min_ratio,
                                 max_ratio, keep_unscored)
+    except InputError as exc:  # impossible bounds: a usage error, before any file is touched
+        raise click.UsageError(str(exc)) from None
+    with OutputPlan(inputs=[file]) as plan:
+        target = plan.add(out, "-o", TMX, default=_default_name(file, "filtered"), why="no -o given")
         tmx_file = load_tmx(file)
         if min_ratio is not None or max_ratio is not None:
             check_languages(tmx_file, src_lang, tgt_lang)
