@@ -9,6 +9,8 @@ that needs them runs.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
@@ -32,5 +34,34 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def __getattr__(name: str):
     if name in _EXPORTS:
-        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value  # looked up once
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """This package's module type: its exported functions keep their names.
+
+    ``normalize`` and ``segment`` are both functions exported here and
+    submodules of this package. Importing a submodule makes Python bind it on
+    the package (``alinea.align.normalize = <module>``), which would shadow
+    the lazy function for good: ``from alinea.align import normalize`` would
+    give the module once anything (the pipeline, a test) had imported
+    ``alinea.align.normalize``. The guard keeps the package attribute the
+    function; the submodules stay importable by their full name
+    (``from alinea.align.normalize import clean_text``, ``importlib``), but
+    ``import alinea.align.normalize as m`` gives the function: use
+    ``from alinea.align import normalize as`` … for the function, the full
+    dotted ``from`` import for the module's other names.
+    """
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+#: Exported names that are also the names of submodules.
+_SHADOWED = frozenset(name for name, module in _EXPORTS.items() if name == module)
+sys.modules[__name__].__class__ = _Package
