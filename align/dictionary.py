@@ -27,11 +27,11 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
 from .errors import InputError
+from .utils import resource_rows
 
 #: Where Debian's dict-freedict-spa-eng puts its files.
 FREEDICT_DIR = Path("/usr/share/dictd")
@@ -181,15 +181,12 @@ def builtin_dictionary() -> Dictionary:
     Each line is a concept: Spanish forms, a tab, English forms (comma-separated);
     every Spanish form translates every English form of the line.
     """
-    text = (resources.files(__package__) / "resources" / "es_en_general.tsv").read_text(encoding="utf-8")
-    return from_entries(_concept_lines(text), "alinea general-language table (es_en_general.tsv, Apache-2.0)")
+    return from_entries(_concept_lines(resource_rows("es_en_general.tsv", 2)),
+                        "alinea general-language table (es_en_general.tsv, Apache-2.0)")
 
 
-def _concept_lines(text: str) -> Iterable[tuple[str, str]]:
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        es_side, _, en_side = line.partition("\t")
+def _concept_lines(rows: Iterable[tuple[str, ...]]) -> Iterable[tuple[str, str]]:
+    for es_side, en_side in rows:
         for es in es_side.split(","):
             for en in en_side.split(","):
                 if es.strip() and en.strip():

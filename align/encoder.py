@@ -28,7 +28,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from importlib import resources
 
 import numpy as np
 
@@ -53,13 +52,9 @@ _DOUBLED = re.compile(r"(.)\1+")
 @lru_cache(maxsize=None)
 def word_lexicon() -> dict[str, str]:
     """Spanish word -> English word, from ``resources/es_en_words.tsv``."""
-    text = (resources.files(__package__) / "resources" / "es_en_words.tsv").read_text(encoding="utf-8")
-    table = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            es, en = line.split("\t")[:2]
-            table[es.strip().lower()] = en.strip().lower()
-    return table
+    from .utils import resource_rows
+
+    return {es.lower(): en.lower() for es, en in resource_rows("es_en_words.tsv", 2)}
 
 
 @lru_cache(maxsize=None)

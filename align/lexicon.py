@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from .utils import resource_rows
 
 
 @lru_cache(maxsize=None)
 def un_bodies() -> tuple[tuple[str, str, str], ...]:
     """(es, en, English name) rows of the UN bodies table."""
-    rows = []
-    text = (resources.files(__package__) / "resources" / "un_bodies.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        es, en, name = (line.split("\t") + ["", ""])[:3]
-        rows.append((es.strip(), en.strip(), name.strip()))
-    return tuple(rows)
+    return tuple(resource_rows("un_bodies.tsv", 3))
 
 
 @lru_cache(maxsize=None)

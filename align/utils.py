@@ -29,6 +29,24 @@ def file_sha256(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
+def resource_rows(name: str, width: int) -> list[tuple[str, ...]]:
+    """The rows of a table shipped in ``alinea/align/resources/`` (``es_en_words.tsv`` …).
+
+    One row a line, tab-separated cells, stripped; blank lines and ``#``
+    comments skipped; each row cut or padded with "" to ``width`` cells.
+    """
+    from importlib import resources
+
+    text = (resources.files(__package__) / "resources" / name).read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [cell.strip() for cell in line.split("\t")][:width]
+        rows.append(tuple(cells + [""] * (width - len(cells))))
+    return rows
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place.

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable
 from alinea.align.aligner import align, alignment_warnings
 from alinea.align.dictionary import Dictionary
 from alinea.align.errors import InputError
+from alinea.align.language import guess_language
 from alinea.align.model import Bitext, Document, Sentence
 from alinea.align.read import read_document, read_plain_text
 from alinea.align.utils import check_lang
@@ -69,26 +70,6 @@ def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_la
     _check_languages([s.text for s in src], [s.text for s in tgt], src_lang, tgt_lang, src_path, tgt_path)
     step(2, "aligning")
     return align_texts(src, tgt, src_lang, tgt_lang, meta, use_anchors=use_anchors, dictionary=dictionary)
-
-
-_MARKERS = {
-    "es": {"el", "la", "los", "las", "de", "del", "que", "y", "en", "por", "para", "con", "una", "se"},
-    "en": {"the", "of", "and", "to", "in", "that", "is", "for", "with", "by", "on", "are", "this"},
-}
-
-
-def guess_language(sentences: list[Sentence] | list[str]) -> str | None:
-    """"es" or "en" by function-word counts; None when there is too little text."""
-    counts = {lang: 0 for lang in _MARKERS}
-    for sentence in sentences:
-        text = sentence if isinstance(sentence, str) else sentence.text
-        for word in text.lower().split():
-            for lang, words in _MARKERS.items():
-                if word in words:
-                    counts[lang] += 1
-    if sum(counts.values()) < 20:
-        return None
-    return max(counts, key=counts.get)
 
 
 _LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import ClassVar, Iterable, Iterator, Sequence
 
 from alinea.align.errors import InputError
+from alinea.align.language import function_word_counts, looks_spanish
 from alinea.align.lexicon import acronym_map, acronyms, un_bodies
 from alinea.align.model import BODY, CONTENTS, Bitext
 from alinea.align.numbers import SALES_NUMBER, numeric_tokens, percentages, sales_numbers, scaled_numbers
@@ -472,24 +473,6 @@ class EmptySource(Check):
                 yield self.finding("no Spanish for this English segment", s)
 
 
-# Function words that tell Spanish from English in a sentence (none is a word of both).
-_ES_WORDS = frozenset("""el la los las de del que y en por para con una un se su sus al como más
-sobre entre este esta estos estas es ha han fue lo también pero según desde hasta cuando donde
-otros otras todos países""".split())
-_EN_WORDS = frozenset("""the of and to in a is that for on with as by are be this which from at its
-was were has have been an or it their not will should would also these other""".split())
-
-
-def looks_spanish(text: str) -> bool:
-    """Whether ``text`` reads as Spanish rather than English (function-word count)."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    if len(words) < 4:
-        return False
-    es = sum(w in _ES_WORDS for w in words)
-    en = sum(w in _EN_WORDS for w in words)
-    return es >= 3 and es > 2 * en
-
-
 class Untranslated(PairCheck):
     name = "untranslated"
     severity = ERROR
@@ -499,8 +482,7 @@ class Untranslated(PairCheck):
         if source == target:
             # codes, symbols and names ("A/58/98", "UNICEF", "Odo Tevi (Vanuatu)", "Empresa
             # Argentina de Soluciones S.A.") legitimately stay the same; a sentence does not
-            words = re.findall(r"[^\W\d_]+", source.lower())
-            if looks_spanish(source) or sum(w in _ES_WORDS for w in words) >= 2:
+            if looks_spanish(source) or function_word_counts(source)["es"] >= 2:
                 yield "the English is identical to the Spanish"
         elif looks_spanish(target):
             yield "the English side is still Spanish"
