@@ -51,9 +51,10 @@ class _Package(types.ModuleType):
     ``alinea.align.normalize``. The guard keeps the package attribute the
     function; the submodules stay importable by their full name
     (``from alinea.align.normalize import clean_text``, ``importlib``), but
-    ``import alinea.align.normalize as m`` gives the function: use
-    ``from alinea.align import normalize as`` … for the function, the full
-    dotted ``from`` import for the module's other names.
+    ``import alinea.align.normalize as m`` and, inside this package,
+    ``from . import segment`` give the function: the module's own names are
+    imported by their full dotted name (``from .segment import STARTERS``) or
+    with :func:`importlib.import_module`.
     """
 
     def __setattr__(self, name: str, value) -> None:

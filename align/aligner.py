@@ -712,28 +712,3 @@ def _confident_pairs(beads) -> list[tuple[int, int]]:
         if all(len(beads[k][0]) == 1 and len(beads[k][1]) == 1 for k in (n - 1, n, n + 1)):
             pairs.append((beads[n][0][0], beads[n][1][0]))
     return pairs
-
-
-def write_beads_tsv(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str], path,
-                    src_lines: Sequence[int] | None = None, tgt_lines: Sequence[int] | None = None) -> int:
-    """Write beads as TSV (src, tgt, score, src_text, tgt_text), atomically; returns the row count.
-
-    ``src``/``tgt`` are comma-separated indices (line numbers when ``src_lines`` /
-    ``tgt_lines`` map sentence indices to lines); null beads have an empty side.
-    """
-    import csv
-
-    from .utils import atomic_write, formula_safe
-
-    src_lines = list(src_lines) if src_lines is not None else list(range(len(src)))
-    tgt_lines = list(tgt_lines) if tgt_lines is not None else list(range(len(tgt)))
-    with atomic_write(path) as fh:
-        writer = csv.writer(fh, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        writer.writerow(["src", "tgt", "score", "src_text", "tgt_text"])
-        for bead in beads:
-            writer.writerow([",".join(str(src_lines[i]) for i in bead.src),
-                             ",".join(str(tgt_lines[j]) for j in bead.tgt),
-                             f"{bead.score:.4f}",
-                             formula_safe(" ".join(src[i] for i in bead.src)),
-                             formula_safe(" ".join(tgt[j] for j in bead.tgt))])
-    return len(beads)

@@ -21,8 +21,6 @@ not to find linguistic roots).
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -251,13 +249,10 @@ def read_dictd(index_path: str | os.PathLike, data_path: str | os.PathLike) -> l
 
 # --------------------------------------------------------------------------- the user's files
 
-_ES_HEADERS = ("es", "spa", "spanish", "español", "espanol", "source", "term_es", "es-es")
-_EN_HEADERS = ("en", "eng", "english", "inglés", "ingles", "target", "term_en", "en-us", "en-gb")
+def read_dictionary(path: str | os.PathLike, encoding: str | None = None) -> Dictionary:
+    """A user's dictionary: hunalign ``english @ spanish`` lines, a two-column CSV/TSV/XLSX, or TBX.
 
-
-def read_dictionary(path: str | os.PathLike) -> Dictionary:
-    """A user's dictionary: hunalign ``english @ spanish`` lines, a two-column CSV/TSV, or TBX.
-
+    Text files are decoded like every text input (``encoding``: default detected).
     Bad files raise :class:`InputError` with a one-line message.
     """
     path = Path(path)
@@ -265,8 +260,10 @@ def read_dictionary(path: str | os.PathLike) -> Dictionary:
         raise InputError(f"{path}: no such dictionary file" if not path.exists() else f"{path}: is not a file")
     if path.suffix.lower() == ".tbx":
         entries = read_tbx_pairs(path)
+    elif path.suffix.lower() == ".xlsx":
+        entries = read_term_table(path, "dictionary")
     else:
-        text = read_term_text(path, "dictionary")
+        text = read_term_text(path, "dictionary", encoding)
         if " @ " in text.split("\n", 1)[0] or path.suffix.lower() == ".dic":
             entries = _hunalign_pairs(text, path)
         else:
@@ -277,12 +274,16 @@ def read_dictionary(path: str | os.PathLike) -> Dictionary:
     return dictionary
 
 
-def read_term_text(path: Path, what: str = "dictionary") -> str:
-    """The text of a UTF-8 term file (a BOM is dropped); an undecodable or empty file is an InputError."""
+def read_term_text(path: Path, what: str = "dictionary", encoding: str | None = None) -> str:
+    """The text of a term file, decoded like every text input (:func:`alinea.tables.decode_table`:
+    a BOM, UTF-16, UTF-8, Windows-1252 …; ``encoding`` overrides); empty is an InputError."""
+    from alinea.tables import decode_table
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: the {what} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    text = decode_table(data, str(path), encoding) if data.strip() else ""
     if not text.strip():
         raise InputError(f"{path}: the {what} is empty")
     return text
@@ -301,36 +302,29 @@ def _hunalign_pairs(text: str, path: Path) -> list[tuple[str, str]]:
 
 
 def read_table_pairs(text: str, path: Path, what: str = "dictionary") -> list[tuple[str, str]]:
-    """(Spanish, English) rows of a two-column CSV/TSV; a header row may name the languages.
+    """(Spanish, English) rows of a two-column CSV/TSV text; a header row may name the columns
+    (recognised as every alinea table's: :func:`alinea.tables.find_text_columns`).
 
     ``what`` names the file in messages ("dictionary", "glossary").
     """
-    if path.suffix.lower() in (".tsv", ".tab", ".txt"):
-        delimiter = "\t"
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
-    try:
-        rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
-    except csv.Error as exc:
-        raise InputError(f"{path}: not a readable CSV/TSV {what}: {exc}") from None
-    if not rows:
+    from alinea.tables import TSV_SUFFIXES, language_pairs, parse_delimited
+
+    delimiter = "\t" if Path(path).suffix.lower() in TSV_SUFFIXES else None
+    table = parse_delimited(text, str(path), delimiter, what)
+    if not table.rows:
         raise InputError(f"{path}: the {what} has no terms (only separators and blank lines)")
-    header = [c.strip().lower() for c in rows[0]]
-    es_col, en_col = 0, 1
-    if any(h in _ES_HEADERS for h in header) and any(h in _EN_HEADERS for h in header):
-        es_col = next(i for i, h in enumerate(header) if h in _ES_HEADERS)
-        en_col = next(i for i, h in enumerate(header) if h in _EN_HEADERS)
-        rows = rows[1:]
-    pairs = []
-    for line, row in enumerate(rows, start=1):
-        if len(row) <= max(es_col, en_col):
-            raise InputError(f"{path}: row {line} has {len(row)} column(s); a {what} needs a "
-                             "Spanish and an English column")
-        pairs.append((row[es_col], row[en_col]))
-    return pairs
+    return [(es, en) for es, en, _ in language_pairs(table, what)]
+
+
+def read_term_table(path: str | os.PathLike, what: str = "glossary",
+                    encoding: str | None = None) -> list[tuple[str, str]]:
+    """(Spanish, English) rows of a CSV, TSV or XLSX term table (:mod:`alinea.tables`)."""
+    from alinea.tables import XLSX_SUFFIXES, language_pairs, read_table
+
+    path = Path(path)
+    if path.suffix.lower() not in XLSX_SUFFIXES:
+        return read_table_pairs(read_term_text(path, what, encoding), path, what)
+    return [(es, en) for es, en, _ in language_pairs(read_table(path, encoding, what), what)]
 
 
 def read_tbx_pairs(path: Path) -> list[tuple[str, str]]:

@@ -28,6 +28,7 @@ segmentation, so a CAT tool must be given the cleaned text.
 """
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +118,7 @@ _ENUMERATOR = (
 
 def alinea_rules(lang: str) -> list[SrxRule]:
     """alinea's segmentation of ``lang`` ("es" or "en") as ordered SRX rules."""
-    from . import segment as seg
+    seg = importlib.import_module(".segment", __package__)  # the module: `from . import segment` is the function
 
     lang = check_lang(lang)
     params = seg.punkt_parameters(lang)

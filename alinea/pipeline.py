@@ -129,6 +129,19 @@ def align_line_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, s
     return beads, src, tgt, src_lines, tgt_lines
 
 
+def align_line_bitext(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
+                      tgt_lang: str = "en", encoding: str | None = None, *,
+                      dictionary: Dictionary | None = None) -> tuple[Bitext, list[int], list[int]]:
+    """:func:`align_line_files` as a Bitext (one sentence per non-blank line, ``warnings`` set), and
+    each sentence's line number in its file, counted from 1 as editors do."""
+    beads, src, tgt, src_lines, tgt_lines = align_line_files(src_path, tgt_path, src_lang, tgt_lang, encoding,
+                                                             dictionary=dictionary)
+    bitext = Bitext([Sentence(text, i) for i, text in enumerate(src)], [Sentence(text, j) for j, text in enumerate(tgt)],
+                    list(beads), src_lang, tgt_lang, {"src_file": str(src_path), "tgt_file": str(tgt_path)},
+                    alignment_warnings(beads, len(src), len(tgt), src_lang=src_lang, tgt_lang=tgt_lang))
+    return bitext, [n + 1 for n in src_lines], [n + 1 for n in tgt_lines]
+
+
 def _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path) -> None:
     guessed_src, guessed_tgt = guess_language(src), guess_language(tgt)
     if guessed_src and guessed_src == guessed_tgt:

@@ -607,16 +607,19 @@ class ToolkitCheck(PairCheck):
 
 # --------------------------------------------------------------------------- glossary
 
-def load_glossary(path: str | os.PathLike) -> list[Term]:
-    """Required term pairs from a CSV/TSV (Spanish, English columns) or a TBX file.
+def load_glossary(path: str | os.PathLike, encoding: str | None = None) -> list[Term]:
+    """Required term pairs from a CSV/TSV/XLSX (Spanish, English columns) or a TBX file.
 
-    Rows with the same Spanish term are alternatives: any of their English terms is accepted.
+    The table is read as every alinea table (:mod:`alinea.tables`: decoding,
+    ``encoding`` of a CSV/TSV, quoting, a header naming the columns). Rows with
+    the same Spanish term are alternatives: any of their English terms is accepted.
     """
+    from alinea.align.dictionary import read_term_table
     from alinea.align.read import require_file
 
     path = Path(path)
     require_file(path, "a glossary")
-    pairs = _read_tbx(path) if path.suffix.lower() == ".tbx" else _read_csv(path)
+    pairs = _read_tbx(path) if path.suffix.lower() == ".tbx" else read_term_table(path, "glossary", encoding)
     merged: dict[str, list[str]] = {}
     for es, en in pairs:
         es, en = _norm(es), _norm(en)
@@ -627,12 +630,6 @@ def load_glossary(path: str | os.PathLike) -> list[Term]:
     if not merged:
         raise InputError(f"{path}: the glossary has no Spanish–English term pairs")
     return [Term(es, tuple(ens)) for es, ens in merged.items()]
-
-
-def _read_csv(path: Path) -> list[tuple[str, str]]:
-    from alinea.align.dictionary import read_table_pairs, read_term_text
-
-    return read_table_pairs(read_term_text(path, "glossary"), path, "glossary")
 
 
 def _read_tbx(path: Path) -> list[tuple[str, str]]:
@@ -740,18 +737,20 @@ def segments_from_units(units, src_lang: str = "es", tgt_lang: str = "en",
     return segments
 
 
-def load_segments(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> list[Segment]:
-    """The units of a TMX or of an alinea TSV/CSV/XLSX table as segments, with their tuids."""
+def load_segments(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en",
+                  encoding: str | None = None) -> list[Segment]:
+    """The units of a TMX or of an alinea TSV/CSV/XLSX table as segments, with their tuids
+    (``encoding``: of a TSV/CSV, default detected)."""
     from alinea.tmx.reader import load_units
 
-    units, _ = load_units(path, src_lang, tgt_lang)
+    units, _ = load_units(path, src_lang, tgt_lang, encoding)
     return segments_from_units(units, src_lang, tgt_lang, str(path))
 
 
 def check_file(path: str | os.PathLike, glossary: str | os.PathLike | Sequence[Term] | None = None,
-               src_lang: str = "es", tgt_lang: str = "en") -> CheckResult:
+               src_lang: str = "es", tgt_lang: str = "en", encoding: str | None = None) -> CheckResult:
     """Check every unit of a TMX or an alinea TSV/CSV/XLSX table."""
-    return run_segments(load_segments(path, src_lang, tgt_lang), glossary, str(path),
+    return run_segments(load_segments(path, src_lang, tgt_lang, encoding), glossary, str(path),
                         {"source_file": str(path)})
 
 

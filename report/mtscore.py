@@ -55,28 +55,64 @@ def split_lines(text: str) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
-def read_text(path: str | os.PathLike) -> str:
-    """The text of a plain-text file in any encoding (Word/PDF via read_document)."""
+def read_text(path: str | os.PathLike, option: str = "") -> str:
+    """The text of a plain-text file in any encoding (Word/PDF via read_document).
+
+    A TMX or a table is refused: read line by line, its markup or header would
+    become segments (``option`` names the option in the message).
+    """
     from alinea.align.read import read_document, read_plain_text
 
     if Path(path).suffix.lower() in (".docx", ".pdf"):
         return read_document(path)
+    _refuse_bitext(path, option)
     return read_plain_text(path)
 
 
-def read_lines(path: str | os.PathLike) -> list[str]:
-    """One segment per line (see :func:`split_lines`)."""
-    return split_lines(read_text(path))
+def bitext_reference(path: str | os.PathLike) -> bool:
+    """Whether a reference file is a TMX or an alinea table (read as a bitext), by its suffix:
+    .tmx, .xml holding XML, .tsv, .tab, .csv, .xlsx (.txt is plain lines, one segment each)."""
+    from alinea.tmx.reader import looks_like_tmx
+
+    suffix = Path(path).suffix.lower()
+    return suffix in (".tmx", ".tsv", ".tab", ".csv", ".xlsx") or (suffix == ".xml" and looks_like_tmx(path))
+
+
+def _refuse_bitext(path: str | os.PathLike, option: str) -> None:
+    """A TMX or a bead table where one segment per line is wanted: an InputError saying so."""
+    from alinea.tables import sniff_table_header
+    from alinea.tmx.reader import looks_like_tmx
+
+    what = ""
+    if bitext_reference(path) or looks_like_tmx(path):
+        what = "a TMX" if Path(path).suffix.lower() not in (".tsv", ".tab", ".csv", ".xlsx") else "a table"
+    elif sniff_table_header(path):
+        what = "a table (its first line is a header naming the text columns)"
+    if not what:
+        return
+    where = f"{option} " if option else ""
+    if option == "--ref":
+        raise InputError(f"{where}{path}: is {what}, not one segment per line; give a TMX or table a .tmx, "
+                         ".tsv, .csv or .xlsx name and its target side is the reference (its source side "
+                         "the source)")
+    raise InputError(f"{where}{path}: is {what}, not one segment per line; {option or 'this file'} takes "
+                     "plain text (a TMX or table is read as --ref only)")
+
+
+def read_lines(path: str | os.PathLike, option: str = "") -> list[str]:
+    """One segment per line (see :func:`split_lines`); a TMX or table is refused."""
+    return split_lines(read_text(path, option))
 
 
 def load_reference(path: str | os.PathLike, src_lang: str = "es",
                    tgt_lang: str = "en") -> tuple[list[str], list[str] | None]:
-    """Reference segments and, for a TMX, the source segments in the same order.
+    """Reference segments and, for a TMX or an alinea table, the source segments in the same order.
 
-    A TMX contributes its target side as the reference and its source side as
-    the source; MT lines must follow the order of its translation units.
+    A TMX or table (:func:`bitext_reference`) contributes its target side as the
+    reference and its source side as the source; MT lines must follow the order
+    of its units or rows. Anything else is one segment per line.
     """
-    if Path(path).suffix.lower() == ".tmx":
+    if bitext_reference(path):
         from alinea.tmx.reader import load_bitext
 
         bitext = load_bitext(path, src_lang, tgt_lang)
@@ -84,7 +120,7 @@ def load_reference(path: str | os.PathLike, src_lang: str = "es",
         if not pairs:
             raise InputError(f"{path}: no translation unit with both {src_lang} and {tgt_lang}")
         return [" ".join(t.split()) for _, t in pairs], [" ".join(s.split()) for s, _ in pairs]
-    return read_lines(path), None
+    return read_lines(path, "--ref"), None
 
 
 def _check_files(paths: Sequence[str | os.PathLike], option: str, what: str) -> None:
@@ -540,16 +576,16 @@ def score_files(hyp_paths: Sequence[str | os.PathLike],
     refs, ref_path = references[0], ref_paths[0]
     if src_path is not None:
         if srcs is not None:
-            raise InputError(f"{src_path}: --src cannot be used with a TMX reference "
+            raise InputError(f"{src_path}: --src cannot be used with a TMX or table reference "
                              "(its source side is the source)")
-        srcs = read_lines(src_path)
+        srcs = read_lines(src_path, "--src")
         if len(srcs) != len(refs):
             raise InputError(f"{src_path} has {len(srcs)} lines but the reference "
                              f"{ref_path} has {len(refs)}")
     named: list[tuple[str, list[str]]] = []
     realignments: dict[str, Realignment] = {}
     for path, name in zip(hyp_paths, names):
-        text = read_text(path)
+        text = read_text(path, "--hyp")
         if realign_output:
             by_line = Path(path).suffix.lower() not in (".docx", ".pdf")
             hyps, info = realign(text, refs, tgt_lang, by_line)
@@ -564,7 +600,7 @@ def score_files(hyp_paths: Sequence[str | os.PathLike],
     result = score_systems(named, references, metrics, workers, srcs, bootstrap, realignments,
                            tokenize=tokenize, lowercase=lowercase)
     result.reference_names = [str(p) for p in ref_paths]
-    tmx_refs = [str(p) for p in ref_paths if Path(p).suffix.lower() == ".tmx"]
+    tmx_refs = [str(p) for p in ref_paths if bitext_reference(p)]
     result.source_name = str(src_path) if src_path is not None else (
         tmx_refs[0] if srcs is not None else None)
     return result

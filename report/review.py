@@ -6,7 +6,6 @@ embedded PNG, the full side-by-side table) and the same table as TSV/XLSX.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import pandas as pd
 
 from alinea.align.errors import InputError
 from alinea.align.model import Bead, Bitext
-from alinea.align.utils import atomic_path
 
 from .html import figure_data_uri, write_html
 
@@ -151,9 +149,6 @@ def path_plot(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> str:
     return figure_data_uri(fig)
 
 
-# Control characters that XLSX (XML) cannot store.
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 REVIEW_COLUMNS = ["bead", "type", "score", "paragraph", "review", "src_ids", "tgt_ids", "source", "target"]
 
 
@@ -170,48 +165,10 @@ def review_frame(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> pd.DataFr
 
 def write_review_table(bitext: Bitext, path: str | os.PathLike,
                        threshold: float = LOW_CONFIDENCE) -> None:
-    """The review table as TSV/CSV (via alinea.tmx.tabular) or XLSX (text cells, header frozen)."""
-    frame = review_frame(bitext, threshold)
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        from alinea.tmx.tabular import write_table
+    """The review table as TSV, CSV or XLSX (:mod:`alinea.tables`: formula-safe text, header frozen)."""
+    from alinea.tmx.tabular import write_table
 
-        write_table(frame, path)
-        return
-    _write_xlsx(frame, path)
-
-
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "alignment"
-    sheet.append(list(frame.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in frame.itertuples(index=False):
-        # Cells made here and appended: looking the row up again (sheet[sheet.max_row])
-        # scans every cell of the sheet, which made a long table quadratic.
-        cells = [Cell(sheet, value=_XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v) for v in values]
-        for cell in cells:
-            if isinstance(cell.value, str):
-                # openpyxl turns "=..." into a formula; segment text is never a formula
-                cell.data_type = "s"
-        sheet.append(cells)
-    widths = {"source": 70, "target": 70, "review": 28}
-    for i, name in enumerate(frame.columns, start=1):
-        letter = sheet.cell(row=1, column=i).column_letter
-        sheet.column_dimensions[letter].width = widths.get(name, 10)
-        if name in ("source", "target"):
-            for cell in sheet[letter][1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+    write_table(review_frame(bitext, threshold), path, sheet="alignment")
 
 
 def review_warnings(bitext: Bitext) -> list[str]:

@@ -14,6 +14,7 @@ from alinea.align.aligner import align_sentences, anchor_points
 from alinea.align.corelib import best_path, length_cost, log_erfc
 from alinea.align.encoder import Vocabulary, cognate_key, encode_side
 from alinea.align.model import Sentence
+from alinea.tables import read_table
 
 ES = [
     "La Comisión de Población y Desarrollo celebró su 36º período de sesiones en Nueva York en 2003.",
@@ -244,13 +245,52 @@ def test_align_lines_writes_the_beads_as_tsv(tmp_path, run_cli):
     out = tmp_path / "beads.tsv"
     result = run_cli("align-lines", es, en, "-o", out)
     assert result.exit_code == 0, result.output
-    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
-    assert rows[0] == ["src", "tgt", "score", "src_text", "tgt_text"]
-    body = rows[1:]
-    assert ["4", ""] in [r[:2] for r in body]          # the Spanish sentence with no English
-    assert ["5", "5"] in [r[:2] for r in body]         # English line numbers count the blank line
-    assert "4" not in [r[1] for r in body]              # ... which is not a sentence
-    assert sorted(int(r[0]) for r in body if r[0]) == list(range(len(ES)))
+    table = read_table(out)
+    assert table.header == ["bead", "type", "score", "paragraph", "src_ids", "tgt_ids", "source", "target",
+                            "tuid", "kind", "document"]  # the bead table of `align --tsv`
+    body = [dict(zip(table.header, row + [""] * 11)) for row in table.rows[1:]]
+    ids = [(r["src_ids"], r["tgt_ids"]) for r in body]
+    assert ("5", "") in ids                            # the Spanish sentence with no English (line 5)
+    assert ("6", "6") in ids                           # English line numbers count the blank line 5
+    assert "5" not in [tgt for _, tgt in ids]          # ... which is not a sentence
+    assert sorted(int(src) for src, _ in ids if src) == list(range(1, len(ES) + 1))
+    assert [r["type"] for r in body if r["src_ids"] == "5"] == ["1-0"]
+    assert {r["source"] for r in body} - {""} == set(ES)
+
+
+def test_align_lines_table_is_read_by_every_command(tmp_path, run_cli):
+    """Issue: align-lines output could not be used by report, check, tmx convert. Now it is the one bead table."""
+    es, en = tmp_path / "doc.es", tmp_path / "doc.en"
+    es.write_text("\n".join(ES) + "\n", encoding="utf-8")
+    en.write_text("\n".join(EN) + "\n", encoding="utf-8")
+    beads = tmp_path / "beads.tsv"
+    assert run_cli("align-lines", es, en, "-o", beads).exit_code == 0
+    tm = tmp_path / "tm.tmx"
+    result = run_cli("tmx", "convert", beads, tm)
+    assert result.exit_code == 0, result.output
+    assert tm.read_text(encoding="utf-8").count("<tu ") == len(ES)
+    result = run_cli("report", beads, "-o", tmp_path / "r.html")
+    assert result.exit_code == 0 and "skipped" not in result.output, result.output
+    result = run_cli("check", beads, "--json", tmp_path / "c.json")
+    assert result.exit_code in (0, 1) and f"segments: {len(ES)}" in result.output, result.output
+    result = run_cli("tmx", "stats", tm)
+    assert "bead types: 1-1 " in result.output, result.output
+
+
+def test_legacy_align_lines_table_is_read(tmp_path, run_cli):
+    """Tables written by alinea 0.2's align-lines (src, tgt, score, src_text, tgt_text) still convert,
+    their 0-based line lists giving the bead types."""
+    old = tmp_path / "old.tsv"
+    old.write_text("src\ttgt\tscore\tsrc_text\ttgt_text\n"
+                   "0\t0\t0.9941\tHola.\tHello.\n"
+                   "1,2\t1\t0.8\tUna. Dos.\tOne and two.\n"
+                   "3\t\t0.0\tSola.\t\n", encoding="utf-8")
+    tm = tmp_path / "old.tmx"
+    result = run_cli("tmx", "convert", old, tm, "--keep-unaligned")
+    assert result.exit_code == 0, result.output
+    text = tm.read_text(encoding="utf-8")
+    assert '<prop type="x-bead">2-1</prop>' in text and '<prop type="x-bead">1-0</prop>' in text
+    assert '<prop type="x-score">0.9941</prop>' in text
 
 
 def test_align_lines_reports_a_missing_file_in_one_line(tmp_path, run_cli):

@@ -578,7 +578,7 @@ def test_missing_folder_is_created_and_said(ws):
 @pytest.mark.parametrize("args, starts", [
     (["align", "{ES}", "{EN}", "-o", "-"], "<?xml"),
     (["align", "{ES}", "{EN}", "--tsv", "-", "-o", "{P}/tm.tmx"], "bead\ttype"),
-    (["align-lines", "{ESL}", "{ENL}", "-o", "-"], "src\ttgt"),
+    (["align-lines", "{ESL}", "{ENL}", "-o", "-"], "bead\ttype"),
     (["report", "{TMX}", "-o", "-"], "<!DOCTYPE html"),
     (["check", "{TMX}", "--json", "-"], "{"),
     (["check", "{TMX}", "--report", "-"], "<!DOCTYPE html"),

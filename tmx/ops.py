@@ -260,7 +260,7 @@ class Conversion:
 
 
 def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en",
-            keep_unaligned: bool = False) -> Conversion:
+            keep_unaligned: bool = False, encoding: str | None = None) -> Conversion:
     """TMX <-> TSV/CSV/XLSX (and table <-> table), unit by unit.
 
     Every unit keeps its tuid, its properties (alinea's and any other tool's)
@@ -270,6 +270,7 @@ def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str 
     header (``x-unaligned-es``/``-en``), added to what the input TMX recorded.
     A table has no header: what its source left out is unknown, and so is the
     count, which is then not written (nor is it for a TMX that records none).
+    ``encoding`` is that of a TSV/CSV source (default: detected).
     """
     from .hygiene import clean_segment
     from .reader import load_units, sentence_counts
@@ -283,7 +284,7 @@ def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str 
     if out_suffix not in (".tmx", *TABLE_SUFFIXES):
         raise InputError(f"{target}: unsupported output format {out_suffix!r} (use .tmx, .tsv, .csv or .xlsx)")
     src_lang, tgt_lang = tmx_lang(src_lang), tmx_lang(tgt_lang)
-    units, header_props = load_units(source, src_lang, tgt_lang)
+    units, header_props = load_units(source, src_lang, tgt_lang, encoding)
     sides = [(bool(clean_segment(u.text(src_lang) or "")), bool(clean_segment(u.text(tgt_lang) or "")))
              for u in units]
     usable = [(unit, side) for unit, side in zip(units, sides) if any(side)]

@@ -28,12 +28,13 @@ from lxml import etree
 from alinea.align.errors import InputError
 from alinea.align.model import BODY, UNIT_KINDS, Bead, Bitext, Sentence
 
+from alinea.tables import TABLE_SUFFIXES
+
 from .hygiene import base_lang
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: Inline elements whose content is native code (RTF, HTML...), not segment text.
 CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut", "sub"})
-TABLE_SUFFIXES = (".tsv", ".tab", ".txt", ".csv", ".xlsx")
 _BEAD_KIND = re.compile(r"^(\d+)-(\d+)$")
 
 
@@ -71,6 +72,12 @@ def parse_xml(path: str | os.PathLike) -> etree._ElementTree:
 
 def _prolog(path: Path, limit: int = 1 << 24) -> str:
     """The text before the root element (XML declaration, comments, DOCTYPE), decoded."""
+    text, root = _head(path, limit)
+    return text[:root.start()] if root else text
+
+
+def _head(path: Path, limit: int) -> tuple[str, re.Match | None]:
+    """The decoded start of an XML file up to its root element's tag, and where that tag starts."""
     import codecs
 
     with open(path, "rb") as fh:
@@ -85,8 +92,7 @@ def _prolog(path: Path, limit: int = 1 << 24) -> str:
                 break
             text += decoder.decode(chunk)
     text = text.replace("\x00", "")
-    root = re.search(r"<[A-Za-z_]", text)
-    return text[:root.start()] if root else text
+    return text, re.search(r"<[A-Za-z_]", text)
 
 
 def _refuse_entity_declarations(path: Path) -> None:
@@ -415,24 +421,37 @@ def bitext_format(path: str | os.PathLike) -> str:
     raise InputError(f"{path}: unsupported bitext format {suffix!r} (use .tmx, .tsv, .csv or .xlsx)")
 
 
-def load_bitext(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> Bitext:
-    """A TMX or an alinea TSV/CSV/XLSX table as a Bitext (dispatch on the suffix)."""
+def load_bitext(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en",
+                encoding: str | None = None) -> Bitext:
+    """A TMX or an alinea TSV/CSV/XLSX table as a Bitext (dispatch on the suffix; ``encoding``: of a
+    TSV/CSV, default detected)."""
     if bitext_format(path) == "tmx":
         return read_tmx(path, src_lang, tgt_lang)
     from .tabular import read_bitext_table
 
-    return read_bitext_table(path, src_lang, tgt_lang)
+    return read_bitext_table(path, src_lang, tgt_lang, encoding)
 
 
-def load_units(path: str | os.PathLike, src_lang: str = "es",
-               tgt_lang: str = "en") -> tuple[list[TranslationUnit], dict[str, str]]:
+def load_units(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en",
+               encoding: str | None = None) -> tuple[list[TranslationUnit], dict[str, str]]:
     """The units of a TMX or of an alinea TSV/CSV/XLSX table, and the TMX header's properties (none for a table)."""
     if bitext_format(path) == "tmx":
         tree = parse_tmx(path)
         return list(iter_units(tree)), header_props(tree)
     from .tabular import frame_units, read_table
 
-    return frame_units(read_table(path), src_lang, tgt_lang, path), {}
+    return frame_units(read_table(path, encoding), src_lang, tgt_lang, path), {}
+
+
+def looks_like_tmx(path: str | os.PathLike) -> bool:
+    """Whether a file of any name is XML whose root element is ``<tmx>`` (read up to the root's tag)."""
+    try:
+        if not _looks_like_xml(path):
+            return False
+        text, root = _head(Path(path), 1 << 20)
+    except OSError:
+        return False
+    return root is not None and re.match(r"<tmx[\s/>]", text[root.start():root.start() + 5] + " ") is not None
 
 
 def _looks_like_xml(path: str | os.PathLike) -> bool:

@@ -5,24 +5,24 @@ rebuilds the bead structure from ``src_ids``/``tgt_ids`` (or ``type``) and a
 unit's tuid and properties from ``tuid``, ``score``, ``paragraph``, ``kind``,
 ``document``, ``note`` and one ``prop:TYPE`` column per other property, so a
 table edited in a spreadsheet can be turned into the same TMX again. Tables
-from elsewhere work too if they have ``source``/``target`` columns or columns
-named after the two languages (``es``/``en``).
+from elsewhere work too when their header names the text columns
+(``source``/``target``, or the languages: ``es``/``en``, ``Spanish``/``English``
+…; :func:`alinea.tables.find_text_columns`), and so do the ``align-lines``
+tables of alinea 0.2 (``src``, ``tgt``, ``score``, ``src_text``, ``tgt_text``).
+
+How the files are written and read (quoting, formula escapes, decoding,
+XLSX) is :mod:`alinea.tables`, the one table module every command uses.
 """
 from __future__ import annotations
 
 import os
-import re
-from pathlib import Path
 
 import pandas as pd
 
 from alinea.align.errors import InputError
 from alinea.align.model import Bitext
-from alinea.align.utils import atomic_path, formula_safe, formula_unescape
+from alinea.tables import Table, find_text_columns, text_columns_hint
 
-_LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
-# Lone surrogates are not characters and cannot be written as UTF-8.
-_SURROGATES = re.compile("[\ud800-\udfff]")
 COLUMNS = ["bead", "type", "score", "paragraph", "src_ids", "tgt_ids", "source", "target", "tuid", "kind",
            "document"]
 #: Columns that hold a TMX property of alinea's, and the property.
@@ -33,16 +33,23 @@ PROP_PREFIX = "prop:"
 NOTE_SEPARATOR = " | "
 
 
-def bitext_frame(bitext: Bitext) -> pd.DataFrame:
-    """One row per bead, in document order; ``tuid`` is the one :func:`~alinea.tmx.writer.write_tmx` gives."""
+def bitext_frame(bitext: Bitext, src_numbers=None, tgt_numbers=None) -> pd.DataFrame:
+    """One row per bead, in document order; ``tuid`` is the one :func:`~alinea.tmx.writer.write_tmx` gives.
+
+    ``src_ids``/``tgt_ids`` number the bead's sentences from 1; ``src_numbers``/
+    ``tgt_numbers`` (one per sentence) number them otherwise, e.g. by their
+    lines in the input files (``align-lines``).
+    """
+    src_numbers = list(src_numbers) if src_numbers is not None else range(1, len(bitext.src) + 1)
+    tgt_numbers = list(tgt_numbers) if tgt_numbers is not None else range(1, len(bitext.tgt) + 1)
     rows = []
     document = bitext.meta.get("symbol", "")
     for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1):
         rows.append({
             "bead": n, "type": bead.kind, "score": "" if bead.score is None else round(bead.score, 4),
             "paragraph": bitext.paragraph_number(bead) or "",
-            "src_ids": ",".join(str(i + 1) for i in bead.src),
-            "tgt_ids": ",".join(str(i + 1) for i in bead.tgt),
+            "src_ids": ",".join(str(src_numbers[i]) for i in bead.src),
+            "tgt_ids": ",".join(str(tgt_numbers[i]) for i in bead.tgt),
             "source": src, "target": tgt,
             "tuid": str(n), "kind": bitext.unit_kind(bead), "document": document,
         })
@@ -83,83 +90,68 @@ def units_frame(units, src_lang: str = "es", tgt_lang: str = "en") -> pd.DataFra
     return pd.DataFrame(rows, columns=columns).fillna("")
 
 
-def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write ``frame`` as TSV, CSV or XLSX, chosen by the file suffix."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".tsv", ".tab", ".txt", ".csv", ".xlsx"):
-        raise InputError(f"{path}: unsupported table format {suffix!r} (use .tsv, .csv or .xlsx)")
-    with atomic_path(path) as tmp:
-        if suffix == ".xlsx":
-            _write_xlsx(frame, tmp)
-        else:
-            sep = "," if suffix == ".csv" else "\t"
-            # One line per row: a tab or line break inside a cell (a bare "\r" is not
-            # even quoted by the csv module) would split the row for most tools. And no
-            # cell may start like a formula ("=HYPERLINK(...)"): a spreadsheet would run it.
-            flat = frame.map(lambda v: formula_safe(_LINE_BREAKS.sub(" ", _SURROGATES.sub("", v)))
-                             if isinstance(v, str) else v)
-            flat.to_csv(tmp, sep=sep, index=False, encoding="utf-8")
+def write_table(frame: pd.DataFrame, path: str | os.PathLike, sheet: str = "beads") -> int:
+    """Write ``frame`` as TSV, CSV or XLSX, chosen by the file suffix (:func:`alinea.tables.write_table`)."""
+    from alinea.tables import write_table as write_file
+
+    return write_file(path, [str(c) for c in frame.columns], frame.itertuples(index=False, name=None), sheet)
 
 
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def read_table(path: str | os.PathLike, encoding: str | None = None) -> pd.DataFrame:
+    """A TSV/CSV/XLSX table with a header, every cell as a string ("" for empty).
 
-    # openpyxl refuses control characters, and would store a segment starting
-    # with "=" as a formula that Excel then runs: keep every text cell text.
-    safe = frame.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", _SURROGATES.sub("", v)) if isinstance(v, str) else v)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        safe.to_excel(writer, index=False, sheet_name="beads")
-        for row in writer.sheets["beads"].iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
+    ``encoding``: of a TSV/CSV (default: detected, as for any text file).
+    """
+    from alinea.tables import read_table as read_file
+
+    return table_frame(read_file(path, encoding))
 
 
-def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """A TSV/CSV/XLSX table with every cell as a string ("" for empty)."""
-    from zipfile import BadZipFile
+def table_frame(table: Table) -> pd.DataFrame:
+    """A :class:`alinea.tables.Table` whose first row is its header, as a DataFrame of strings."""
+    header = _unique_names(table.header)
+    width = len(header)
+    rows = []
+    for line, row in zip(table.lines[1:], table.rows[1:]):
+        if len(row) > width:
+            if any(cell.strip() for cell in row[width:]):
+                raise InputError(f"{table.name}: line {line} has {len(row)} cells, but the header names {width} "
+                                 "columns")
+            row = row[:width]
+        rows.append(row + [""] * (width - len(row)))
+    return pd.DataFrame(rows, columns=header, dtype=object).fillna("")
 
-    from alinea.align.read import check_zip_expansion, require_file
 
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if require_file(path, "a table", fifo=False).st_size == 0:
-        raise InputError(f"{path}: the table is empty")
-    try:
-        if suffix == ".xlsx":
-            check_zip_expansion(path, str(path))
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        elif suffix in (".tsv", ".tab", ".txt", ".csv"):
-            # keep_default_na=False: a segment reading "NA" or "null" is text, not missing.
-            frame = pd.read_csv(path, sep="," if suffix == ".csv" else "\t", dtype=str,
-                                keep_default_na=False, encoding="utf-8-sig")
-            # Cells written formula-safe ("'=1+1") come back as they were.
-            frame = frame.map(lambda v: formula_unescape(v) if isinstance(v, str) else v)
-        else:
-            raise InputError(f"{path}: unsupported table format {suffix!r} (use .tsv, .csv or .xlsx)")
-    except InputError:
-        raise
-    except BadZipFile:
-        raise InputError(f"{path}: not a readable Excel workbook (a damaged or renamed file)") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: the table is not UTF-8 (byte offset {exc.start}); save it as UTF-8") from None
-    except (ValueError, OSError, KeyError, IndexError, TypeError) as exc:  # pandas/openpyxl parse errors
-        raise InputError(f"{path}: cannot read the table: {' '.join(str(exc).split())[:300]}") from None
-    return frame.fillna("")
+def _unique_names(header: list[str]) -> list[str]:
+    """Column names as pandas makes them: an empty one ``Unnamed: 3``, a repeated one ``note.1``."""
+    names: list[str] = []
+    for i, name in enumerate(header):
+        name = name.strip() or f"Unnamed: {i}"
+        base, k = name, 0
+        while name in names:
+            k += 1
+            name = f"{base}.{k}"
+        names.append(name)
+    return names
 
 
 def _text_columns(frame: pd.DataFrame, src_lang: str, tgt_lang: str, path) -> tuple[str, str]:
-    from .reader import match_lang
-
     columns = [str(c) for c in frame.columns]
-    if "source" in columns and "target" in columns:
-        return "source", "target"
-    src, tgt = match_lang(columns, src_lang), match_lang(columns, tgt_lang)
-    if src and tgt and src != tgt:
-        return src, tgt
-    raise InputError(f"{path}: the table needs 'source' and 'target' columns (or {src_lang!r} and "
-                     f"{tgt_lang!r}); it has: {', '.join(columns) or 'no columns'}")
+    found = find_text_columns(columns, src_lang, tgt_lang)
+    if found is None:
+        raise InputError(f"{path}: which columns hold the {src_lang!r} and {tgt_lang!r} text? The table needs "
+                         f"{text_columns_hint(src_lang, tgt_lang)}; it has: {', '.join(columns) or 'no columns'}")
+    return columns[found[0]], columns[found[1]]
+
+
+def _id_columns(columns: list[str], src_col: str) -> tuple[str, str] | None:
+    """The columns listing each bead's sentences: ``src_ids``/``tgt_ids``, or ``src``/``tgt`` next to
+    ``src_text``/``tgt_text`` (alinea 0.2's align-lines tables)."""
+    if "src_ids" in columns and "tgt_ids" in columns:
+        return "src_ids", "tgt_ids"
+    if src_col == "src_text" and "src" in columns and "tgt" in columns:
+        return "src", "tgt"
+    return None
 
 
 def _id_count(value: str) -> int | None:
@@ -175,14 +167,15 @@ def frame_units(frame: pd.DataFrame, src_lang: str = "es", tgt_lang: str = "en",
     from .reader import TranslationUnit
 
     src_col, tgt_col = _text_columns(frame, src_lang, tgt_lang, path)
+    ids = _id_columns([str(c) for c in frame.columns], src_col)
     units = []
     for n, row in enumerate(frame.to_dict("records"), start=1):
         src = " ".join(str(row.get(src_col, "")).split())
         tgt = " ".join(str(row.get(tgt_col, "")).split())
         variants = {lang: text for lang, text in ((src_lang, src), (tgt_lang, tgt)) if text}
         props = {}
-        n_src, n_tgt = _id_count(row.get("src_ids", "")), _id_count(row.get("tgt_ids", ""))
-        if "src_ids" in row and n_src is not None and n_tgt is not None and n_src + n_tgt:
+        n_src, n_tgt = (_id_count(row.get(c, "")) for c in ids) if ids else (None, None)
+        if n_src is not None and n_tgt is not None and n_src + n_tgt:
             props["x-bead"] = f"{n_src}-{n_tgt}"
         elif str(row.get("type", "")).strip():
             props["x-bead"] = str(row["type"]).strip()
@@ -198,9 +191,10 @@ def frame_units(frame: pd.DataFrame, src_lang: str = "es", tgt_lang: str = "en",
     return units
 
 
-def read_bitext_table(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en") -> Bitext:
+def read_bitext_table(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en",
+                      encoding: str | None = None) -> Bitext:
     """A bead table written by :func:`write_table` (or any source/target table) as a Bitext."""
     from .reader import units_bitext
 
-    units = frame_units(read_table(path), src_lang, tgt_lang, path)
+    units = frame_units(read_table(path, encoding), src_lang, tgt_lang, path)
     return units_bitext(units, src_lang, tgt_lang, {"source_file": str(path)}, origin="table")

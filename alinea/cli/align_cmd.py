@@ -9,7 +9,7 @@ import click
 from alinea.align.errors import InputError
 from alinea.align.model import Bitext
 from alinea.align.utils import check_lang
-from alinea.outputs import HTML, TMX, TSV, XLSX, Output, OutputPlan
+from alinea.outputs import HTML, TABLE, TMX, TSV, XLSX, Output, OutputPlan
 
 from .options import LANG_CODE, default_output, echo_notes, encoding_option, process_seconds, srx_option
 
@@ -189,8 +189,6 @@ def segment(file: Path, lang: str, fmt: str, srx, encoding: str | None, force_la
     """
     import json
 
-    from alinea.align.utils import formula_safe
-
     from ..pipeline import check_language, clean_file, segment_file
 
     other = "en" if check_lang(lang) == "es" else "es"
@@ -215,11 +213,13 @@ def segment(file: Path, lang: str, fmt: str, srx, encoding: str | None, force_la
         rows = [{f: getattr(s, f) for f in fields} for s in sentences]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     elif fmt == "tsv":
-        click.echo("\t".join(fields))
-        for s in sentences:
-            values = [getattr(s, f) for f in fields]
-            # A table a spreadsheet may open: no cell starts like a formula.
-            click.echo("\t".join("" if v is None else formula_safe(" ".join(str(v).split())) for v in values))
+        import sys
+
+        from alinea.tables import write_delimited
+
+        # alinea's one table convention (quoting, formula-safe cells): what every command reads back.
+        write_delimited(sys.stdout, fields, ([getattr(s, f) for f in fields] for s in sentences))
+        sys.stdout.flush()
     else:
         click.echo("\n".join(s.text for s in sentences))
 
@@ -252,8 +252,9 @@ def demo(out_dir: Path) -> None:
 @click.argument("es_file", type=click.Path(path_type=Path))
 @click.argument("en_file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path),
-              help="TSV file to write: src, tgt (line numbers), score, src_text, tgt_text ('-': standard "
-                   "output) [default: ES_FILE's name with .es-en.tsv].")
+              help="Bead table to write (.tsv, .csv or .xlsx; '-': TSV on standard output), the table "
+                   "`align --tsv` writes, with line numbers as src_ids/tgt_ids [default: ES_FILE's name "
+                   "with .es-en.tsv].")
 @click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Language of ES_FILE.")
 @click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Language of EN_FILE.")
 @encoding_option
@@ -262,29 +263,28 @@ def align_lines(es_file: Path, en_file: Path, out: Path | None, src_lang: str, t
                 encoding: str | None, dictionaries: tuple[str, ...]) -> None:
     """Align two pre-segmented files (one sentence per line, like hunalign's input).
 
-    Writes one bead per row; line numbers are 0-based, blank lines are skipped,
-    unaligned lines get a row with an empty side.
+    Writes one bead per row, in the bead table every alinea command reads (report, check,
+    tmx convert, review): src_ids/tgt_ids are the bead's line numbers (from 1; blank lines
+    are skipped but keep their numbers), unaligned lines get a row with an empty side.
 
     Example: alinea align-lines report.es.txt report.en.txt -o beads.tsv
     """
-    from alinea.align.aligner import alignment_warnings, write_beads_tsv
+    from alinea.tmx.tabular import bitext_frame, write_table
 
-    from ..pipeline import align_line_files
+    from ..pipeline import align_line_bitext
 
     with OutputPlan(inputs=[es_file, en_file]) as plan:
         default = default_output(es_file, f"{check_lang(src_lang)}-{check_lang(tgt_lang)}.tsv")
-        tsv_out = plan.add(out, "-o", TSV, default=default, why="no -o given: named after ES_FILE")
-        beads, src, tgt, src_lines, tgt_lines = align_line_files(es_file, en_file, src_lang, tgt_lang, encoding,
-                                                                 dictionary=_dictionary(dictionaries))
-        rows = write_beads_tsv(beads, src, tgt, tsv_out.path, src_lines, tgt_lines)
+        table_out = plan.add(out, "-o", TABLE, default=default, why="no -o given: named after ES_FILE")
+        bitext, src_lines, tgt_lines = align_line_bitext(es_file, en_file, src_lang, tgt_lang, encoding,
+                                                         dictionary=_dictionary(dictionaries))
+        rows = write_table(bitext_frame(bitext, src_lines, tgt_lines), table_out.path)
         plan.commit()
-    counts: dict[str, int] = {}
-    for bead in beads:
-        counts[bead.kind] = counts.get(bead.kind, 0) + 1
-    click.echo(f"sentences: {len(src)} ({src_lang}), {len(tgt)} ({tgt_lang})", err=True)
-    click.echo(f"beads: {rows} ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items()))})", err=True)
+    counts = ", ".join(f"{k}: {v}" for k, v in bitext.bead_counts().items())
+    click.echo(f"sentences: {len(bitext.src)} ({src_lang}), {len(bitext.tgt)} ({tgt_lang})", err=True)
+    click.echo(f"beads: {rows} ({counts})", err=True)
     echo_notes(plan)
-    for warning in alignment_warnings(beads, len(src), len(tgt), src_lang=src_lang, tgt_lang=tgt_lang):
+    for warning in bitext.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"time: {process_seconds():.2f} s", err=True)
 

@@ -50,6 +50,13 @@ def encoding_option(func):
                              "default: detected.")(func)
 
 
+def table_encoding_option(func):
+    """``--encoding NAME``: read TSV/CSV inputs in this encoding instead of detecting it."""
+    return click.option("--encoding", callback=_check_encoding, metavar="NAME",
+                        help="Encoding of a TSV/CSV input (utf-8, cp1252, latin-1, utf-16 ...); default: "
+                             "detected, as for text files (Excel's CSV in Windows-1252 is recognised).")(func)
+
+
 def process_seconds() -> float:
     """Wall-clock seconds since this process started (interpreter start-up included).
 

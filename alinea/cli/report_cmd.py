@@ -9,7 +9,7 @@ from alinea.align.model import Bitext
 from alinea.align.utils import check_lang
 from alinea.outputs import HTML, JSON, TSV, XLSX, OutputPlan
 
-from .options import LANG_CODE, default_output, echo_notes
+from .options import LANG_CODE, default_output, echo_notes, table_encoding_option
 
 
 #: ``alinea check`` exit codes (bad input is 2, like every command)
@@ -36,8 +36,9 @@ def skipped_units_line(bitext: Bitext) -> str | None:
               help="Beads under this confidence are listed in 'to review'.")
 @click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Source language in the file.")
 @click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Target language in the file.")
+@table_encoding_option
 def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | None, threshold: float,
-           src_lang: str, tgt_lang: str) -> None:
+           src_lang: str, tgt_lang: str, encoding: str | None) -> None:
     """Write the alignment review of an existing TMX or alinea TSV/XLSX table.
 
     Example: alinea report out/A_58_98.tmx -o review.html --xlsx review.xlsx
@@ -50,7 +51,7 @@ def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | N
         html_out = plan.add(out, "-o", HTML, default=default, why="no -o given: named after the input")
         tsv_out = plan.add(tsv, "--tsv", TSV)
         xlsx_out = plan.add(xlsx, "--xlsx", XLSX)
-        bitext = load_bitext(bitext_file, check_lang(src_lang), check_lang(tgt_lang))  # never empty
+        bitext = load_bitext(bitext_file, check_lang(src_lang), check_lang(tgt_lang), encoding)  # never empty
         if html_out:
             write_review(bitext, html_out.path, threshold)
         for output in (tsv_out, xlsx_out):
@@ -73,7 +74,7 @@ def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | N
 @click.command()
 @click.argument("bitext_file", metavar="TMX_OR_BITEXT", type=click.Path(path_type=Path))
 @click.option("--glossary", type=click.Path(path_type=Path),
-              help="Required term pairs: CSV/TSV (Spanish, English columns) or TBX.")
+              help="Required term pairs: CSV/TSV/XLSX (Spanish, English columns) or TBX.")
 @click.option("--report", "html_out", type=click.Path(path_type=Path), help="HTML report to write ('-': standard output).")
 @click.option("--json", "json_out", type=click.Path(path_type=Path),
               help="JSON findings to write ('-' for standard output).")
@@ -81,8 +82,9 @@ def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | N
               show_default=True, help="Which findings make the exit code 1.")
 @click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Source language in the file.")
 @click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Target language in the file.")
+@table_encoding_option
 def check(bitext_file: Path, glossary: Path | None, html_out: Path | None, json_out: Path | None,
-          fail_on: str, src_lang: str, tgt_lang: str) -> None:
+          fail_on: str, src_lang: str, tgt_lang: str, encoding: str | None) -> None:
     """Check a TMX or alinea TSV/XLSX table for translation inconsistencies.
 
     Exit code 1 when errors are found (or warnings, with --fail-on warning), 0 otherwise,
@@ -95,8 +97,8 @@ def check(bitext_file: Path, glossary: Path | None, html_out: Path | None, json_
     with OutputPlan(inputs=[bitext_file, glossary]) as plan:
         report_out = plan.add(html_out, "--report", HTML)
         json_target = plan.add(json_out, "--json", JSON)
-        terms = load_glossary(glossary) if glossary else None  # bad glossary fails before any work
-        result = check_file(bitext_file, terms, check_lang(src_lang), check_lang(tgt_lang))
+        terms = load_glossary(glossary, encoding) if glossary else None  # bad glossary fails before any work
+        result = check_file(bitext_file, terms, check_lang(src_lang), check_lang(tgt_lang), encoding)
         if report_out:
             write_check_report(result, report_out.path)
         if json_target:

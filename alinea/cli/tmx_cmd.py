@@ -9,7 +9,7 @@ import click
 from alinea.align.errors import InputError
 from alinea.outputs import FORMATS, TABLE, TMX, Format, OutputPlan
 
-from .options import LANG_CODE, echo_notes
+from .options import LANG_CODE, echo_notes, table_encoding_option
 
 _PATH = click.Path(path_type=Path)
 _LANG_HELP = "Language code to read (es, es-ES, en, en-US...); regional variants match their base."
@@ -190,8 +190,9 @@ def _units(n: int) -> str:
               help="Format of TARGET; needed when TARGET is '-' (standard output), else taken from its suffix.")
 @click.option("--keep-unaligned", is_flag=True, help="When writing a TMX, keep one-sided units (1-0/0-1, with a note).")
 @_lang_options
+@table_encoding_option
 def convert(source: Path, target: Path, to_format: str | None, keep_unaligned: bool, src_lang: str,
-            tgt_lang: str) -> None:
+            tgt_lang: str, encoding: str | None) -> None:
     """Convert between TMX and TSV/CSV/XLSX tables (formats chosen by the file suffixes).
 
     Every unit keeps its tuid, properties and notes: TMX -> table -> TMX gives the same units back.
@@ -206,7 +207,7 @@ def convert(source: Path, target: Path, to_format: str | None, keep_unaligned: b
     fmt = FORMATS[to_format] if to_format else _CONVERTED
     with OutputPlan(inputs=[source]) as plan:
         output = plan.add(target, "TARGET", fmt)
-        result = run_convert(source, output.path, src_lang, tgt_lang, keep_unaligned)
+        result = run_convert(source, output.path, src_lang, tgt_lang, keep_unaligned, encoding)
         plan.commit()
     to_tmx = output.path.suffix.lower() == ".tmx"
     output.detail = f"{result.written} {'units' if to_tmx else 'rows'}"
