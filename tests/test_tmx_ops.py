@@ -414,3 +414,53 @@ def test_convert_says_what_it_leaves_out(run_cli, tmp_path):
     result = run_cli("tmx", "convert", french, tmp_path / "fr.tsv")
     assert result.exit_code == 2 and "no unit has 'es' or 'en' text; it has languages: de, fr" in result.output
     assert not (tmp_path / "fr.tsv").exists()
+
+
+# ----------------------------------------------------------------- language codes (BCP 47)
+
+def _coded(tmp_path, name: str, es_code: str, en_code: str) -> Path:
+    path = tmp_path / name
+    bitext = _bitext([("Se aprobó la resolución.", "The resolution was adopted.", 0.9, 1),
+                      ("Se levantó la sesión.", "The meeting rose.", 0.8, 1)], "A/1")
+    write_tmx(bitext, path, "es", "en")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('xml:lang="es"', f'xml:lang="{es_code}"').replace('xml:lang="en"',
+                                                                                  f'xml:lang="{en_code}"'),
+                    encoding="utf-8")
+    return path
+
+
+def test_language_codes_compare_case_insensitively(tmp_path, run_cli):
+    """EN-GB and en-GB, es-ES, ES-ES and es-es are one language each (BCP 47): dedupe and stats agree."""
+    from alinea.tmx.ops import dedupe_units, load_tmx, merge_units, tmx_stats
+
+    files = [_coded(tmp_path, "a.tmx", "es-ES", "en-GB"), _coded(tmp_path, "b.tmx", "ES-ES", "EN-GB"),
+             _coded(tmp_path, "c.tmx", "es-es", "en-gb")]
+    loaded = [load_tmx(f) for f in files]
+    merged = merge_units(loaded)
+    kept, removed = dedupe_units(merged)
+    assert (len(merged), removed) == (6, 4)
+    out = tmp_path / "all.tmx"
+    assert run_cli("tmx", "merge", *files, "-o", out).exit_code == 0
+    stats = tmx_stats(load_tmx(out))
+    assert stats.languages == {"en-GB": 6, "es-ES": 6}
+    result = run_cli("tmx", "stats", out)
+    assert "languages: en-GB 6, es-ES 6" in result.output, result.output
+
+
+def test_dedupe_compares_exact_variants_unless_by_base_language(tmp_path, run_cli):
+    """es/en and es-ES/en-GB units with the same text: two languages each by default, one with --by-base-language."""
+    plain, regional = _coded(tmp_path, "a.tmx", "es", "en"), _coded(tmp_path, "b.tmx", "es-ES", "en-GB")
+    exact = tmp_path / "exact.tmx"
+    result = run_cli("tmx", "merge", plain, regional, "--dedupe", "-o", exact)
+    assert result.exit_code == 0 and "(0 duplicates dropped)" in result.output, result.output
+    base = tmp_path / "base.tmx"
+    result = run_cli("tmx", "merge", plain, regional, "--dedupe", "--by-base-language", "-o", base)
+    assert result.exit_code == 0 and "(2 duplicates dropped)" in result.output, result.output
+    assert len(units(base)) == 2 and {t.find("tuv").get(XML_LANG) for t in units(base)} == {"es"}  # the first kept
+    merged = tmp_path / "m.tmx"
+    run_cli("tmx", "merge", plain, regional, "-o", merged)
+    result = run_cli("tmx", "dedupe", merged, "--by-base-language", "-o", tmp_path / "d.tmx")
+    assert result.exit_code == 0 and "2 exact duplicates dropped" in result.output, result.output
+    result = run_cli("tmx", "merge", plain, regional, "--by-base-language", "-o", tmp_path / "x.tmx")
+    assert result.exit_code == 2 and "give --dedupe too" in result.output

@@ -76,8 +76,26 @@ def tmx_lang(code: str) -> str:
     code = (code or "").strip().replace("_", "-")
     if not _LANG_CODE.match(code):
         raise InputError(f"invalid language code {code!r}: use a code such as es, es-ES, en or en-US")
-    base, *rest = code.split("-")
-    return "-".join([base.lower()] + [part.upper() if len(part) == 2 else part for part in rest])
+    return canonical_lang(code)
+
+
+def canonical_lang(code: str) -> str:
+    """A language code in BCP 47's conventional case: ``es-ES``, ``en-GB``, ``es-419``, ``sr-Latn-RS``.
+
+    BCP 47 codes are case-insensitive (and TMX files write ``_`` too): ``EN-GB``,
+    ``en-gb`` and ``en_GB`` are one language, shown as ``en-GB``. Any string is
+    accepted; it is only re-cased.
+    """
+    base, *rest = (code or "").strip().replace("_", "-").split("-")
+    parts = [base.lower()]
+    for part in rest:
+        if len(part) == 2 and part.isalpha():
+            parts.append(part.upper())  # region
+        elif len(part) == 4 and part.isalpha():
+            parts.append(part.title())  # script
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
 
 
 def base_lang(code: str) -> str:

@@ -17,7 +17,7 @@ from lxml import etree
 
 from alinea.align.errors import InputError
 
-from .hygiene import base_lang, tmx_lang
+from .hygiene import base_lang, canonical_lang, tmx_lang
 from .reader import (LEFT_OUT_PREFIX, TABLE_SUFFIXES, TranslationUnit, header_of, header_props, iter_units,
                      languages_of, left_out_counts, match_lang, parse_tmx, tuv_lang)
 from .writer import header_attributes, write_units
@@ -92,22 +92,30 @@ def _with_tuid(element: etree._Element, tuid: str) -> etree._Element:
 
 # --- dedupe ----------------------------------------------------------------
 
-def unit_key(unit: TranslationUnit) -> tuple:
-    """What makes two units exact duplicates: the same segments (inline tags included) per language."""
+def unit_key(unit: TranslationUnit, by_base_language: bool = False) -> tuple:
+    """What makes two units exact duplicates: the same segments (inline tags included) per language.
+
+    Languages are compared as BCP 47 says, case-insensitively (``es-ES`` = ``ES-es``
+    = ``es_ES``), and by default as exact variants: ``es`` and ``es-ES`` are two
+    languages, as a CAT tool's TM in es-ES and one in es are. ``by_base_language``
+    compares base languages instead (``es``, ``es-ES`` and ``es-MX`` are all ``es``).
+    """
     variants = []
     for tuv in unit.element.iterchildren("tuv"):
         seg = tuv.find("seg")
         markup = "" if seg is None else etree.tostring(seg, encoding="unicode", with_tail=False)
-        variants.append((tuv_lang(tuv).lower(), " ".join(markup.split())))
+        lang = tuv_lang(tuv).lower()
+        variants.append((base_lang(lang) if by_base_language else lang, " ".join(markup.split())))
     return tuple(sorted(variants))
 
 
-def dedupe_units(units: list[TranslationUnit]) -> tuple[list[TranslationUnit], int]:
-    """Keep the first of every group of exact duplicates; returns (kept, removed count)."""
+def dedupe_units(units: list[TranslationUnit], by_base_language: bool = False
+                 ) -> tuple[list[TranslationUnit], int]:
+    """Keep the first of every group of exact duplicates (:func:`unit_key`); returns (kept, removed count)."""
     seen: set[tuple] = set()
     kept = []
     for unit in units:
-        key = unit_key(unit)
+        key = unit_key(unit, by_base_language)
         if key not in seen:
             seen.add(key)
             kept.append(unit)
@@ -153,7 +161,8 @@ class UnitFilter:
                 return "score above maximum"
         src, tgt = unit.text(self.src_lang), unit.text(self.tgt_lang)
         if self.bead_types:
-            kind = unit.bead_kind or (f"{int(bool(src))}-{int(bool(tgt))}")
+            counts = unit.bead_counts(self.src_lang, self.tgt_lang)
+            kind = f"{counts[0]}-{counts[1]}" if counts else f"{int(bool(src))}-{int(bool(tgt))}"
             if kind not in self.bead_types:
                 return "bead type"
         if self.min_ratio is not None or self.max_ratio is not None:
@@ -176,7 +185,13 @@ def _is_ratio(value: float) -> bool:
 
 
 def filter_units(units: list[TranslationUnit], conditions: UnitFilter) -> tuple[list[TranslationUnit], Counter]:
-    """Units meeting ``conditions``, and a count of the dropped ones by reason."""
+    """Units meeting ``conditions``, and a count of the dropped ones by reason.
+
+    A unit whose x-score or x-bead breaks alinea's rules (:mod:`alinea.tmx.props`)
+    stops the filter with an InputError, as it stops every command that reads them.
+    """
+    for unit in units:
+        unit.check_props(conditions.src_lang, conditions.tgt_lang)
     kept, dropped = [], Counter()
     for unit in units:
         reason = conditions.rejection(unit)
@@ -216,9 +231,12 @@ class TMXStats:
 def tmx_stats(tmx: TMXFile, src_lang: str = "es", tgt_lang: str = "en") -> TMXStats:
     """Counts a TM maintainer looks at before loading a TMX into a CAT tool."""
     units = tmx.units
-    languages = Counter(lang for u in units for lang in u.variants)
+    for unit in units:  # a value alinea's rules refuse stops stats as it stops report, filter, convert
+        unit.check_props(src_lang, tgt_lang)
+    languages = Counter(canonical_lang(lang) for u in units for lang in u.variants)
     stats = TMXStats(str(tmx.path), len(units), tmx.header, dict(sorted(languages.items())))
-    stats.bead_types = dict(sorted(Counter(u.bead_kind for u in units if u.bead_kind).items()))
+    kinds = (u.bead_counts(src_lang, tgt_lang) for u in units)
+    stats.bead_types = dict(sorted(Counter(f"{m}-{n}" for m, n in filter(None, kinds)).items()))
     stats.documents = dict(Counter(u.props["x-document"] for u in units if u.props.get("x-document")))
     scores = [u.score for u in units if u.score is not None]
     if scores:
@@ -288,6 +306,8 @@ def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str 
     sides = [(bool(clean_segment(u.text(src_lang) or "")), bool(clean_segment(u.text(tgt_lang) or "")))
              for u in units]
     usable = [(unit, side) for unit, side in zip(units, sides) if any(side)]
+    for unit, _ in usable:  # alinea's properties, as every command reads them (both directions)
+        unit.check_props(src_lang, tgt_lang)
     if not usable:
         languages = ", ".join(languages_of(units)) or "none"
         raise InputError(f"{source}: " + (f"no unit has {src_lang!r} or {tgt_lang!r} text; it has languages: "
@@ -307,7 +327,7 @@ def convert(source: str | os.PathLike, target: str | os.PathLike, src_lang: str 
         if (has_src and has_tgt) or keep_unaligned:
             kept.append(unit)
             continue
-        for lang, n in zip((src_lang, tgt_lang), sentence_counts(unit, has_src, has_tgt)):
+        for lang, n in zip((src_lang, tgt_lang), sentence_counts(unit, has_src, has_tgt, src_lang, tgt_lang)):
             result.left_out[base_lang(lang)] += n
     before = result.recorded_left_out
     total = None if before is None else {lang: before[lang] + n for lang, n in result.left_out.items()}

@@ -16,7 +16,6 @@ of sentences left out of the file.
 """
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -30,12 +29,12 @@ from alinea.align.model import BODY, UNIT_KINDS, Bead, Bitext, Sentence
 
 from alinea.tables import TABLE_SUFFIXES
 
-from .hygiene import base_lang
+from .hygiene import base_lang, canonical_lang
+from .props import bead_numbers, bead_problem, kind_problem, score_problem
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: Inline elements whose content is native code (RTF, HTML...), not segment text.
 CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut", "sub"})
-_BEAD_KIND = re.compile(r"^(\d+)-(\d+)$")
 
 
 def _parser() -> etree.XMLParser:
@@ -158,25 +157,59 @@ class TranslationUnit:
         key = match_lang(self.variants, lang)
         return None if key is None else self.variants[key]
 
+    def _where(self) -> str:
+        return f"{self.origin or 'input'}:{self.line}: unit {self.tuid}"
+
     @property
     def score(self) -> float | None:
         """The x-score (alignment confidence), None when absent; InputError when not in [0, 1]."""
         text = self.props.get("x-score", "")
         if not text:
             return None
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not 0.0 <= value <= 1.0:  # NaN fails too
-            raise InputError(f"{self.origin or 'input'}:{self.line}: x-score {text!r} of unit {self.tuid} "
-                             "is not a confidence between 0 and 1")
-        return value
+        problem = score_problem(text)
+        if problem:
+            raise InputError(f"{self._where()}: {problem}")
+        return float(text)
 
     @property
     def bead_kind(self) -> str:
+        """The x-bead (``2-1``), "" when absent; InputError when it is not a bead type.
+
+        :meth:`bead_counts` also checks it against the unit's text.
+        """
         kind = self.props.get("x-bead", "")
-        return kind if _BEAD_KIND.match(kind) else ""
+        if kind and bead_numbers(kind) is None:
+            raise InputError(f"{self._where()}: {bead_problem(kind, None, None)}")
+        return kind
+
+    def bead_counts(self, src_lang: str = "es", tgt_lang: str = "en") -> tuple[int, int] | None:
+        """The sentences each side joins, from x-bead checked against the two sides' text
+        (:mod:`alinea.tmx.props`); None without x-bead; InputError when it breaks the rules."""
+        kind = self.props.get("x-bead", "")
+        if not kind:
+            return None
+        problem = bead_problem(kind, self.text(src_lang), self.text(tgt_lang), base_lang(src_lang),
+                               base_lang(tgt_lang))
+        if problem:
+            raise InputError(f"{self._where()}: {problem}")
+        return bead_numbers(kind)
+
+    def check_props(self, src_lang: str = "es", tgt_lang: str = "en") -> None:
+        """InputError for the first of alinea's properties that breaks the rules (x-score, x-bead)."""
+        _ = self.score
+        self.bead_counts(src_lang, tgt_lang)
+
+    def prop_problems(self, src_lang: str = "es", tgt_lang: str = "en") -> list[str]:
+        """Every rule of :mod:`alinea.tmx.props` this unit breaks, as ``tmx validate`` reports them."""
+        problems = []
+        if self.props.get("x-score"):
+            problems.append(score_problem(self.props["x-score"]))
+        if self.props.get("x-bead"):
+            problems.append(bead_problem(self.props["x-bead"], self.text(src_lang), self.text(tgt_lang),
+                                         base_lang(src_lang), base_lang(tgt_lang)))
+        if "x-kind" in self.props:
+            problems.append(kind_problem(self.props["x-kind"]))
+        return [p for p in problems if p]
 
     @property
     def unit_kind(self) -> str:
@@ -262,8 +295,8 @@ def left_out_counts(props: dict[str, str], *langs: str) -> dict[str, int] | None
 
 
 def languages_of(units) -> list[str]:
-    """Every language code used by ``units``, sorted."""
-    return sorted({lang for unit in units for lang in unit.variants})
+    """Every language used by ``units``, sorted, each once in BCP 47's case (``EN-GB`` and ``en-gb`` are ``en-GB``)."""
+    return sorted({canonical_lang(lang) for unit in units for lang in unit.variants})
 
 
 def _split_joined(text: str, n: int, lang: str) -> list[str]:
@@ -293,19 +326,16 @@ def _split_joined(text: str, n: int, lang: str) -> list[str]:
     return [text[bounds[j] + 1:bounds[j + 1]] for j in range(n)]
 
 
-def _declared_counts(unit: TranslationUnit) -> tuple[int, int] | None:
-    match = _BEAD_KIND.match(unit.bead_kind)
-    return (int(match.group(1)), int(match.group(2))) if match else None
-
-
-def sentence_counts(unit: TranslationUnit, has_src: bool, has_tgt: bool) -> tuple[int, int]:
-    """How many sentences each side of ``unit`` joins: from x-bead, at least one per side with text."""
-    declared = _declared_counts(unit) or (1, 1)
+def sentence_counts(unit: TranslationUnit, has_src: bool, has_tgt: bool, src_lang: str = "es",
+                    tgt_lang: str = "en") -> tuple[int, int]:
+    """How many sentences each side of ``unit`` joins: from x-bead (checked), one per side with text
+    when the unit has none."""
+    declared = unit.bead_counts(src_lang, tgt_lang) or (1, 1)
     return (max(declared[0], 1) if has_src else 0), (max(declared[1], 1) if has_tgt else 0)
 
 
 def _marked_unaligned(unit: TranslationUnit) -> bool:
-    counts = _declared_counts(unit)
+    counts = bead_numbers(unit.bead_kind) if unit.bead_kind else None
     return (counts is not None and 0 in counts) or any(n.startswith("unaligned") for n in unit.notes)
 
 
@@ -352,7 +382,7 @@ def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: s
         if not _keeps(unit, s, t, src_lang, tgt_lang, one_sided):
             skipped += 1
             continue
-        n_src, n_tgt = sentence_counts(unit, bool(s), bool(t))
+        n_src, n_tgt = sentence_counts(unit, bool(s), bool(t), src_lang, tgt_lang)
         number = unit.props.get("x-paragraph") or None
         if number != last_paragraph or number is None:
             block, last_paragraph = block + 1, number

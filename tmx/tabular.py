@@ -67,10 +67,11 @@ def units_frame(units, src_lang: str = "es", tgt_lang: str = "en") -> pd.DataFra
     src_next = tgt_next = 1  # sentence numbers, as the bead type counts them
     for n, unit in enumerate(units, start=1):
         src, tgt = unit.text(src_lang) or "", unit.text(tgt_lang) or ""
+        counts = unit.bead_counts(src_lang, tgt_lang)
         row = {"bead": n, "type": unit.bead_kind, "src_ids": "", "tgt_ids": "", "source": src, "target": tgt,
                "tuid": unit.tuid}
-        if unit.bead_kind:
-            n_src, n_tgt = (int(k) for k in unit.bead_kind.split("-"))
+        if counts:
+            n_src, n_tgt = counts
             row["src_ids"] = ",".join(str(i) for i in range(src_next, src_next + n_src))
             row["tgt_ids"] = ",".join(str(i) for i in range(tgt_next, tgt_next + n_tgt))
             src_next, tgt_next = src_next + n_src, tgt_next + n_tgt

@@ -24,6 +24,7 @@ from lxml import etree
 
 from alinea.align.errors import InputError
 
+from .hygiene import canonical_lang
 from .reader import XML_LANG, parse_xml
 
 SEGTYPES = ("block", "paragraph", "sentence", "phrase")
@@ -84,6 +85,9 @@ class Validation:
     languages: list[str] = field(default_factory=list)
     #: the DTD the file was validated against ("" when it was not: malformed or structurally invalid)
     dtd: str = ""
+    #: units whose x-score or x-bead break alinea's rules (:mod:`alinea.tmx.props`): valid TMX that
+    #: alinea's report, review, stats, filter and convert refuse (each is a warning in ``problems``)
+    refused_units: int = 0
 
     @property
     def errors(self) -> list[Problem]:
@@ -154,13 +158,16 @@ def official_dtd() -> Path:
     return Path(str(files("alinea.tmx").joinpath("schema", "tmx14.dtd")))
 
 
-def validate_tmx(path: str | os.PathLike, dtd: str | os.PathLike | bool = True) -> Validation:
+def validate_tmx(path: str | os.PathLike, dtd: str | os.PathLike | bool = True, src_lang: str = "es",
+                 tgt_lang: str = "en") -> Validation:
     """Check ``path`` against TMX 1.4's structure, then against a DTD.
 
     ``dtd``: True for the official TMX 1.4 DTD shipped with alinea, the path
     of another DTD file, or False for the structural checks only. The DTD is
     checked only when the structure has no errors. Malformed XML is one
-    located error.
+    located error. alinea's own properties (x-bead, x-score, x-kind) that
+    break its rules are warnings, with the languages ``src_lang``/``tgt_lang``
+    as the other commands read them (:mod:`alinea.tmx.props`).
     """
     path = Path(path)
     dtd_path = official_dtd() if dtd is True else (Path(dtd) if dtd else None)
@@ -202,12 +209,31 @@ def validate_tmx(path: str | os.PathLike, dtd: str | os.PathLike | bool = True) 
     for tu in (body.iterchildren("tu") if body is not None else ()):
         result.units += 1
         _check_tu(tu, report, languages, srclang, tuids)
-    result.languages = sorted(languages)
+    result.languages = sorted({canonical_lang(lang) for lang in languages})
+    if body is not None:
+        result.refused_units = _check_alinea_props(tree, report, src_lang, tgt_lang)
     problems.sort(key=lambda p: (p.line, p.column))
     if dtd_path is not None and result.ok:
         problems += _dtd_problems(tree, dtd_path)
         result.dtd = dtd_path.name
     return result
+
+
+def _check_alinea_props(tree: etree._ElementTree, report, src_lang: str, tgt_lang: str) -> int:
+    """Warnings for alinea's properties that break its rules; returns how many units other commands refuse."""
+    from .props import CHECKED
+    from .reader import iter_units
+
+    refused = 0
+    for unit in iter_units(tree):
+        problems = unit.prop_problems(src_lang, tgt_lang)
+        refusing = [p for p in problems if p.startswith(CHECKED)]
+        refused += bool(refusing)
+        for problem in problems:
+            why = "; alinea's report, review, stats, filter and convert refuse this file" \
+                if problem in refusing else ""
+            report(unit.element, f"unit {unit.tuid}: {problem}{why}", "warning")
+    return refused
 
 
 def _check_tree(root: etree._Element, report) -> None:

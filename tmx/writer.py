@@ -124,6 +124,20 @@ def _score(value: str) -> str:
 UnitProps = Callable[[int, Bead], Iterable[tuple[str, str]]]
 
 
+def _written_kind(bitext: Bitext, bead: Bead, src: str, tgt: str) -> str:
+    """The x-bead of a unit as written: its sentences that still have text after cleaning, and never
+    more than its words (the rules of :mod:`alinea.tmx.props`, which every reader applies).
+
+    The bead's own type unless cleaning emptied a sentence (hostile text: only control
+    characters, or markup that cleaning removes): the unit then joins fewer sentences.
+    """
+    counts = []
+    for text, ids, side in ((src, bead.src, bitext.src), (tgt, bead.tgt, bitext.tgt)):
+        kept = sum(1 for i in ids if clean_segment(side[i].text))
+        counts.append(min(kept, len(text.split())) if text else 0)
+    return f"{counts[0]}-{counts[1]}"
+
+
 def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
               keep_unaligned: bool = False, unit_props: UnitProps | None = None,
               also_left_out: Mapping[str, int] | None = None) -> tt_tmx.tmxfile:
@@ -150,7 +164,7 @@ def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
             left_out[base_lang(tgt_lang)] += sum(1 for i in bead.tgt if clean_segment(bitext.tgt[i].text))
             continue
         props = [("x-document", document), ("x-paragraph", bitext.paragraph_number(bead) or ""),
-                 ("x-bead", bead.kind), ("x-score", "" if bead.score is None else f"{bead.score:.4f}"),
+                 ("x-bead", _written_kind(bitext, bead, src, tgt)), ("x-score", "" if bead.score is None else f"{bead.score:.4f}"),
                  ("x-kind", bitext.unit_kind(bead))]
         if unit_props:
             extra = list(unit_props(n, bead))

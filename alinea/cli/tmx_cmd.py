@@ -28,6 +28,10 @@ def _output_option(func):
                              "with the command's name: tm.dedup.tmx].")(func)
 
 
+_BASE_HELP = ("Compare languages by their base language (es-ES, es-MX and es are one language); by default "
+              "by their exact variant, case-insensitively (es-ES = ES-es, but es-ES is not es).")
+
+
 def _default_name(file: Path, what: str) -> Path:
     """``tm.tmx`` -> ``tm.dedup.tmx``: the default output of a maintenance command, beside its input."""
     return file.with_name(f"{file.stem}.{what}{file.suffix if file.suffix.lower() in TMX.suffixes else '.tmx'}")
@@ -43,12 +47,15 @@ def tmx() -> None:
 @click.option("--dtd", type=_PATH, help="Validate against this DTD file instead of the official TMX 1.4 DTD.")
 @click.option("--no-dtd", is_flag=True, help="Structural checks only, no DTD validation.")
 @click.option("--max-problems", default=50, show_default=True, help="Print at most this many problems.")
-def validate(file: Path, dtd: Path | None, no_dtd: bool, max_problems: int) -> None:
+@_lang_options
+def validate(file: Path, dtd: Path | None, no_dtd: bool, max_problems: int, src_lang: str, tgt_lang: str) -> None:
     """Check that FILE is valid TMX 1.4; problems are printed as FILE:LINE:COLUMN.
 
     The structural checks come first (element order, attributes, <bpt>/<ept> pairs,
     language codes, duplicate tuids); a file without structural errors is then validated
     against the official TMX 1.4 DTD, which alinea ships. Exit status 0 when valid, 1 when not.
+    alinea's own properties that break its rules (an x-score outside 0-1, an x-bead that is not
+    a bead type or does not fit the unit's text) are warnings: other alinea commands refuse them.
 
     Example: alinea tmx validate tm.tmx
     """
@@ -58,7 +65,7 @@ def validate(file: Path, dtd: Path | None, no_dtd: bool, max_problems: int) -> N
     require_file(file, "a TMX file", fifo=False)
     if dtd is not None and no_dtd:
         raise click.UsageError("--dtd and --no-dtd exclude each other")
-    result = validate_tmx(file, False if no_dtd else (dtd or True))
+    result = validate_tmx(file, False if no_dtd else (dtd or True), src_lang, tgt_lang)
     problems = result.problems
     errors = result.errors
     for problem in problems[:max_problems]:
@@ -69,16 +76,19 @@ def validate(file: Path, dtd: Path | None, no_dtd: bool, max_problems: int) -> N
         click.echo(f"{file}: INVALID: {len(errors)} error(s)", err=True)
         click.get_current_context().exit(1)
     warnings = len(problems) - len(errors)
+    refused = (f"; but alinea's report, review, stats, filter and convert refuse it: {result.refused_units} "
+               f"unit(s) with an x-score or x-bead that breaks alinea's rules" if result.refused_units else "")
     click.echo(f"{file}: valid TMX 1.4{f' (and valid against {result.dtd})' if result.dtd else ''}: "
                f"{result.units} translation units, languages {', '.join(result.languages) or 'none'}"
-               f"{f', {warnings} warning(s)' if warnings else ''}")
+               f"{f', {warnings} warning(s)' if warnings else ''}{refused}")
 
 
 @tmx.command()
 @click.argument("files", nargs=-1, required=True, type=_PATH)
 @_output_option
 @click.option("--dedupe", is_flag=True, help="Also drop exact duplicates across the files.")
-def merge(files: tuple[Path, ...], out: Path, dedupe: bool) -> None:
+@click.option("--by-base-language", is_flag=True, help=_BASE_HELP)
+def merge(files: tuple[Path, ...], out: Path, dedupe: bool, by_base_language: bool) -> None:
     """Merge TMX FILES into one, keeping every property, note and inline tag.
 
     A tuid already used by an earlier file is prefixed with the file's name.
@@ -87,6 +97,8 @@ def merge(files: tuple[Path, ...], out: Path, dedupe: bool) -> None:
     """
     from alinea.tmx.ops import dedupe_units, load_tmx, merge_units, write_tmx_units
 
+    if by_base_language and not dedupe:
+        raise click.UsageError("--by-base-language says how --dedupe compares languages; give --dedupe too")
     with OutputPlan(inputs=files) as plan:
         target = plan.add(out, "-o", TMX, default=_default_name(files[0], "merged"),
                           why="no -o given: named after the first file")
@@ -94,7 +106,7 @@ def merge(files: tuple[Path, ...], out: Path, dedupe: bool) -> None:
         units = merge_units(loaded)
         removed = 0
         if dedupe:
-            units, removed = dedupe_units(units)
+            units, removed = dedupe_units(units, by_base_language)
         written = write_tmx_units(units, target.path, loaded)
         plan.commit()
     click.echo(f"merged {len(files)} files: {written} units written"
@@ -105,8 +117,12 @@ def merge(files: tuple[Path, ...], out: Path, dedupe: bool) -> None:
 @tmx.command()
 @click.argument("file", type=_PATH)
 @_output_option
-def dedupe(file: Path, out: Path) -> None:
+@click.option("--by-base-language", is_flag=True, help=_BASE_HELP)
+def dedupe(file: Path, out: Path, by_base_language: bool) -> None:
     """Drop exact duplicate units (same segments in every language, inline tags included); keep the first.
+
+    Language codes are compared case-insensitively (BCP 47) and as exact variants:
+    es-ES and ES-ES are the same language, es-ES and es are not (--by-base-language: they are).
 
     Example: alinea tmx dedupe un.tmx -o un.dedup.tmx
     """
@@ -115,7 +131,7 @@ def dedupe(file: Path, out: Path) -> None:
     with OutputPlan(inputs=[file]) as plan:
         target = plan.add(out, "-o", TMX, default=_default_name(file, "dedup"), why="no -o given")
         tmx_file = load_tmx(file)
-        kept, removed = dedupe_units(tmx_file.units)
+        kept, removed = dedupe_units(tmx_file.units, by_base_language)
         write_tmx_units(kept, target.path, [tmx_file])
         plan.commit()
     click.echo(f"{len(tmx_file.units)} units, {removed} exact duplicates dropped, {len(kept)} written", err=True)
@@ -123,13 +139,13 @@ def dedupe(file: Path, out: Path) -> None:
 
 
 def _bead_types(values: tuple[str, ...]) -> tuple[str, ...]:
-    import re
+    from alinea.tmx.props import bead_numbers
 
     types = tuple(t.strip() for value in values for t in value.split(",") if t.strip())
     for kind in types:
-        if not re.match(r"^\d+-\d+$", kind):
+        if bead_numbers(kind) is None:
             raise InputError(f"--bead {kind!r}: a bead type looks like 1-1, 2-1 or 1-0")
-    return types
+    return tuple("-".join(str(n) for n in bead_numbers(kind)) for kind in types)
 
 
 @tmx.command(name="filter")
