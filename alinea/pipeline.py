@@ -60,8 +60,10 @@ def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_la
 
     ``progress(done, stage)`` is called as each of the ``len(ALIGN_STAGES)`` stages starts.
     ``srx`` (:func:`alinea.align.srx.load_srx`) segments both sides by those SRX rules.
+    ``meta`` gets ``src_file``/``tgt_file``, the two paths (reports name them).
     """
     _check_pair(src_path, tgt_path, src_lang, tgt_lang)
+    meta = {"src_file": str(src_path), "tgt_file": str(tgt_path), **(meta or {})}
     step = progress or (lambda _done, _msg: None)
     step(0, "segmenting source")
     src = segment_file(src_path, src_lang, srx, encoding)

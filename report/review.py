@@ -182,12 +182,26 @@ def review_warnings(bitext: Bitext) -> list[str]:
                                                  src_lang=bitext.src_lang, tgt_lang=bitext.tgt_lang)
 
 
+def review_title(bitext: Bitext) -> str:
+    """What the review is of: the document symbol (``--document``), else the input files' names
+    (``informe.es.txt – report.en.txt``, or the TMX or table reviewed), else the two languages."""
+    meta = bitext.meta
+    if meta.get("symbol"):
+        return meta["symbol"]
+    names = [Path(meta[key]).name for key in ("src_file", "tgt_file") if meta.get(key)]
+    if names:
+        return " – ".join(names)
+    if meta.get("source_file"):
+        return Path(meta["source_file"]).name
+    return f"{bitext.src_lang}–{bitext.tgt_lang} alignment"
+
+
 def write_review(bitext: Bitext, path: str | os.PathLike, threshold: float = LOW_CONFIDENCE) -> None:
     """Write the self-contained HTML alignment review."""
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"review threshold must be between 0 and 1, not {threshold}")
     rows = review_rows(bitext, threshold)
-    title = bitext.meta.get("symbol") or Path(bitext.meta.get("source_file", "")).name or "bitext"
+    title = review_title(bitext)
     write_html(path, "review.html.j2", title=title, warnings=review_warnings(bitext),
                meta=bitext.meta, summary=summary(bitext, threshold), rows=rows, to_review=to_review(rows),
                plot=path_plot(bitext, threshold) if bitext.beads else "",

@@ -126,6 +126,25 @@ def test_align_report_option_still_works(run_cli, tmp_path):
     assert result.exit_code == 0, result.output  # an internal error is a failure, never a skip
     doc = lxml.html.fromstring((tmp_path / "a.html").read_text(encoding="utf-8"))
     assert doc.xpath("//section[@id='alignment']//tr[td]")
+    # no --document: the title names the input files, not "bitext"
+    assert doc.xpath("string(//title)").startswith("Alignment review: es.txt – en.txt")
+    assert doc.xpath("string(//h1)") == "Alignment review: es.txt – en.txt"
+    assert f"{es} (es) and {en} (en)" in doc.text_content()
+    result = run_cli("align", es, en, "--report", tmp_path / "b.html", "--document", "A/58/98")
+    doc = lxml.html.fromstring((tmp_path / "b.html").read_text(encoding="utf-8"))
+    assert doc.xpath("string(//h1)") == "Alignment review: A/58/98"
+
+
+def test_review_title_of_a_file_and_of_a_bare_bitext(run_cli, bitext, tmp_path):
+    from alinea.report.review import review_title
+    from alinea.tmx.writer import write_tmx
+
+    write_tmx(bitext, tmp_path / "tm.tmx")
+    assert run_cli("report", tmp_path / "tm.tmx", "-o", tmp_path / "r.html").exit_code == 0
+    doc = lxml.html.fromstring((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert doc.xpath("string(//h1)") in ("Alignment review: tm.tmx", f"Alignment review: {bitext.meta.get('symbol')}")
+    bare = type(bitext)(bitext.src, bitext.tgt, bitext.beads, "es", "en", {})
+    assert review_title(bare) == "es–en alignment"
 
 
 @pytest.mark.parametrize("args, message", [
