@@ -24,7 +24,8 @@ from alinea.align.errors import InputError
 from alinea.align.language import function_word_counts, looks_spanish
 from alinea.align.lexicon import acronym_map, acronyms, un_bodies
 from alinea.align.model import BODY, CONTENTS, Bitext
-from alinea.align.numbers import SALES_NUMBER, numeric_tokens, percentages, sales_numbers, scaled_numbers
+from alinea.align.numbers import (SALES_NUMBER, date_months, month_name, number_words, numeric_tokens, percentages,
+                                  sales_numbers, scaled_numbers)
 from alinea.align.utils import atomic_write
 
 ERROR = "error"
@@ -44,6 +45,7 @@ class Segment:
     source: str
     target: str
     kind: str = BODY  # what the text is: body, heading, contents, footnote, header (x-kind)
+    other: str = ""  # the unit's other languages, when it has no text in these two ("fr-FR")
 
     @property
     def location(self) -> str:
@@ -280,6 +282,23 @@ def _numeric(text: str, lang: str) -> Counter:
     return Counter({k: v for k, v in numeric_tokens(text, lang).items() if any(c.isdigit() for c in k)})
 
 
+def _values(text: str, lang: str, tokens: set[str], words) -> set[int]:
+    """Every whole number ``text`` says, whatever the form: digits, digits with a scale word
+    ("3 millones"), words ("tres millones", "ambos")."""
+    values = {int(t) for t in tokens if t.isdigit()}
+    values |= {int(v) for _, v in scaled_numbers(text, lang) if v.isdigit()}
+    return values | {w.value for w in words}
+
+
+def _said_in_words(token: str, text: str, lang: str, other_words) -> bool:
+    """Whether the other side says the number ``token`` of ``text`` (or its scaled value) in words."""
+    values = {w.value for w in other_words}
+    if token.isdigit() and int(token) in values:
+        return True
+    scaled = dict(scaled_numbers(text, lang)).get(token, "")
+    return scaled.isdigit() and int(scaled) in values
+
+
 def _cancel_scaled(missing: list[str], extra: list[str], source: str, target: str) -> tuple[list, list]:
     """Drop pairs that are the same amount at another scale ("80.000 millones" / "80 billion")."""
     src_values = dict(scaled_numbers(source, "es"))
@@ -311,12 +330,85 @@ def _take_sales_numbers(text: str) -> tuple[str, set[str]]:
     return (SALES_NUMBER.sub(" ", text) if found else text), found
 
 
+@dataclass(frozen=True)
+class NumberDiff:
+    """How the numbers of a Spanish and an English segment differ (:func:`compare_numbers`)."""
+
+    #: the numbers check's findings: digits, symbols, dates, times, percentages, scales; numbers in
+    #: words where the other side has an unmatched number too (a conflict: "Dos millones" / "Three million")
+    conflicts: tuple[str, ...] = ()
+    #: numbers in words on one side only, the other side having no unmatched number ("Ten years earlier")
+    words_one_side: tuple[str, ...] = ()
+
+
+def _said(words, values: set[int]) -> list[str]:
+    return [f"{w.text} ({w.value:,})" for w in words if w.certain and w.value not in values]
+
+
+@lru_cache(maxsize=4096)
+def compare_numbers(source: str, target: str) -> NumberDiff:
+    """Every number the two segments say, in digits or in words, compared (see :class:`NumberMismatch`)."""
+    source, target = _drop_lone_paragraph_number(source, target)
+    source, src_sales = _take_sales_numbers(source)
+    target, tgt_sales = _take_sales_numbers(target)
+    source, src_times = _take_times(source, "es")
+    target, tgt_times = _take_times(target, "en")
+    source, target = _prepare_numbers(source, "es"), _prepare_numbers(target, "en")
+    # sets, not counts: "2015" said twice on one side and once (or "that year") on the other is fine
+    src, tgt = set(_numeric(source, "es")), set(_numeric(target, "en"))
+    src_words, tgt_words = number_words(source, "es"), number_words(target, "en")
+    missing = sorted(t for t in src - tgt if not _spelled_out(t, target, "en")
+                     and not _said_in_words(t, source, "es", tgt_words))
+    extra = sorted(t for t in tgt - src if not _spelled_out(t, source, "es")
+                   and not _said_in_words(t, target, "en", src_words))
+    missing, extra = _cancel_scaled(missing, extra, source, target)
+    # numbers in words ("dos millones", "three million") against every form of the other side's
+    words_missing = _said(src_words, _values(target, "en", tgt, tgt_words))
+    words_extra = _said(tgt_words, _values(source, "es", src, src_words))
+    conflict = bool((missing or words_missing) and (extra or words_extra))
+    if conflict:
+        missing, extra = missing + words_missing, extra + words_extra
+    parts = []
+    if missing:
+        parts.append("in the Spanish only: " + ", ".join(missing))
+    if extra:
+        parts.append("in the English only: " + ", ".join(extra))
+    src_months, tgt_months = set(date_months(source, "es")), set(date_months(target, "en"))
+    if src_months and tgt_months and src_months != tgt_months:
+        parts.append("months differ: " + ", ".join(month_name(m, "es") for m in sorted(src_months))
+                     + " in the Spanish, " + ", ".join(month_name(m, "en") for m in sorted(tgt_months))
+                     + " in the English")
+    for what, src_set, tgt_set in (("times", src_times, tgt_times), ("sales numbers", src_sales, tgt_sales)):
+        if src_set != tgt_set:
+            only_src, only_tgt = sorted(src_set - tgt_set), sorted(tgt_set - src_set)
+            parts.append(f"{what} differ: " + ", ".join(only_src or ["none"]) + " in the Spanish, "
+                         + ", ".join(only_tgt or ["none"]) + " in the English")
+    if not parts:  # same numbers: are the same ones percentages?
+        src_pct, tgt_pct = set(percentages(source, "es")), set(percentages(target, "en"))
+        if src_pct != tgt_pct:
+            parts.append("percentage on one side only: " + ", ".join(sorted(src_pct ^ tgt_pct)))
+    if not parts:  # ... and at the same scale ("3 millones" is not "3 billion")?
+        src_scaled, tgt_scaled = dict(scaled_numbers(source, "es")), dict(scaled_numbers(target, "en"))
+        for token in sorted(src_scaled.keys() & tgt_scaled.keys()):
+            if src_scaled[token] != tgt_scaled[token]:
+                parts.append(f"{token} at a different scale: {src_scaled[token]} in the Spanish, "
+                             f"{tgt_scaled[token]} in the English")
+    one_side = []
+    if not conflict:
+        if words_missing:
+            one_side.append("in the Spanish only: " + ", ".join(words_missing))
+        if words_extra:
+            one_side.append("in the English only: " + ", ".join(words_extra))
+    return NumberDiff(tuple(parts), tuple(one_side))
+
+
 class NumberMismatch(PairCheck):
     name = "numbers"
     severity = ERROR
-    description = ("Numbers, years, percentages, document symbols (A/56/329), resolution numbers "
-                   "(56/203) and UN sales numbers (E.03.XIII.4) present on one side and missing or "
-                   "different on the other.")
+    description = ("Numbers, years, months of dates (1° de julio / 1 June), percentages, document symbols "
+                   "(A/56/329), resolution numbers (56/203) and UN sales numbers (E.03.XIII.4) present on "
+                   "one side and missing or different on the other; numbers in words too (veinticinco, "
+                   "dos millones, three million) where the other side says another number.")
 
     def texts(self, segment):
         if segment.kind == CONTENTS:  # a contents line: the page numbers differ by right
@@ -324,37 +416,19 @@ class NumberMismatch(PairCheck):
         return segment.source, segment.target
 
     def problems(self, source, target):
-        source, target = _drop_lone_paragraph_number(source, target)
-        source, src_sales = _take_sales_numbers(source)
-        target, tgt_sales = _take_sales_numbers(target)
-        source, src_times = _take_times(source, "es")
-        target, tgt_times = _take_times(target, "en")
-        source, target = _prepare_numbers(source, "es"), _prepare_numbers(target, "en")
-        # sets, not counts: "2015" said twice on one side and once (or "that year") on the other is fine
-        src, tgt = set(_numeric(source, "es")), set(_numeric(target, "en"))
-        missing = sorted(t for t in src - tgt if not _spelled_out(t, target, "en"))
-        extra = sorted(t for t in tgt - src if not _spelled_out(t, source, "es"))
-        missing, extra = _cancel_scaled(missing, extra, source, target)
-        parts = []
-        if missing:
-            parts.append("in the Spanish only: " + ", ".join(missing))
-        if extra:
-            parts.append("in the English only: " + ", ".join(extra))
-        for what, src_set, tgt_set in (("times", src_times, tgt_times), ("sales numbers", src_sales, tgt_sales)):
-            if src_set != tgt_set:
-                only_src, only_tgt = sorted(src_set - tgt_set), sorted(tgt_set - src_set)
-                parts.append(f"{what} differ: " + ", ".join(only_src or ["none"]) + " in the Spanish, "
-                             + ", ".join(only_tgt or ["none"]) + " in the English")
-        if not parts:  # same numbers: are the same ones percentages?
-            src_pct, tgt_pct = set(percentages(source, "es")), set(percentages(target, "en"))
-            if src_pct != tgt_pct:
-                parts.append("percentage on one side only: " + ", ".join(sorted(src_pct ^ tgt_pct)))
-        if not parts:  # ... and at the same scale ("3 millones" is not "3 billion")?
-            src_scaled, tgt_scaled = dict(scaled_numbers(source, "es")), dict(scaled_numbers(target, "en"))
-            for token in sorted(src_scaled.keys() & tgt_scaled.keys()):
-                if src_scaled[token] != tgt_scaled[token]:
-                    parts.append(f"{token} at a different scale: {src_scaled[token]} in the Spanish, "
-                                 f"{tgt_scaled[token]} in the English")
+        parts = compare_numbers(source, target).conflicts
+        if parts:
+            yield "; ".join(parts)
+
+
+class NumberWordsOneSide(NumberMismatch):
+    name = "numbers-in-words"
+    severity = WARNING
+    description = ("A number written in words on one side only, the other side saying no other number "
+                   "(\"Ten years earlier, in 1990\" / \"en 1990\"): an addition or an omission to look at.")
+
+    def problems(self, source, target):
+        parts = compare_numbers(source, target).words_one_side
         if parts:
             yield "; ".join(parts)
 
@@ -449,6 +523,19 @@ class ExtraBody(PairCheck):
             expected = acronym_map("en-es").get(acronym, frozenset())
             if not any(_mentions(e, source) for e in expected):
                 yield f"{acronym} in the English, no {' or '.join(sorted(expected))} in the Spanish"
+
+
+class EmptyUnit(Check):
+    name = "empty-unit"
+    severity = WARNING
+    description = ("A unit with neither Spanish nor English text (both sides empty, or only other "
+                   "languages): it adds nothing to a translation memory.")
+
+    def run(self, segments):
+        for s in segments:
+            if not s.source and not s.target:
+                yield self.finding("neither Spanish nor English text" + (f" (the unit has {s.other})"
+                                                                          if s.other else ""), s)
 
 
 class EmptyTarget(Check):
@@ -642,8 +729,8 @@ def _read_tbx(path: Path) -> list[tuple[str, str]]:
 
 def default_checks(glossary: Sequence[Term] | None = None) -> list[Check]:
     """The checks ``alinea check`` runs, in report order."""
-    checks: list[Check] = [TooLong(), EmptyTarget(), EmptySource(), Untranslated(), NumberMismatch(),
-                           MissingBody(), ExtraBody()]
+    checks: list[Check] = [TooLong(), EmptyUnit(), EmptyTarget(), EmptySource(), Untranslated(), NumberMismatch(),
+                           NumberWordsOneSide(), MissingBody(), ExtraBody()]
     if glossary:
         checks.append(GlossaryCheck(glossary))
     checks += [InconsistentTranslation(), InconsistentSource()]
@@ -720,17 +807,18 @@ def segments_from_units(units, src_lang: str = "es", tgt_lang: str = "en",
     """Translation units (``alinea.tmx.reader.TranslationUnit``) as segments, keeping one-sided and empty ones.
 
     A bitext read from a TMX drops units with an empty side; the check wants
-    exactly those (empty targets), so it works on the units themselves.
+    exactly those (empty targets, empty units, units in other languages only),
+    so it works on the units themselves.
     """
     from alinea.tmx.reader import languages_of
 
     segments = []
     for n, unit in enumerate(units, start=1):
         src, tgt = unit.text(src_lang), unit.text(tgt_lang)
-        if src is None and tgt is None and unit.variants:
-            continue  # a unit in other languages only
+        # a unit in other languages only, or with both sides empty, is kept: "empty-unit" reports it
+        other = ", ".join(languages_of([unit])) if src is None and tgt is None else ""
         segments.append(Segment(n, unit.tuid, unit.props.get("x-paragraph", ""),
-                                _norm(src or ""), _norm(tgt or ""), unit.unit_kind))
+                                _norm(src or ""), _norm(tgt or ""), unit.unit_kind, other))
     if not any(s.source and s.target for s in segments):
         raise InputError(f"{where}: no translation unit has both {src_lang!r} and {tgt_lang!r}; it has "
                          f"languages: {', '.join(languages_of(units)) or 'none'}")

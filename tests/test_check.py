@@ -31,12 +31,17 @@ PLANTED = [
     ("brackets", "Véase el anexo (en inglés solamente).", "See the annex (in English only."),
     ("endpunc", "¿Qué medidas se adoptaron?", "What measures were taken."),
     ("quotes", "El llamado «desarrollo humano» continúa.", "So-called human development continues."),
+    ("month", "El 1° de julio de 2003 se publicó el estudio.", "The study was issued on 1 June 2003."),
+    ("words", "Dos millones de personas migraron.", "Three million people migrated."),
+    ("words-one-side", "En 1990 había 154 millones de migrantes.", "Ten years earlier, in 1990, there were 154 million."),
+    ("empty-unit", "", ""),
 ]
 EXPECTED = {
     "incons-1": "inconsistent-translation", "source-1": "inconsistent-source", "numbers": "numbers",
     "percent": "numbers", "bodies": "un-bodies", "identical": "untranslated", "spanish": "untranslated",
     "empty": "empty-target", "glossary": "glossary", "brackets": "tt-brackets", "endpunc": "tt-endpunc",
-    "quotes": "tt-doublequoting",
+    "quotes": "tt-doublequoting", "month": "numbers", "words": "numbers", "words-one-side": "numbers-in-words",
+    "empty-unit": "empty-unit",
 }
 
 # Pairs that must not be flagged: number formats, dates, percentages in words, acronyms,
@@ -61,6 +66,16 @@ CLEAN = [
      "The meeting will be held on Thursday, 5 February 2015, at 3 p.m."),
     ("14", "59º período de sesiones", "Fifty-ninth session"),
     ("15", "29. Se examinaron veinticinco casos relativos a la meta 3.3.", "25 cases relating to target 3.3 were considered."),
+    # numbers in words: each form against every form of the other side
+    ("16", "Los países que no habían establecido un sistema eran 111.", "One hundred and eleven countries had no system."),
+    ("17", "Dos millones de personas migraron en 2003.", "2 million people migrated in 2003."),
+    ("18", "Los representantes de ambos organismos hablaron.", "The two agency representatives spoke."),
+    ("19", "Se eligió a Alemania para un mandato de tres años.", "Germany was elected for a three-year term."),
+    ("20", "Se invita tanto a los Estados como a las organizaciones.", "Both States and organizations are invited."),
+    ("21", "El informe de mil doscientas páginas.", "The 1,200-page report."),
+    ("22", "Las dos terceras partes del presupuesto.", "Two thirds of the budget."),
+    ("23", "La reunión se celebró en julio de 2003 y el 5 de agosto.", "The meeting was held in July 2003 and on 5 August."),
+    ("24", "El Fondo, que cuenta con un millón de miembros.", "The Fund, with one million members."),
 ]
 GLOSSARY_CSV = "es,en\ntrabajador migratorio,migrant worker\nremesa,remittance\n"
 
@@ -284,6 +299,12 @@ def test_cli_json_to_stdout(run_cli, clean):
     ("Hubo 1.500 casos.", "There were 1.500 cases.", "1500"),
     ("Se reunirá a las 18.00 horas.", "It will meet at 5 p.m.", "times differ"),
     ("29. Hubo 4 casos.", "30. There were 4 cases.", "29"),
+    ("El 1° de julio de 2003 se publicó.", "It was issued on 1 June 2003.", "months differ: julio in the Spanish, June"),
+    ("Dos millones de personas.", "Three million people.", "Dos millones (2,000,000)"),
+    ("Dos millones de personas.", "3 million people.", "in the English only: 3"),
+    ("Se publicaron veinticinco informes.", "Twenty-six reports were issued.", "Twenty-six (26)"),
+    ("Un millón doscientos mil niños.", "1,300,000 children.", "Un millón doscientos mil (1,200,000)"),
+    ("Se celebró el 5 de agosto de 2004.", "It was held on August 6, 2004.", "in the Spanish only: 5"),
 ])
 def test_number_mismatches(es, en, problem):
     from alinea.report.consistency import NumberMismatch
