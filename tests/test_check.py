@@ -403,3 +403,31 @@ def test_the_demo_tmx_checks_clean(run_cli, tmp_path):
     assert data["counts"]["errors"] == 0, [f for f in data["findings"] if f["severity"] == ERROR]
     contents = [f for f in data["findings"] if f["target"].startswith(("A. United Nations Secretariat", "IV."))]
     assert contents == []
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Dos millones de personas", "es", [("Dos millones", 2_000_000)]),
+    ("dos mil millones", "es", [("dos mil millones", 2_000_000_000)]),
+    ("un millón doscientos mil", "es", [("un millón doscientos mil", 1_200_000)]),
+    ("ciento treinta y dos", "es", [("ciento treinta y dos", 132)]),
+    ("mil doscientas páginas", "es", [("mil doscientas", 1200)]),
+    ("100 mil nacidos", "es", []),  # digits and a scale: scaled_numbers' business
+    ("millones de personas, uno de los países", "es", []),
+    ("three hundred thousand", "en", [("three hundred thousand", 300_000)]),
+    ("one hundred and twenty-five", "en", [("one hundred and twenty-five", 125)]),
+    ("a million people", "en", [("a million", 1_000_000)]),
+    ("Fifty-ninth session, two thirds, one of them, thousands", "en", []),
+    ("veinte treinta", "es", [("veinte", 20), ("treinta", 30)]),
+])
+def test_number_words(text, lang, expected):
+    from alinea.align.numbers import number_words
+
+    assert [(w.text, w.value) for w in number_words(text, lang) if w.certain] == expected
+
+
+def test_date_months():
+    from alinea.align.numbers import date_months
+
+    assert date_months("El 1° de julio de 2003, en agosto de 2004 y el primero de mayo", "es") == [7, 8, 5]
+    assert date_months("on 1 June 2003, July 1, 2003, Sept. 2003; it may 2", "en") == [6, 7, 9]
+    assert date_months("en julio hubo reuniones", "es") == []  # a month without a day or a year: not a date
