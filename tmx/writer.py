@@ -164,8 +164,8 @@ def build_tmx(bitext: Bitext, src_lang: str = "es", tgt_lang: str = "en",
             left_out[base_lang(tgt_lang)] += sum(1 for i in bead.tgt if clean_segment(bitext.tgt[i].text))
             continue
         props = [("x-document", document), ("x-paragraph", bitext.paragraph_number(bead) or ""),
-                 ("x-bead", _written_kind(bitext, bead, src, tgt)), ("x-score", "" if bead.score is None else f"{bead.score:.4f}"),
-                 ("x-kind", bitext.unit_kind(bead))]
+                 ("x-bead", _written_kind(bitext, bead, src, tgt)),
+                 ("x-score", "" if bead.score is None else f"{bead.score:.4f}"), ("x-kind", bitext.unit_kind(bead))]
         if unit_props:
             extra = list(unit_props(n, bead))
             replaced = {ptype: value for ptype, value in extra if ptype in PROPS}
