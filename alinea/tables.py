@@ -180,11 +180,6 @@ class Table:
     def header(self) -> list[str]:
         return self.rows[0] if self.rows else []
 
-    def records(self) -> list[dict[str, str]]:
-        """The rows after the header as ``{column: cell}`` (missing cells are "")."""
-        header = self.header
-        return [dict(zip(header, row + [""] * (len(header) - len(row)))) for row in self.rows[1:]]
-
 
 def read_table(path: str | os.PathLike, encoding: str | None = None, what: str = "table") -> Table:
     """Every row of a TSV, CSV or XLSX file (by suffix; other suffixes are read as delimited text).
