@@ -56,6 +56,9 @@ TABLE_SUFFIXES = TSV_SUFFIXES + CSV_SUFFIXES + XLSX_SUFFIXES
 _LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 # Lone surrogates are not characters and cannot be written as UTF-8.
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_UNSAFE = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029\ud800-\udfff]")
+#: First characters of a cell that formula_safe may change: a formula start, or "'".
+_FORMULA_OR_QUOTE = frozenset("=+-@\t\r'")
 # Control characters that XLSX (XML) cannot store.
 _XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 #: Column widths in XLSX (characters); text columns are also wrapped.
@@ -75,11 +78,17 @@ def table_format(path: str | os.PathLike) -> str:
 
 def cell_text(value: Any) -> str:
     """A value as the text of one TSV/CSV cell: on one line, UTF-8-safe, formula-safe."""
-    if value is None:
+    if type(value) is str:
+        # The usual cell needs nothing: one regex search (in C) says so.
+        if not value or value[0] not in _FORMULA_OR_QUOTE and not _UNSAFE.search(value):
+            return value
+        text = value
+    elif value is None:
         return ""
-    if isinstance(value, numbers.Real) and value != value:  # NaN: an empty cell
+    elif isinstance(value, numbers.Real) and value != value:  # NaN: an empty cell
         return ""
-    text = value if isinstance(value, str) else str(value)
+    else:
+        text = str(value)
     return formula_safe(_LINE_BREAKS.sub(" ", _SURROGATES.sub("", text)))
 
 
@@ -227,6 +236,8 @@ def parse_delimited(text: str, name: str = "table", delimiter: str | None = None
         csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
     rows: list[list[str]] = []
     lines: list[int] = []
+    # Only a cell that starts with "'" can be formula-safe; most tables have none (a few searches, in C).
+    escaped = text.startswith(("'", "\"'")) or any(d + q + "'" in text for d in "\t,;\n\r" for q in ('', '"'))
     # strict: a quote out of place ('"Hola" dijo', or one never closed, which would swallow the
     # rows after it) is an error at its line, not a silently merged or truncated cell.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
@@ -234,8 +245,9 @@ def parse_delimited(text: str, name: str = "table", delimiter: str | None = None
     line = 1
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
-                rows.append([formula_unescape(cell) for cell in row])
+            if any(row) and (row[0].strip() or any(cell.strip() for cell in row)):
+                rows.append([formula_unescape(cell) if cell[:1] == "'" else cell for cell in row]
+                            if escaped else row)
                 lines.append(line)
             line = reader.line_num + 1
     except csv.Error as exc:

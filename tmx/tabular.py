@@ -112,15 +112,15 @@ def table_frame(table: Table) -> pd.DataFrame:
     """A :class:`alinea.tables.Table` whose first row is its header, as a DataFrame of strings."""
     header = _unique_names(table.header)
     width = len(header)
-    rows = []
-    for line, row in zip(table.lines[1:], table.rows[1:]):
-        if len(row) > width:
+    rows = table.rows[1:]
+    if not all(len(row) == width for row in rows):
+        rows = list(rows)
+        for n, row in enumerate(rows):
             if any(cell.strip() for cell in row[width:]):
-                raise InputError(f"{table.name}: line {line} has {len(row)} cells, but the header names {width} "
-                                 "columns")
-            row = row[:width]
-        rows.append(row + [""] * (width - len(row)))
-    return pd.DataFrame(rows, columns=header, dtype=object).fillna("")
+                raise InputError(f"{table.name}: line {table.lines[n + 1]} has {len(row)} cells, but the header "
+                                 f"names {width} columns")
+            rows[n] = row[:width] + [""] * (width - len(row))
+    return pd.DataFrame(rows, columns=header, dtype=str)
 
 
 def _unique_names(header: list[str]) -> list[str]:
