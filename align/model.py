@@ -62,11 +62,15 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Bead:
-    """One alignment link: source and target sentence indices and a confidence."""
+    """One alignment link: source and target sentence indices and a confidence.
+
+    ``score`` is None when no confidence is known: a unit read from a TMX or table
+    that does not record one (another tool's memory). alinea never invents it.
+    """
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
-    score: float = 1.0
+    score: float | None = 1.0
 
     @property
     def kind(self) -> str:

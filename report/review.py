@@ -29,7 +29,8 @@ def review_reasons(bead: Bead, threshold: float = LOW_CONFIDENCE) -> list[str]:
         reasons.append(f"Spanish without English ({bead.kind})")
     elif bead.kind != "1-1":
         reasons.append(f"{bead.kind} bead")
-    if bead.score < threshold and not bead.is_null:  # a null bead's score says nothing more
+    # A null bead's score says nothing more; a unit with no recorded score (another tool's TMX) is not low.
+    if bead.score is not None and bead.score < threshold and not bead.is_null:
         reasons.append(f"low confidence ({bead.score:.2f})")
     return reasons
 
@@ -59,14 +60,15 @@ def review_rows(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> list[Revie
 
 
 def to_review(rows: list[ReviewRow]) -> list[ReviewRow]:
-    """The rows that need a look: unaligned and non-1-1 first, then by confidence."""
+    """The rows that need a look: unaligned and non-1-1 first, then by confidence (unscored last)."""
     return sorted((r for r in rows if r.needs_review),
-                  key=lambda r: (r.bead.kind == "1-1", r.bead.score, r.number))
+                  key=lambda r: (r.bead.kind == "1-1", r.bead.score is None, r.bead.score or 0.0, r.number))
 
 
 def summary(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> dict:
     aligned = [b for b in bitext.beads if not b.is_null]
-    scores = [b.score for b in aligned]
+    # Units without a recorded confidence (a TMX from another tool) count in no confidence figure.
+    scores = [b.score for b in aligned if b.score is not None]
     return {
         "src_sentences": len(bitext.src),
         "tgt_sentences": len(bitext.tgt),
@@ -74,7 +76,8 @@ def summary(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> dict:
         "bead_counts": bitext.bead_counts(),
         "mean_score": sum(scores) / len(scores) if scores else None,
         "min_score": min(scores) if scores else None,
-        "low_confidence": sum(b.score < threshold for b in aligned),
+        "low_confidence": sum(s < threshold for s in scores),
+        "unscored": len(aligned) - len(scores),
         "threshold": threshold,
         "unaligned_src": sum(len(b.src) for b in bitext.beads if not b.tgt),
         "unaligned_tgt": sum(len(b.tgt) for b in bitext.beads if not b.src),
@@ -131,7 +134,7 @@ def path_plot(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> str:
             marks["unaligned (1-0 / 0-1)"][0].append(i)
         elif bead.kind != "1-1":
             marks["many-to-one (2-1, 1-2 …)"][0].append(i)
-        elif bead.score < threshold:
+        elif bead.score is not None and bead.score < threshold:
             marks[f"confidence < {threshold:g}"][0].append(i)
     for label, (indices, marker, colour) in marks.items():
         if indices:

@@ -181,3 +181,29 @@ def test_report_on_a_tmx_without_units_is_an_input_error(run_cli, tmp_path):
     assert result.exit_code == 2, result.output
     assert result.output.strip() == f"alinea: error: {empty}: the TMX has no translation units"
     assert not (tmp_path / "r.html").exists()
+
+
+def test_report_invents_no_confidence_for_another_tools_tmx(run_cli, tmp_path):
+    """A TMX with no x-score (another tool's memory): no bead shown as confidence 1, none counted."""
+    import csv
+
+    tmx = tmp_path / "other.tmx"
+    units = "".join(f'<tu><tuv xml:lang="es"><seg>Frase {i}.</seg></tuv><tuv xml:lang="en"><seg>Sentence {i}.</seg>'
+                    "</tuv></tu>" for i in range(3))
+    scored = ('<tu><prop type="x-score">0.2500</prop><tuv xml:lang="es"><seg>Frase puntuada.</seg></tuv>'
+              '<tuv xml:lang="en"><seg>Scored sentence.</seg></tuv></tu>')
+    tmx.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="x" '
+                   'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="es" '
+                   f'datatype="plaintext"/><body>{units}{scored}</body></tmx>', encoding="utf-8")
+    out, tsv = tmp_path / "r.html", tmp_path / "r.tsv"
+    result = run_cli("report", tmx, "-o", out, "--tsv", tsv)
+    assert result.exit_code == 0, result.output
+    assert "under 0.5: 1; no recorded confidence: 3" in result.output
+    rows = list(csv.DictReader(tsv.open(encoding="utf-8"), delimiter="\t"))
+    assert [r["score"] for r in rows] == ["", "", "", "0.25"]
+    doc = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    scores = [tr.xpath("td")[3].text_content() for tr in doc.xpath("//section[@id='alignment']//tr[td]")]
+    assert scores == ["–", "–", "–", "0.250"]
+    assert "3" in doc.xpath("//tr[@id='unscored']")[0].text_content()
+    mean = [tr for tr in doc.xpath("//tr[td]") if tr.xpath("td")[0].text_content() == "Mean confidence"][0]
+    assert mean.xpath("td")[1].text_content() == "0.250"  # the one recorded score, not (3 + 0.25) / 4

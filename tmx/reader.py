@@ -391,7 +391,7 @@ def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: s
         tgt_ids = _append(tgt, _split_joined(t, n_tgt, tgt_lang) if t else [], number, block, kind)
         score = unit.score
         scored += score is not None
-        beads.append(Bead(src_ids, tgt_ids, 1.0 if score is None else score))
+        beads.append(Bead(src_ids, tgt_ids, score))  # None: the unit records no confidence
         tuids.append(unit.tuid)
         document = unit.props.get("x-document")
         if document and document not in documents:

@@ -63,7 +63,9 @@ def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | N
     skipped = skipped_units_line(bitext)
     if skipped:
         click.echo(skipped, err=True)
-    click.echo(f"beads: {facts['beads']} ({counts}); under {threshold:g}: {facts['low_confidence']}", err=True)
+    unscored = f"; no recorded confidence: {facts['unscored']}" if facts["unscored"] else ""
+    click.echo(f"beads: {facts['beads']} ({counts}); under {threshold:g}: {facts['low_confidence']}{unscored}",
+               err=True)
     if facts["left_out_src"] or facts["left_out_tgt"]:
         click.echo(f"left out of {bitext_file} when it was written (unaligned, no --keep-unaligned): "
                    f"{facts['left_out_src']} {src_lang} and {facts['left_out_tgt']} {tgt_lang} sentences; "
