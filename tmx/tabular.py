@@ -16,12 +16,14 @@ XLSX) is :mod:`alinea.tables`, the one table module every command uses.
 from __future__ import annotations
 
 import os
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from alinea.align.errors import InputError
 from alinea.align.model import Bitext
 from alinea.tables import Table, find_text_columns, text_columns_hint
+
+if TYPE_CHECKING:  # pandas is imported by the functions that build frames: align-lines needs none
+    import pandas as pd
 
 COLUMNS = ["bead", "type", "score", "paragraph", "src_ids", "tgt_ids", "source", "target", "tuid", "kind",
            "document"]
@@ -33,8 +35,9 @@ PROP_PREFIX = "prop:"
 NOTE_SEPARATOR = " | "
 
 
-def bitext_frame(bitext: Bitext, src_numbers=None, tgt_numbers=None) -> pd.DataFrame:
-    """One row per bead, in document order; ``tuid`` is the one :func:`~alinea.tmx.writer.write_tmx` gives.
+def bead_rows(bitext: Bitext, src_numbers=None, tgt_numbers=None) -> list[list]:
+    """One row per bead (the cells of ``COLUMNS``), in document order; ``tuid`` is the one
+    :func:`~alinea.tmx.writer.write_tmx` gives.
 
     ``src_ids``/``tgt_ids`` number the bead's sentences from 1; ``src_numbers``/
     ``tgt_numbers`` (one per sentence) number them otherwise, e.g. by their
@@ -42,18 +45,26 @@ def bitext_frame(bitext: Bitext, src_numbers=None, tgt_numbers=None) -> pd.DataF
     """
     src_numbers = list(src_numbers) if src_numbers is not None else range(1, len(bitext.src) + 1)
     tgt_numbers = list(tgt_numbers) if tgt_numbers is not None else range(1, len(bitext.tgt) + 1)
-    rows = []
     document = bitext.meta.get("symbol", "")
-    for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1):
-        rows.append({
-            "bead": n, "type": bead.kind, "score": "" if bead.score is None else round(bead.score, 4),
-            "paragraph": bitext.paragraph_number(bead) or "",
-            "src_ids": ",".join(str(src_numbers[i]) for i in bead.src),
-            "tgt_ids": ",".join(str(tgt_numbers[i]) for i in bead.tgt),
-            "source": src, "target": tgt,
-            "tuid": str(n), "kind": bitext.unit_kind(bead), "document": document,
-        })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return [[n, bead.kind, "" if bead.score is None else round(bead.score, 4),
+             bitext.paragraph_number(bead) or "",
+             ",".join(str(src_numbers[i]) for i in bead.src), ",".join(str(tgt_numbers[i]) for i in bead.tgt),
+             src, tgt, str(n), bitext.unit_kind(bead), document]
+            for n, (bead, src, tgt) in enumerate(bitext.pairs(), start=1)]
+
+
+def write_bead_table(bitext: Bitext, path: str | os.PathLike, src_numbers=None, tgt_numbers=None) -> int:
+    """The bead table (:func:`bead_rows`) as TSV, CSV or XLSX by the file suffix, without pandas."""
+    from alinea.tables import write_table as write_file
+
+    return write_file(path, COLUMNS, bead_rows(bitext, src_numbers, tgt_numbers), "beads")
+
+
+def bitext_frame(bitext: Bitext, src_numbers=None, tgt_numbers=None) -> pd.DataFrame:
+    """The bead table (:func:`bead_rows`) as a DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(bead_rows(bitext, src_numbers, tgt_numbers), columns=COLUMNS)
 
 
 def units_frame(units, src_lang: str = "es", tgt_lang: str = "en") -> pd.DataFrame:
@@ -88,6 +99,8 @@ def units_frame(units, src_lang: str = "es", tgt_lang: str = "en") -> pd.DataFra
             extra["note"] = None
         rows.append(row)
     columns = COLUMNS + (["note"] if "note" in extra else []) + [c for c in extra if c != "note"]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=columns).fillna("")
 
 
@@ -120,6 +133,8 @@ def table_frame(table: Table) -> pd.DataFrame:
                 raise InputError(f"{table.name}: line {table.lines[n + 1]} has {len(row)} cells, but the header "
                                  f"names {width} columns")
             rows[n] = row[:width] + [""] * (width - len(row))
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=header, dtype=str)
 
 

@@ -124,42 +124,18 @@ def main() -> None:
     """alinea: align Spanish and English documents into translation memories."""
 
 
-from . import align_cmd  # noqa: E402  (commands register themselves on `main`)
+# Each command module lists its commands in COMMANDS; importing it registers nothing by itself.
+# The modules import their heavy libraries inside the commands, so this stays cheap.
+_COMMAND_MODULES = ("align_cmd", "report_cmd", "score_cmd", "tmx_cmd", "srx_cmd", "review_cmd", "tm_cmd",
+                    "batch_cmd")
 
-for _command in align_cmd.COMMANDS:
-    main.add_command(_command)
 
-from . import report_cmd  # noqa: E402
+def _register_commands() -> None:
+    import importlib
 
-for _command in report_cmd.COMMANDS:
-    main.add_command(_command)
+    for name in _COMMAND_MODULES:
+        for command in importlib.import_module(f"{__name__}.{name}").COMMANDS:
+            main.add_command(command)
 
-from . import score_cmd  # noqa: E402
 
-for _command in score_cmd.COMMANDS:
-    main.add_command(_command)
-
-from . import tmx_cmd  # noqa: E402
-
-for _command in tmx_cmd.COMMANDS:
-    main.add_command(_command)
-
-from . import srx_cmd  # noqa: E402
-
-for _command in srx_cmd.COMMANDS:
-    main.add_command(_command)
-
-from . import review_cmd  # noqa: E402
-
-for _command in review_cmd.COMMANDS:
-    main.add_command(_command)
-
-from . import tm_cmd  # noqa: E402
-
-for _command in tm_cmd.COMMANDS:
-    main.add_command(_command)
-
-from . import batch_cmd  # noqa: E402
-
-for _command in batch_cmd.COMMANDS:
-    main.add_command(_command)
+_register_commands()

@@ -56,19 +56,20 @@ _DICTIONARY_HELP = ("Extra Spanish-English word translations: a hunalign diction
 
 def _write_outputs(bitext: Bitext, out: Output | None, tsv: Output | None, xlsx: Output | None,
                    report: Output | None, src_lang: str, tgt_lang: str, keep_unaligned: bool) -> int:
-    # Each writer is imported only when its output is asked for (pandas for tables, jinja2 for the report).
+    # Each writer is imported only when its output is asked for (jinja2 and matplotlib for the report).
     units = 0
     if out:
         from alinea.tmx.writer import write_tmx
 
         units = write_tmx(bitext, out.path, src_lang, tgt_lang, keep_unaligned=keep_unaligned)
     if tsv or xlsx:
-        from alinea.tmx.tabular import bitext_frame, write_table
+        from alinea.tables import write_table
+        from alinea.tmx.tabular import COLUMNS, bead_rows
 
-        frame = bitext_frame(bitext)
+        rows = bead_rows(bitext)
         for output in (tsv, xlsx):
             if output:
-                write_table(frame, output.path)
+                write_table(output.path, COLUMNS, rows, "beads")
     if report:
         from alinea.report.review import write_review
 
@@ -269,7 +270,7 @@ def align_lines(es_file: Path, en_file: Path, out: Path | None, src_lang: str, t
 
     Example: alinea align-lines report.es.txt report.en.txt -o beads.tsv
     """
-    from alinea.tmx.tabular import bitext_frame, write_table
+    from alinea.tmx.tabular import write_bead_table
 
     from ..pipeline import align_line_bitext
 
@@ -278,7 +279,7 @@ def align_lines(es_file: Path, en_file: Path, out: Path | None, src_lang: str, t
         table_out = plan.add(out, "-o", TABLE, default=default, why="no -o given: named after ES_FILE")
         bitext, src_lines, tgt_lines = align_line_bitext(es_file, en_file, src_lang, tgt_lang, encoding,
                                                          dictionary=_dictionary(dictionaries))
-        rows = write_table(bitext_frame(bitext, src_lines, tgt_lines), table_out.path)
+        rows = write_bead_table(bitext, table_out.path, src_lines, tgt_lines)
         plan.commit()
     counts = ", ".join(f"{k}: {v}" for k, v in bitext.bead_counts().items())
     click.echo(f"sentences: {len(bitext.src)} ({src_lang}), {len(bitext.tgt)} ({tgt_lang})", err=True)
