@@ -54,9 +54,11 @@ XLSX_SUFFIXES = (".xlsx",)
 TABLE_SUFFIXES = TSV_SUFFIXES + CSV_SUFFIXES + XLSX_SUFFIXES
 
 _LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
-# Lone surrogates are not characters and cannot be written as UTF-8.
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_UNSAFE = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029\ud800-\udfff]")
+# Dropped from cells, as the TMX and XLSX writers drop them: lone surrogates (not characters, not
+# writable as UTF-8) and the other C0 controls and DEL (XML cannot hold them; a table full of them
+# would read back as a binary file).
+_DROPPED = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
 #: First characters of a cell that formula_safe may change: a formula start, or "'".
 _FORMULA_OR_QUOTE = frozenset("=+-@\t\r'")
 # Control characters that XLSX (XML) cannot store.
@@ -89,7 +91,7 @@ def cell_text(value: Any) -> str:
         return ""
     else:
         text = str(value)
-    return formula_safe(_LINE_BREAKS.sub(" ", _SURROGATES.sub("", text)))
+    return formula_safe(_LINE_BREAKS.sub(" ", _DROPPED.sub("", text)))
 
 
 def write_delimited(stream, header: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str = "\t") -> int:

@@ -63,6 +63,15 @@ class Workspace:
         self.hyp = self.write("mt.en.txt", "The report is adopted.\nA vote followed.\n")
         self.glossary = self.write("terms.csv", "es,en\nresolución,resolution\n")
 
+    @property
+    def db(self) -> Path:
+        """A translation memory holding tm.tmx, made on first use (by the command users run)."""
+        path = self.root / "memory.sqlite"
+        if not path.exists():
+            result = run("tm", "import", self.tmx, "--db", path)
+            assert result.exit_code == 0, result.output
+        return path
+
     def write(self, name: str, text: str | bytes) -> Path:
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,9 +153,12 @@ COMMANDS = {
     "tmx filter": (["tmx", "filter", "{IN}", "-o", "{OUT}", "--min-score", "0.5"], "tmx", ".tmx"),
     "tmx convert": (["tmx", "convert", "{IN}", "{OUT}"], "tmx", ".tsv"),
     "tmx stats": (["tmx", "stats", "{IN}"], "tmx", None),
+    "tm import": (["tm", "import", "{IN}", "--db", "{DB}"], "tmx", None),
+    "tm analyze": (["tm", "analyze", "{IN}", "--db", "{DB}", "--lang", "es", "--json", "{OUT}"], "text", ".json"),
 }
 #: Commands that write without reading a file of their own.
-OUTPUT_ONLY = {"srx": (["srx", "-o", "{OUT}"], None, ".srx")}
+OUTPUT_ONLY = {"srx": (["srx", "-o", "{OUT}"], None, ".srx"),
+               "tm export": (["tm", "export", "--db", "{DB}", "-o", "{OUT}"], None, ".tmx")}
 WRITERS = [name for name, (_, _, out) in COMMANDS.items() if out] + list(OUTPUT_ONLY)
 
 
@@ -156,6 +168,8 @@ def argv(ws: Workspace, command: str, primary: Path | None = None, out: Path | s
                                   if kind == "text" else ws.tmx),
               "{EN}": ws.en, "{EN_LINES}": ws.en_lines, "{REF}": ws.ref, "{TMX2}": ws.tmx2,
               "{OUT}": out if out is not None else ws.p(f"out{suffix}")}
+    if "{DB}" in template:
+        values["{DB}"] = ws.db
     if command == "score" and primary is None:
         values["{IN}"] = ws.hyp
     return [str(values.get(word, word)) for word in template]
