@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from alinea.align.errors import InputError
+from alinea.align.read import require_file
 from alinea.align.utils import file_sha256
 
 from .match import normalize_space
@@ -145,8 +146,7 @@ def read_file(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en
     ``reviewed`` marks every unit of the file as reviewed.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_file(path, "a TMX file or table", fifo=False)
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
     kind = file_format(path)
@@ -305,8 +305,7 @@ def read_files(paths: Iterable[str | os.PathLike], src_lang: str = "es", tgt_lan
         seen.add(key)
         if memory is not None and key == Path(memory).resolve():
             raise InputError(f"{path}: is the translation memory itself")
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
+        require_file(path, "a TMX file or table", fifo=False)
     workers = min(len(paths), workers or os.cpu_count() or 1)
     options = (src_lang, tgt_lang, document, reviewed)
     if workers < 2:

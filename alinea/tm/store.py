@@ -183,6 +183,13 @@ class TranslationMemory:
                                  "another --db")
 
     def _connect(self, readonly: bool) -> sqlite3.Connection:
+        if readonly and os.access(self.path, os.W_OK) and os.access(self.path.resolve().parent, os.W_OK):
+            # Lookups on a memory the user may write: a read-write connection that refuses every
+            # write (query_only). Unlike mode=ro it removes the -wal and -shm files when it closes
+            # as the last connection, so a search leaves the folder as it found it.
+            conn = self._configure(sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False))
+            conn.execute("PRAGMA query_only = ON")
+            return conn
         if readonly:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             try:
