@@ -16,7 +16,7 @@ then aligned separately.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .errors import InputError
 from .model import Bead, Sentence

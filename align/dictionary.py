@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from .errors import InputError
 from .utils import resource_rows
@@ -58,7 +58,7 @@ _SUFFIXES = {
 _MIN_STEM = 3
 
 
-@lru_cache(maxsize=None)
+@cache
 def _suffix_pattern(lang: str) -> re.Pattern:
     suffixes = sorted(set(_SUFFIXES[lang].split()), key=len, reverse=True)
     if lang == "en":
@@ -126,7 +126,7 @@ class Dictionary:
     def __len__(self) -> int:
         return len(self.pairs) + len(self.phrases)
 
-    def __or__(self, other: "Dictionary") -> "Dictionary":
+    def __or__(self, other: Dictionary) -> Dictionary:
         return Dictionary(self.pairs | other.pairs, self.phrases | other.phrases, self.sources + other.sources)
 
     @cached_property
@@ -172,7 +172,7 @@ def from_entries(entries: Iterable[tuple[str, str]], source: str) -> Dictionary:
 
 # --------------------------------------------------------------------------- the shipped table
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_dictionary() -> Dictionary:
     """The general-language table shipped with alinea (``resources/es_en_general.tsv``).
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import os
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -41,7 +41,7 @@ def wanted(rows: int) -> bool:
     return _compiled() is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled():
     """The compiled kernels, or None when numba is not installed."""
     try:

@@ -7,18 +7,18 @@ consistency check to flag bodies that do not correspond.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from .utils import resource_rows
 
 
-@lru_cache(maxsize=None)
+@cache
 def un_bodies() -> tuple[tuple[str, str, str], ...]:
     """(es, en, English name) rows of the UN bodies table."""
     return tuple(resource_rows("un_bodies.tsv", 3))
 
 
-@lru_cache(maxsize=None)
+@cache
 def acronym_map(direction: str = "es-en") -> dict[str, frozenset[str]]:
     """Acronym -> the acronyms it may correspond to on the other side."""
     out: dict[str, set[str]] = {}
@@ -33,7 +33,7 @@ def _acronym_pattern(words) -> re.Pattern:
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in alternatives) + r")(?![\w-])")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(lang: str) -> re.Pattern:
     return _acronym_pattern({row[0 if lang == "es" else 1] for row in un_bodies()})
 

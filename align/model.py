@@ -5,8 +5,8 @@ from one kind of value to the next.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 #: Kinds of text unit. The aligner treats the non-"body" kinds as anchors.
 BODY = "body"

@@ -37,11 +37,10 @@ from __future__ import annotations
 
 import importlib
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
-from typing import TYPE_CHECKING
 
 from .model import BODY, Document, Sentence
 from .normalize import normalize
@@ -107,9 +106,9 @@ CLOCK_ABBREVIATIONS = {"a.m", "p.m", "a. m", "p. m", "h", "hrs"}
 STARTERS = {
     "es": {
         "el", "la", "los", "las", "en", "por", "para", "con", "sin", "según", "además",
-        "asimismo", "también", "sin", "no", "se", "si", "aunque", "durante", "tras", "este",
+        "asimismo", "también", "no", "se", "si", "aunque", "durante", "tras", "este",
         "esta", "estos", "estas", "ese", "esa", "esos", "esas", "ello", "ellos", "hay", "un",
-        "una", "al", "del", "de", "desde", "como", "cuando", "pero", "por", "mientras",
+        "una", "al", "del", "de", "desde", "como", "cuando", "pero", "mientras",
         "así", "igualmente", "posteriormente", "actualmente", "hasta", "entre", "su", "sus",
         "dicho", "dicha", "cada", "todos", "todas", "otro", "otra", "otros", "otras",
         "finalmente", "sobre", "ante", "a", "lo", "le", "les", "nos", "yo", "nosotros",
@@ -120,7 +119,7 @@ STARTERS = {
         "as", "after", "before", "during", "following", "since", "when", "while", "if",
         "although", "however", "moreover", "furthermore", "also", "many", "some", "most",
         "all", "each", "both", "such", "to", "under", "according", "other", "no", "not",
-        "one", "two", "three", "his", "her", "our", "my", "at", "his", "what", "which",
+        "one", "two", "three", "his", "her", "our", "my", "what", "which",
         "who", "where", "but", "and", "thus", "therefore", "accordingly", "meanwhile",
         "finally", "further", "despite", "among", "between", "until", "local",
     },
@@ -211,7 +210,7 @@ _ROMAN = re.compile(r"^[IVXLC]+\b")
 _INLINE_NUMBER = re.compile(r"(?<!\S)(?P<word>[a-záéíóúñü]+)\s+(?P<number>[1-9]\d{0,2}\.)$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def punkt_parameters(lang: str) -> PunktParameters:
     """Pretrained Punkt parameters for ``lang``, plus the UN abbreviations."""
     lang = check_lang(lang)
@@ -325,7 +324,7 @@ class _FastPunkt(PunktSentenceTokenizer):
         return sentbreak
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tokenizer(lang: str) -> PunktSentenceTokenizer:
     return _FastPunkt(punkt_parameters(lang))
 

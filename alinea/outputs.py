@@ -61,8 +61,8 @@ import signal
 import stat
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from alinea.align.errors import InputError
 
@@ -501,7 +501,7 @@ class OutputPlan:
                 pass
         self.created_folders = [f for f in self.created_folders if os.path.isdir(f)]
 
-    def __enter__(self) -> "OutputPlan":
+    def __enter__(self) -> OutputPlan:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

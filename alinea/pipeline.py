@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from alinea.align.aligner import align, alignment_warnings
 from alinea.align.dictionary import Dictionary

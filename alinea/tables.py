@@ -41,9 +41,10 @@ import io
 import numbers
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from alinea.align.errors import InputError
 from alinea.align.utils import formula_safe, formula_unescape

@@ -15,17 +15,26 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import ClassVar, Iterable, Iterator, Sequence
+from typing import ClassVar
 
 from alinea.align.errors import InputError
 from alinea.align.language import function_word_counts, looks_spanish
 from alinea.align.lexicon import acronym_map, acronyms, un_bodies
 from alinea.align.model import BODY, CONTENTS, Bitext
-from alinea.align.numbers import (SALES_NUMBER, date_months, month_name, number_words, numeric_tokens, percentages,
-                                  sales_numbers, scaled_numbers)
+from alinea.align.numbers import (
+    SALES_NUMBER,
+    date_months,
+    month_name,
+    number_words,
+    numeric_tokens,
+    percentages,
+    sales_numbers,
+    scaled_numbers,
+)
 from alinea.align.utils import atomic_write
 
 ERROR = "error"
@@ -481,7 +490,7 @@ def _fold_name(text: str) -> str:
     return " ".join(re.sub(r"['’]s\b", "", text.casefold()).replace("-", " ").split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _body_names() -> dict[str, frozenset[str]]:
     names: dict[str, set[str]] = defaultdict(set)
     for es, en, name in un_bodies():
@@ -646,7 +655,7 @@ def _toolkit_text(text: str, lang: str) -> str:
     return text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _toolkit_checker():
     from translate.filters import checks
 

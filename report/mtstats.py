@@ -25,9 +25,10 @@ sacrebleu's on the installed version.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Sequence
+from functools import cache
+from typing import Any
 
 from alinea.align.errors import InputError
 
@@ -87,7 +88,7 @@ class Metric:
         if self.tokenize not in TOKENIZERS:
             raise InputError(f"unknown tokenizer {self.tokenize!r} (choose from {', '.join(TOKENIZERS)})")
 
-    def sentence_level(self) -> "Metric":
+    def sentence_level(self) -> Metric:
         return Metric(self.name, self.tokenize, self.lowercase, sentence=True)
 
     # ------------------------------------------------------------ statistics
@@ -154,7 +155,7 @@ def sum_statistics(stats: Sequence[Sequence[Any]]) -> list:
     return totals
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sacrebleu_metric(metric: Metric):
     """The sacrebleu metric object with the same options (tokenizers, defaults, signature)."""
     from sacrebleu.metrics import BLEU, CHRF, TER
@@ -167,7 +168,7 @@ def _sacrebleu_metric(metric: Metric):
     return CHRF(word_order=2 if metric.name == "chrf++" else 0, lowercase=metric.lowercase)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _with_references(metric: Metric, references: int):
     """A sacrebleu metric object that knows the number of references, for its signature.
 

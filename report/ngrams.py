@@ -21,8 +21,8 @@ exactly that of the dictionary loops. Batches of segments bound the memory.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -38,7 +38,7 @@ class Sequences:
     lengths: np.ndarray  # int64, one per segment
 
     @classmethod
-    def from_lists(cls, segments: Sequence[Sequence[int]]) -> "Sequences":
+    def from_lists(cls, segments: Sequence[Sequence[int]]) -> Sequences:
         lengths = np.fromiter((len(s) for s in segments), dtype=np.int64, count=len(segments))
         symbols = np.fromiter((x for s in segments for x in s), dtype=np.int64, count=int(lengths.sum()))
         return cls(symbols, lengths)

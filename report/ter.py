@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 # Tercom's limits, as sacrebleu applies them.
 MAX_SHIFT_SIZE = 10

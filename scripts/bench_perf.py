@@ -24,7 +24,6 @@ import argparse
 import importlib.util
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess

@@ -12,13 +12,18 @@ the package, so the two cannot drift apart on data, only on logic.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from alinea.align.segment import (
-    CLOCK_ABBREVIATIONS, NON_FINAL_ABBREVIATIONS, NUMBER_ABBREVIATIONS, NUMBER_WORDS,
-    SOFT_ABBREVIATIONS, STARTERS, punkt_parameters,
+    CLOCK_ABBREVIATIONS,
+    NON_FINAL_ABBREVIATIONS,
+    NUMBER_ABBREVIATIONS,
+    NUMBER_WORDS,
+    SOFT_ABBREVIATIONS,
+    STARTERS,
+    punkt_parameters,
 )
 
 _ENUMERATOR = re.compile(
@@ -38,7 +43,7 @@ _ROMAN = re.compile(r"^[IVXLC]+\b")
 _INLINE_NUMBER = re.compile(r"(?<!\S)(?P<word>[a-záéíóúñü]+)\s+(?P<number>[1-9]\d{0,2}\.)$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tokenizer(lang: str) -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(punkt_parameters(lang))
 

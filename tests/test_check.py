@@ -8,8 +8,18 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from alinea.report.consistency import (ERROR, WARNING, Finding, Term, check_bitext, check_file,
-                                default_checks, load_glossary, looks_spanish, term_pattern)
+from alinea.report.consistency import (
+    ERROR,
+    WARNING,
+    Finding,
+    Term,
+    check_bitext,
+    check_file,
+    default_checks,
+    load_glossary,
+    looks_spanish,
+    term_pattern,
+)
 
 # (tuid, Spanish, English): one planted problem per unit whose tuid names the check.
 PLANTED = [

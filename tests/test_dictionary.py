@@ -6,8 +6,15 @@ import gzip
 
 import pytest
 
-from alinea.align.dictionary import (Dictionary, builtin_dictionary, freedict_dictionary, load_dictionaries,
-                                     read_dictd, read_dictionary, stems)
+from alinea.align.dictionary import (
+    Dictionary,
+    builtin_dictionary,
+    freedict_dictionary,
+    load_dictionaries,
+    read_dictd,
+    read_dictionary,
+    stems,
+)
 from alinea.align.errors import InputError
 
 TBX = """<?xml version="1.0" encoding="UTF-8"?>

@@ -6,12 +6,12 @@ import re
 import zipfile
 
 import pytest
+from fixtures_docs import make_docx, make_docx_xml, make_pdf
 
 from alinea.align.errors import InputError
 from alinea.align.normalize import normalize
 from alinea.align.read import decode_text, read_document
 from alinea.align.segment import segment
-from fixtures_docs import make_docx, make_docx_xml, make_pdf
 
 SPANISH = ("4. La División de Población (DAES) publicó el informe del Sr. Pérez, pág. 3: "
            "«migración», niños y señoras – “comillas” y 1° de julio. ¿Qué más? ¡Éxito!\n"
@@ -40,7 +40,7 @@ def test_short_cp1252_is_not_misdetected():
 
 def test_crlf_and_bom_are_cleaned_by_normalize(tmp_path):
     path = tmp_path / "crlf.txt"
-    path.write_bytes(codecs.BOM_UTF8 + "Primera frase del informe.\r\n\r\nSegunda frase.\r\n".encode())
+    path.write_bytes(codecs.BOM_UTF8 + b"Primera frase del informe.\r\n\r\nSegunda frase.\r\n")
     doc = normalize(read_document(path), "es")
     assert doc.text == "Primera frase del informe.\n\nSegunda frase."
 

@@ -7,8 +7,16 @@ import lxml.html
 import pytest
 
 from alinea.align.model import Bead, Bitext, Sentence
-from alinea.report.review import (LOW_CONFIDENCE, path_points, review_frame, review_rows, summary, to_review,
-                           write_review, write_review_table)
+from alinea.report.review import (
+    LOW_CONFIDENCE,
+    path_points,
+    review_frame,
+    review_rows,
+    summary,
+    to_review,
+    write_review,
+    write_review_table,
+)
 
 HOSTILE = "<script>alert('x')</script>"
 

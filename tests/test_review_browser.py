@@ -204,10 +204,9 @@ def _sentence(driver, bead: int, side: str, k: int = 0):
 
 
 def _search(driver, text: str, expect_bead: int) -> None:
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from selenium.common.exceptions import TimeoutException
 
     box = driver.find_element("id", "search")
     box.send_keys(Keys.CONTROL, "a")

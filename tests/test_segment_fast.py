@@ -12,14 +12,13 @@ import json
 import random
 
 import pytest
+from conftest import SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from segment_reference import reference_spans
 
 from alinea.align.normalize import normalize
 from alinea.align.segment import sentence_spans
-from segment_reference import reference_spans
-
-from conftest import SHARED
 
 # Pieces that exercise every rule: abbreviations of each kind, numbers,
 # enumerators, initials, ellipses, quotes and brackets around periods, case.

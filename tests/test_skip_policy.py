@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
-import pytest
 from conftest import ROOT
 
 TESTS = ["tests/test_review_browser.py::test_review_session_in_chromium",

@@ -17,8 +17,13 @@ from alinea.align.normalize import normalize
 from alinea.align.read import read_document
 from alinea.align.segment import segment
 from alinea.align.srx import (
-    SRX_NAMESPACE, alinea_rules, load_srx, omegat_segmentation_conf, parse_srx_string,
-    write_omegat_rules, write_srx,
+    SRX_NAMESPACE,
+    alinea_rules,
+    load_srx,
+    omegat_segmentation_conf,
+    parse_srx_string,
+    write_omegat_rules,
+    write_srx,
 )
 
 XSD = Path(__file__).parent / "data" / "srx20.xsd"

@@ -10,8 +10,14 @@ from click.testing import CliRunner
 from alinea.align.errors import InputError
 from alinea.align.utils import formula_unescape
 from alinea.cli import main
-from alinea.tables import (find_text_columns, language_pairs, parse_delimited, read_table, sniff_table_header,
-                           write_table)
+from alinea.tables import (
+    find_text_columns,
+    language_pairs,
+    parse_delimited,
+    read_table,
+    sniff_table_header,
+    write_table,
+)
 
 QUOTED = '"Who\'s there?"'
 TRICKY = [QUOTED, 'He said "no", then left', "tab\there", "line\nbreak", "=1+1", "'=already escaped",

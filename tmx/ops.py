@@ -18,8 +18,19 @@ from lxml import etree
 from alinea.align.errors import InputError
 
 from .hygiene import base_lang, canonical_lang, tmx_lang
-from .reader import (LEFT_OUT_PREFIX, TABLE_SUFFIXES, TranslationUnit, header_of, header_props, iter_units,
-                     languages_of, left_out_counts, match_lang, parse_tmx, tuv_lang)
+from .reader import (
+    LEFT_OUT_PREFIX,
+    TABLE_SUFFIXES,
+    TranslationUnit,
+    header_of,
+    header_props,
+    iter_units,
+    languages_of,
+    left_out_counts,
+    match_lang,
+    parse_tmx,
+    tuv_lang,
+)
 from .writer import header_attributes, write_units
 
 

@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from lxml import etree
 
 from alinea.align.errors import InputError
 from alinea.align.model import BODY, UNIT_KINDS, Bead, Bitext, Sentence
-
 from alinea.tables import TABLE_SUFFIXES
 
 from .hygiene import base_lang, canonical_lang

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
-from datetime import datetime, timezone
-from typing import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 
 from lxml import etree
 from translate.storage import tmx as tt_tmx
@@ -48,7 +48,7 @@ def header_attributes(src_lang: str, segtype: str = "sentence", datatype: str = 
         "adminlang": "en",
         "srclang": src_lang,
         "datatype": datatype,
-        "creationdate": datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+        "creationdate": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
     }
 
 

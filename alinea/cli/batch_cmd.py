@@ -19,8 +19,14 @@ def _progress_bar():
     console = Console(stderr=True)
     if not console.is_terminal:
         return None
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("[red]{task.fields[failed]} failed[/red]  {task.fields[skipped]} skipped"),
@@ -36,7 +42,7 @@ class _Reporter:
         self.task = None
         self.failed = self.skipped = 0
 
-    def __enter__(self) -> "_Reporter":
+    def __enter__(self) -> _Reporter:
         if self.bar:
             self.bar.__enter__()
         return self

@@ -11,7 +11,6 @@ from alinea.outputs import HTML, JSON, TSV, XLSX, OutputPlan
 
 from .options import LANG_CODE, default_output, echo_notes, table_encoding_option
 
-
 #: ``alinea check`` exit codes (bad input is 2, like every command)
 EXIT_FINDINGS = 1
 

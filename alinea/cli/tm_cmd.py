@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from alinea.align.errors import InputError
 from alinea.outputs import HTML, JSON, TABLE, TMX, Format, OutputPlan
 
 from .options import LANG_CODE, echo_notes

@@ -9,8 +9,8 @@ undo is the same change turned around. Edits that would touch a confirmed
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from alinea.align.errors import InputError
 from alinea.align.model import Bead
@@ -44,7 +44,7 @@ class ReviewBead(Bead):
         return [list(self.src), list(self.tgt), self.score, self.confirmed, self.edited, [list(p) for p in self.props]]
 
     @classmethod
-    def from_json(cls, value: list) -> "ReviewBead":
+    def from_json(cls, value: list) -> ReviewBead:
         src, tgt, score, confirmed, edited, props = value
         return cls(tuple(src), tuple(tgt), None if score is None else float(score), bool(confirmed), bool(edited),
                    tuple((str(k), str(v)) for k, v in props))
@@ -73,7 +73,7 @@ class Change:
         """A change that changes nothing (a re-alignment that found nothing to do)."""
         return not self.old and not self.new and not self.texts
 
-    def inverse(self) -> "Change":
+    def inverse(self) -> Change:
         return Change(self.label, self.start, self.new, self.old,
                       tuple(TextChange(t.side, t.index, t.new, t.old) for t in self.texts))
 
@@ -83,7 +83,7 @@ class Change:
                 "texts": [[t.side, t.index, t.old, t.new] for t in self.texts]}
 
     @classmethod
-    def from_json(cls, value: dict) -> "Change":
+    def from_json(cls, value: dict) -> Change:
         return cls(value["label"], int(value["start"]), tuple(ReviewBead.from_json(b) for b in value["old"]),
                    tuple(ReviewBead.from_json(b) for b in value["new"]),
                    tuple(TextChange(s, int(i), o, n) for s, i, o, n in value["texts"]))
@@ -203,9 +203,9 @@ def move(beads: Sequence[ReviewBead], pos: int, side: str, sentence: int, direct
     if not 0 <= other < len(beads):
         raise EditError(f"bead {pos + 1} has no {'previous' if direction < 0 else 'next'} bead")
     if direction < 0 and own[0] != sentence:
-        raise EditError(f"only the first sentence of a side can move to the previous bead")
+        raise EditError("only the first sentence of a side can move to the previous bead")
     if direction > 0 and own[-1] != sentence:
-        raise EditError(f"only the last sentence of a side can move to the next bead")
+        raise EditError("only the last sentence of a side can move to the next bead")
     _unlocked(beads, pos, other)
     rest = own[1:] if direction < 0 else own[:-1]
     left = replace(bead, src=rest, tgt=bead.tgt) if side == "src" else replace(bead, src=bead.src, tgt=rest)

@@ -16,8 +16,8 @@ import json
 import secrets
 import socket
 import threading
+from collections.abc import Callable
 from importlib.resources import files
-from typing import Callable
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette

@@ -15,7 +15,7 @@ import os
 import tempfile
 import threading
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from alinea.align.utils import check_lang, file_sha256
 from . import edits
 from .edits import Change, EditError, ReviewBead, TextChange
 from .store import ReviewStore, review_path_for
-from .view import FILTERS, NEEDS_CHECKS, ORDERS, CheckCache, Risk, bead_risk, fold, select
+from .view import FILTERS, ORDERS, CheckCache, Risk, bead_risk, fold, select
 
 #: Properties alinea computes itself on export; the others of an input unit are kept.
 COMPUTED_PROPS = frozenset({"x-document", "x-paragraph", "x-bead", "x-score", "x-kind", "x-reviewed"})
@@ -58,8 +58,16 @@ def read_input(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "e
     a sentence's kind is the unit's x-kind, :data:`UNKNOWN_KIND` without one. The
     bitext's languages are the variants the input uses (es-ES, en-US …).
     """
-    from alinea.tmx.reader import (TABLE_SUFFIXES, header_props, iter_units, kept_unit, left_out_counts,
-                                   parse_tmx, sentence_counts, units_bitext)
+    from alinea.tmx.reader import (
+        TABLE_SUFFIXES,
+        header_props,
+        iter_units,
+        kept_unit,
+        left_out_counts,
+        parse_tmx,
+        sentence_counts,
+        units_bitext,
+    )
 
     path = Path(path)
     if not path.is_file():
@@ -151,7 +159,7 @@ class ReviewSession:
     @classmethod
     def open(cls, input_path: str | os.PathLike, *, review_file: str | os.PathLike | None = None,
              src_lang: str = "es", tgt_lang: str = "en", restart: bool = False,
-             editing: bool = True, create: bool = True) -> "ReviewSession":
+             editing: bool = True, create: bool = True) -> ReviewSession:
         """Continue the review of ``input_path``, or start one (reading the input) when there is none.
 
         ``editing``: refuse an input that changed since the review started, and hold the
@@ -193,7 +201,7 @@ class ReviewSession:
         return cls.start(bitext, input_path, beads=beads, review_file=review_path)
 
     @classmethod
-    def read(cls, input_path: str | os.PathLike, *, src_lang: str = "es", tgt_lang: str = "en") -> "ReviewSession":
+    def read(cls, input_path: str | os.PathLike, *, src_lang: str = "es", tgt_lang: str = "en") -> ReviewSession:
         """The input as a review nobody has started, kept in memory only: nothing is written
         (what ``alinea review INPUT --export OUT`` exports when INPUT has no review yet)."""
         bitext, beads = read_input(input_path, src_lang, tgt_lang)
@@ -201,7 +209,7 @@ class ReviewSession:
 
     @classmethod
     def start(cls, bitext: Bitext, input_path: str | os.PathLike, *, beads: list[ReviewBead] | None = None,
-              review_file: str | os.PathLike | None = None, save: bool = True) -> "ReviewSession":
+              review_file: str | os.PathLike | None = None, save: bool = True) -> ReviewSession:
         """A new review of ``bitext``, which was read from (or written as) ``input_path``.
 
         ``save``: keep it in the review file (else in memory only, gone when closed).
@@ -218,7 +226,7 @@ class ReviewSession:
             "input_sha256": file_sha256(input_path),
             "src_lang": bitext.src_lang, "tgt_lang": bitext.tgt_lang,
             "bitext_meta": json.dumps(bitext_meta, ensure_ascii=False),
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "alinea_version": version("alinea"),
         }
         src = [replace(s, index=n) for n, s in enumerate(bitext.src)]

@@ -153,7 +153,7 @@ class ReviewStore:
 
     @classmethod
     def create(cls, path: str | os.PathLike, meta: dict[str, str], src: list[Sentence], tgt: list[Sentence],
-               beads: list[ReviewBead]) -> "ReviewStore":
+               beads: list[ReviewBead]) -> ReviewStore:
         """Write a new review file (all or nothing: a half-created file is removed)."""
         path = Path(path)
         if path.exists():
@@ -178,14 +178,14 @@ class ReviewStore:
 
     @classmethod
     def in_memory(cls, meta: dict[str, str], src: list[Sentence], tgt: list[Sentence],
-                  beads: list[ReviewBead]) -> "ReviewStore":
+                  beads: list[ReviewBead]) -> ReviewStore:
         """A review kept in memory only (``path`` None): nothing is written to disk."""
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         _fill(conn, meta, src, tgt, beads)
         return cls(None, conn)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> "ReviewStore":
+    def open(cls, path: str | os.PathLike) -> ReviewStore:
         path = Path(path)
         if not path.is_file():
             raise InputError(f"{path}: no such review file")
