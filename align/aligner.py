@@ -51,6 +51,7 @@ from .corelib import bead_posteriors, best_path, costs_through, length_cost
 from .dictionary import Dictionary, default_dictionary, lang_code
 from .encoder import (BOTH, FROM_EN, FROM_ES, SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts,
                       shares_key, with_link_keys)
+from .evidence import translation_evidence
 from .model import BODY, HEADING, UNIT_KINDS, Bead, Sentence
 
 #: Bead-type probabilities. 1-1, 1-0 and 0-1 are Gale & Church's (1993); merges are
@@ -132,6 +133,10 @@ class KeyWeights:
     tgt_miss_cum: np.ndarray
     src_informative: np.ndarray  # per sentence: how many of its keys carry evidence
     tgt_informative: np.ndarray
+    src_chance_mean: np.ndarray  # per sentence: the expected LLR of its keys against an unrelated sentence
+    tgt_chance_mean: np.ndarray
+    src_chance_var: np.ndarray   # ... and its variance
+    tgt_chance_var: np.ndarray
 
     @classmethod
     def build(cls, src: SideFeatures, tgt: SideFeatures, vocab: Vocabulary, model: "CostModel",
@@ -162,10 +167,14 @@ class KeyWeights:
             per_sentence_miss = np.bincount(sentence, miss[flat], minlength=len(feats))
             own = np.bincount(sentence, gain[flat], minlength=len(feats))
             informative = np.bincount(sentence, (gain[flat] > 0).astype(float), minlength=len(feats))
-            return gain, own, np.concatenate(([0.0], np.cumsum(per_sentence_miss))), informative
-        s_gain, s_own, s_miss, s_inf = side(document_frequencies(tgt, vocab_size), src, src_active)
-        t_gain, t_own, t_miss, t_inf = side(document_frequencies(src, vocab_size), tgt, tgt_active)
-        return cls(s_gain, t_gain, s_own, t_own, s_miss, t_miss, s_inf, t_inf)
+            # What a sentence's keys win against an unrelated sentence, on average and its variance.
+            chance_mean = per_sentence_miss + np.bincount(sentence, (p * gain)[flat], minlength=len(feats))
+            chance_var = np.bincount(sentence, (p * (1 - p) * gain * gain)[flat], minlength=len(feats))
+            return (gain, own, np.concatenate(([0.0], np.cumsum(per_sentence_miss))), informative,
+                    chance_mean, chance_var)
+        s_gain, s_own, s_miss, s_inf, s_mean, s_var = side(document_frequencies(tgt, vocab_size), src, src_active)
+        t_gain, t_own, t_miss, t_inf, t_mean, t_var = side(document_frequencies(src, vocab_size), tgt, tgt_active)
+        return cls(s_gain, t_gain, s_own, t_own, s_miss, t_miss, s_inf, t_inf, s_mean, t_mean, s_var, t_var)
 
 
 @dataclass(frozen=True)
@@ -529,6 +538,123 @@ def _posteriors(beads, stretches, src_f: SideFeatures, tgt_f: SideFeatures, mode
     return scores
 
 
+def bead_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
+                  weights: KeyWeights) -> np.ndarray:
+    """The lexical evidence of each bead: its LLR as the bead cost sees it (0 for a null bead).
+
+    ``beads`` are (source indices, target indices, ...) in document order over the
+    whole of ``src_f`` x ``tgt_f``; computed a chunk of beads at a time (a block of
+    shared keys around their end cells).
+    """
+    out = np.zeros(len(beads))
+    costs = BeadCosts(src_f, tgt_f, model, (0, len(src_f)), (0, len(tgt_f)), weights)
+    ends_i = np.cumsum([len(b[0]) for b in beads]).astype(np.int64)
+    ends_j = np.cumsum([len(b[1]) for b in beads]).astype(np.int64)
+    for first in range(0, len(beads), CHUNK_BEADS):
+        chunk = range(first, min(len(beads), first + CHUNK_BEADS))
+        sizes = [(len(beads[k][0]), len(beads[k][1])) for k in chunk]
+        linked = [k for k, (a, b) in zip(chunk, sizes) if a and b]
+        if not linked:
+            continue
+        i_abs = ends_i[linked][:, None]
+        j_abs = ends_j[linked][:, None]
+        blocks, s_lo, t_lo = costs._matches(i_abs[:, 0], j_abs)
+        cells = _Cells(costs, i_abs, j_abs, blocks, s_lo, t_lo)
+        moves = np.array([(len(beads[k][0]), len(beads[k][1])) for k in linked])
+        for a, b in {tuple(mv) for mv in moves.tolist()}:
+            llr = costs._lexical_llr(a, b, cells, np.maximum(i_abs - a, 0), np.maximum(j_abs - b, 0))[:, 0]
+            mine = (moves[:, 0] == a) & (moves[:, 1] == b)
+            out[np.array(linked)[mine]] = llr[mine]
+    return out
+
+
+def standardized_evidence(beads, evidence: np.ndarray, weights: KeyWeights) -> np.ndarray:
+    """Each link bead's evidence as a z-score against what its own sentences' keys win by chance
+    (0 for a null bead).
+
+    A long sentence has many keys, so both its hits and its misses are many: the expected
+    LLR against an unrelated sentence, and its variance, are summed over the bead's sentences
+    (``KeyWeights.*_chance_mean`` / ``*_chance_var``) and the evidence is measured from there.
+    """
+    ends_i = np.cumsum([len(b[0]) for b in beads]).astype(np.int64)
+    ends_j = np.cumsum([len(b[1]) for b in beads]).astype(np.int64)
+    starts_i = ends_i - [len(b[0]) for b in beads]
+    starts_j = ends_j - [len(b[1]) for b in beads]
+
+    def span(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        cum = np.concatenate(([0.0], np.cumsum(values)))
+        return cum[ends] - cum[starts]
+    mean = span(weights.src_chance_mean, starts_i, ends_i) + span(weights.tgt_chance_mean, starts_j, ends_j)
+    var = 1.0 + span(weights.src_chance_var, starts_i, ends_i) + span(weights.tgt_chance_var, starts_j, ends_j)
+    linked = (ends_i > starts_i) & (ends_j > starts_j)
+    return np.where(linked, (evidence - mean) / np.sqrt(var), 0.0)
+
+
+#: Beads whose evidence is computed in one vectorized call.
+CHUNK_BEADS = 64
+
+
+def _rotated(side: SideFeatures, order: np.ndarray) -> SideFeatures:
+    """The side with its sentences in ``order`` (repetitions allowed)."""
+    return SideFeatures(lengths=side.lengths[order], keys=tuple(side.keys[k] for k in order),
+                        key_counts=side.key_counts[order],
+                        words=tuple(side.words[k] for k in order) if side.words else ())
+
+
+def _reordered_weights(weights: KeyWeights, src_order: np.ndarray, tgt_order: np.ndarray) -> KeyWeights:
+    """``weights`` for the sides reordered by ``src_order`` / ``tgt_order`` (per-key weights unchanged)."""
+    def cum(miss_cum: np.ndarray, order: np.ndarray) -> np.ndarray:
+        return np.concatenate(([0.0], np.cumsum(np.diff(miss_cum)[order])))
+    return KeyWeights(weights.src_gain, weights.tgt_gain, weights.src_own[src_order], weights.tgt_own[tgt_order],
+                      cum(weights.src_miss_cum, src_order), cum(weights.tgt_miss_cum, tgt_order),
+                      weights.src_informative[src_order], weights.tgt_informative[tgt_order],
+                      weights.src_chance_mean[src_order], weights.tgt_chance_mean[tgt_order],
+                      weights.src_chance_var[src_order], weights.tgt_chance_var[tgt_order])
+
+
+def chance_evidence(src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
+                    weights: KeyWeights) -> np.ndarray:
+    """The evidence the aligner finds by chance in this pair of documents.
+
+    The first half of the source is aligned with the second half of the target, and the
+    second half of the source with the first half of the target (two searches, so that no
+    sentence can reach its translation): sentences that are not translations of each other,
+    with the documents' own lengths, keys and vocabulary, chosen by the same search that
+    chooses the real beads. A short document's halves are repeated with their sentences in
+    other orders until each search has about ``CHANCE_SENTENCES / 2`` source sentences; a long
+    one contributes a slice of that size from the middle of each half. Returns the
+    standardized evidence (:func:`standardized_evidence`) of the link beads found.
+    """
+    n, m = len(src_f), len(tgt_f)
+    size = CHANCE_SENTENCES // 2
+    rng = np.random.default_rng(0)
+    out = []
+    for src_half, tgt_half in ((np.arange(0, n // 2), np.arange(m // 2, m)),
+                               (np.arange(n // 2, n), np.arange(0, m // 2))):
+        if not len(src_half) or not len(tgt_half):
+            continue
+        src_part = src_half[(len(src_half) - size) // 2:][:size] if len(src_half) > size else src_half
+        tgt_count = min(len(tgt_half), max(1, round(len(src_part) * m / n)))
+        tgt_part = tgt_half[(len(tgt_half) - tgt_count) // 2:][:tgt_count]
+        src_parts, tgt_parts = [src_part], [tgt_part]
+        while sum(len(x) for x in src_parts) < size and len(src_parts) < CHANCE_COPIES:
+            src_parts.append(rng.permutation(src_part))   # other chance neighbours for each sentence
+            tgt_parts.append(rng.permutation(tgt_part))
+        src_order, tgt_order = np.concatenate(src_parts), np.concatenate(tgt_parts)
+        r_src, r_tgt = _rotated(src_f, src_order), _rotated(tgt_f, tgt_order)
+        r_weights = _reordered_weights(weights, src_order, tgt_order)
+        costs = BeadCosts(r_src, r_tgt, model, (0, len(r_src)), (0, len(r_tgt)), r_weights)
+        path = best_path(len(r_src), len(r_tgt), costs, costs.null_costs("tgt"), model.moves)
+        evidence = standardized_evidence(path, bead_evidence(path, r_src, r_tgt, model, r_weights), r_weights)
+        out.append(evidence[[bool(p) and bool(q) for p, q, *_ in path]])
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+#: How many source sentences the chance alignment covers, and from at most how many rotations.
+CHANCE_SENTENCES = 240
+CHANCE_COPIES = 8
+
+
 @dataclass(frozen=True)
 class Anchor:
     """A structural anchor: source sentence ``src`` and target sentence ``tgt`` open the same unit."""
@@ -547,6 +673,9 @@ class Alignment:
     anchors: tuple[Anchor, ...] = ()
     #: anchors that the length and lexical evidence contradicts (not used)
     dropped_anchors: tuple[Anchor, ...] = ()
+    #: the share of the beads whose stretch the lexical evidence says is a translation, not
+    #: chance (``alinea.align.evidence``); below ``TRANSLATED_WARNING`` the pair is warned about
+    translated: float = 1.0
 
 
 def align_sentences(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
@@ -606,7 +735,12 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
             plan = _realign_plan(beads, stretches)
             beads = _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, *changed)
     scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
-    return Alignment([Bead(p, q, s) for (p, q, *_), s in zip(beads, scores)], tuple(kept), tuple(dropped))
+    # The posterior above assumes the documents translate each other; weigh that too.
+    linked = np.array([bool(p) and bool(q) for p, q, *_ in beads])
+    z = standardized_evidence(beads, bead_evidence(beads, src_f, tgt_f, model, weights), weights)
+    found = translation_evidence(z, linked, chance_evidence(src_f, tgt_f, model, weights))
+    return Alignment([Bead(p, q, round(s * float(t), 4)) for (p, q, *_), s, t in zip(beads, scores, found.posterior)],
+                     tuple(kept), tuple(dropped), found.translated)
 
 
 #: The align summary warns when more than this share of the sentences is unaligned ...
