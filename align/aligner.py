@@ -621,8 +621,8 @@ def chance_evidence(src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
     sentence can reach its translation): sentences that are not translations of each other,
     with the documents' own lengths, keys and vocabulary, chosen by the same search that
     chooses the real beads. A short document's halves are repeated with their sentences in
-    other orders until each search has about ``CHANCE_SENTENCES / 2`` source sentences; a long
-    one contributes a slice of that size from the middle of each half. Returns the
+    other orders until each search has ``CHANCE_MIN_SENTENCES`` source sentences; a long one
+    contributes a slice of ``CHANCE_SENTENCES / 2`` from the middle of each half. Returns the
     standardized evidence (:func:`standardized_evidence`) of the link beads found.
     """
     n, m = len(src_f), len(tgt_f)
@@ -637,7 +637,7 @@ def chance_evidence(src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
         tgt_count = min(len(tgt_half), max(1, round(len(src_part) * m / n)))
         tgt_part = tgt_half[(len(tgt_half) - tgt_count) // 2:][:tgt_count]
         src_parts, tgt_parts = [src_part], [tgt_part]
-        while sum(len(x) for x in src_parts) < size and len(src_parts) < CHANCE_COPIES:
+        while sum(len(x) for x in src_parts) < CHANCE_MIN_SENTENCES and len(src_parts) < CHANCE_COPIES:
             src_parts.append(rng.permutation(src_part))   # other chance neighbours for each sentence
             tgt_parts.append(rng.permutation(tgt_part))
         src_order, tgt_order = np.concatenate(src_parts), np.concatenate(tgt_parts)
@@ -651,8 +651,10 @@ def chance_evidence(src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
 
 
 #: How many source sentences the chance alignment covers, and from at most how many rotations.
-CHANCE_SENTENCES = 240
+CHANCE_SENTENCES = 120
 CHANCE_COPIES = 8
+#: ... and a short document's halves are repeated (in other orders) until each search has this many
+CHANCE_MIN_SENTENCES = 24
 
 
 @dataclass(frozen=True)
@@ -747,16 +749,25 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
 UNALIGNED_WARNING = 0.05
 #: ... or when this many null beads (1-0, 0-1) come in a row.
 NULL_RUN_WARNING = 5
+#: ... or when the evidence says that less than this share of the beads are translations.
+TRANSLATED_WARNING = 0.5
 
 
 def alignment_warnings(beads: Sequence[Bead], n_src: int, n_tgt: int,
                        dropped_anchors: Sequence[Anchor] = (), src_lang: str = "es",
-                       tgt_lang: str = "en") -> list[str]:
-    """What a person should look at first: dropped anchors, many unaligned sentences, runs of null beads.
+                       tgt_lang: str = "en", translated: float = 1.0) -> list[str]:
+    """What a person should look at first: documents that do not look like translations of each
+    other (``translated``: :attr:`Alignment.translated`), dropped anchors, many unaligned
+    sentences, runs of null beads.
 
     Bead and sentence numbers are 1-based, as in the review report.
     """
-    out = [f"anchor dropped: {a.label} opens {src_lang} sentence {a.src + 1} and {tgt_lang} sentence "
+    out = []
+    if translated < TRANSLATED_WARNING:
+        out.append(f"the two documents do not look like translations of each other: {100 * translated:.0f} % of "
+                   "the beads share more words, names and numbers than unrelated sentences of these documents "
+                   "do by chance; every bead's confidence is low")
+    out += [f"anchor dropped: {a.label} opens {src_lang} sentence {a.src + 1} and {tgt_lang} sentence "
            f"{a.tgt + 1}, but the text of the two sides does not agree there" for a in dropped_anchors]
     unaligned = sum(len(b.src) + len(b.tgt) for b in beads if b.is_null)
     total = n_src + n_tgt

@@ -30,15 +30,19 @@ from dataclasses import dataclass
 import numpy as np
 
 #: probability that the hidden state (translation / chance) changes from one bead to the next
-SWITCH = 0.02
+SWITCH = 0.005
+#: probability that the first bead's stretch is a translation (people align documents they
+#: believe to be translations; the evidence of a few beads overrides it)
+PRIOR_TRANSLATION = 0.9
 #: a single bead's log-likelihood ratio is kept within +/- this
 LR_CAP = 4.0
 #: the translation component lies at least this many chance standard deviations above chance
 MIN_SEPARATION = 2.0
-#: the chance distribution used when the documents are too short to measure it (fewer than
-#: ``MIN_CHANCE_BEADS`` chance beads): about what unrelated UN and literary pairs give
-DEFAULT_CHANCE = (-0.5, 1.5)
-MIN_CHANCE_BEADS = 20
+#: the chance distribution before any measurement: about what unrelated UN and literary
+#: pairs give; it counts as ``PRIOR_CHANCE_BEADS`` measured beads, so that it decides for a
+#: short document and gives way to the measurement for a long one
+DEFAULT_CHANCE = (-0.5, 1.2)
+PRIOR_CHANCE_BEADS = 10
 #: the spread of the chance distribution is taken as at least this (z-scores of a few keys)
 MIN_CHANCE_SPREAD = 0.5
 
@@ -61,10 +65,13 @@ def _log_normal(z: np.ndarray, mu: float, sd: float) -> np.ndarray:
 
 
 def chance_distribution(chance: np.ndarray) -> tuple[float, float]:
-    """(mu0, s0) of the evidence of chance beads, or ``DEFAULT_CHANCE`` when too few were measured."""
-    if len(chance) < MIN_CHANCE_BEADS:
-        return DEFAULT_CHANCE
-    return float(chance.mean()), max(float(chance.std()), MIN_CHANCE_SPREAD)
+    """(mu0, s0) of the evidence of chance beads: their mean and deviation, with
+    ``DEFAULT_CHANCE`` counted as ``PRIOR_CHANCE_BEADS`` more beads."""
+    prior_mu, prior_sd = DEFAULT_CHANCE
+    count = len(chance) + PRIOR_CHANCE_BEADS
+    mu = (float(chance.sum()) + PRIOR_CHANCE_BEADS * prior_mu) / count
+    spread = float(((chance - mu) ** 2).sum()) + PRIOR_CHANCE_BEADS * (prior_sd ** 2 + (prior_mu - mu) ** 2)
+    return mu, max(math.sqrt(spread / count), MIN_CHANCE_SPREAD)
 
 
 def fit_translation(z: np.ndarray, mu0: float, s0: float, iterations: int = 30) -> tuple[float, float]:
@@ -90,26 +97,28 @@ def translation_evidence(z: np.ndarray, linked: np.ndarray, chance: np.ndarray) 
     """The posterior that each bead's stretch is a translation (see the module's docstring).
 
     ``z``: the standardized evidence of each bead in document order (ignored where
-    ``linked`` is false: null beads); ``chance``: the evidence of the beads of the chance
-    alignment of the same documents.
+    ``linked`` is false: null beads); ``chance``: the evidence of the link beads of the
+    chance alignment of the same documents.
     """
     mu0, s0 = chance_distribution(chance)
     mu1, s1 = fit_translation(z[linked], mu0, s0)
     llr = np.where(linked, np.clip(_log_normal(z, mu1, s1) - _log_normal(z, mu0, s0), -LR_CAP, LR_CAP), 0.0)
-    posterior = two_state_posterior(llr, SWITCH)
+    posterior = two_state_posterior(llr, SWITCH, PRIOR_TRANSLATION)
     translated = float(posterior[linked].mean()) if linked.any() else 1.0
     return TranslationEvidence(posterior, translated, (mu0, s0), (mu1, s1))
 
 
-def two_state_posterior(llr: np.ndarray, switch: float) -> np.ndarray:
-    """P(state "translation" at each bead) for a two-state chain with even start and a
-    per-bead switch probability, given each bead's log-likelihood ratio translation : chance.
+def two_state_posterior(llr: np.ndarray, switch: float, prior: float = 0.5) -> np.ndarray:
+    """P(state "translation" at each bead) for a two-state chain that starts in "translation"
+    with probability ``prior`` and changes state with probability ``switch`` per bead, given
+    each bead's log-likelihood ratio translation : chance.
 
     In log-odds the forward pass is ``f[k] = llr[k] + g(f[k-1])`` with
     ``g(x) = log((1-e) e^x + e) - log(e e^x + 1 - e)``, and likewise backward.
     """
     count = len(llr)
     stay, move = math.log1p(-switch), math.log(switch)
+    start = math.log(prior / (1 - prior))
 
     def logaddexp(a: float, b: float) -> float:
         return max(a, b) + math.log1p(math.exp(-abs(a - b)))
@@ -120,7 +129,7 @@ def two_state_posterior(llr: np.ndarray, switch: float) -> np.ndarray:
     backward = np.zeros(count)
     x = 0.0
     for k in range(count):
-        x = (carry(x) if k else 0.0) + float(llr[k])
+        x = (carry(x) if k else start) + float(llr[k])
         forward[k] = x
     x = 0.0
     for k in range(count - 2, -1, -1):

@@ -14,7 +14,13 @@
    bead is known: the whole paragraph). A reliability table (confidence bins against the
    share of right beads), ECE, the accuracy of beads at >= 0.9 and the share of right beads
    that are at >= 0.9.
-3. The embedded A/58/98 pair: bead counts and paragraph numbers that disagree inside a bead.
+3. Null beads: alinea's predicted 1-0/0-1 beads against the gold's (raw, and after the
+   scorer's paragraph merge). Unrelated pairs: documents that are not translations of each
+   other (align_undev document k's Spanish with document k+1's English; literary chapters with a
+   chapter of another work and with the next chapter of the same work): the share of alinea's
+   beads at >= 0.9 and >= 0.5 (every bead is wrong there), the pairs that get the warning, and
+   hunalign's own bead quality beside it; then how many real pairs get the warning.
+   The embedded A/58/98 pair: bead counts and paragraph numbers that disagree inside a bead.
 4. A synthetic long document pair built from ``../shared/data/un_devset_first2000.{es,en}``
    (blocks of 100 pairs repeated in shuffled order, then merges and omissions injected
    with the shared bench builder): alinea's time, CPU time, peak traced memory (tracemalloc)
@@ -256,6 +262,112 @@ def a58_lines() -> list[str]:
             f"{mismatched} beads joining different numbers; warnings: {len(bitext.warnings)}"]
 
 
+def mismatched_pairs(docs: list[dict], partner) -> list[dict]:
+    """Document pairs that are not translations: each document's Spanish with ``partner(k)``'s English."""
+    out = []
+    for k, d in enumerate(docs):
+        other = partner(k)
+        if other is not None and other is not d:
+            out.append({"id": f"{d['id']}~{other['id']}", "es": d["es"], "en": other["en"]})
+    return out
+
+
+def unrelated_sets(undev: list[dict], literary: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Pairs that are not translations: align_undev document k's Spanish with document k+1's English;
+    literary chapter k's Spanish with a chapter of another work, and with the next chapter of the
+    same work (dev works and the held-out work apart)."""
+    def works(docs):
+        out: dict[str, list[dict]] = {}
+        for d in docs:
+            out.setdefault(d["id"].rsplit("-", 1)[0], []).append(d)
+        return out
+    dev = [d for d in literary if not d["id"].startswith(HELD_OUT_WORKS)]
+    held = [d for d in literary if d["id"].startswith(HELD_OUT_WORKS)]
+    dev_works = works(dev)
+    names = sorted(dev_works)
+    other_work = []
+    for w, name in enumerate(names):   # each dev chapter with the chapter of the same rank in the next dev work
+        partner = dev_works[names[(w + 1) % len(names)]]
+        other_work += mismatched_pairs(dev_works[name], lambda k, partner=partner: partner[k % len(partner)])
+    same_work = [p for chapters in dev_works.values()
+                 for p in mismatched_pairs(chapters, lambda k, c=chapters: c[(k + 1) % len(c)])]
+    held_other = mismatched_pairs(held, lambda k: dev[(7 * k) % len(dev)])
+    held_same = mismatched_pairs(held, lambda k: held[(k + 1) % len(held)])
+    return [("unrelated align_undev (document k's Spanish, k+1's English)",
+             mismatched_pairs(undev, lambda k: undev[(k + 1) % len(undev)])),
+            ("unrelated literary dev works, another work", other_work),
+            ("unrelated literary dev works, same work, next chapter", same_work),
+            ("unrelated held-out work, another work", held_other),
+            ("unrelated held-out work, same work, next chapter", held_same)]
+
+
+def hunalign_qualities(docs, binary: str) -> list[float]:
+    """hunalign's own quality figure of every bead (the third column of its ladder output)."""
+    qualities = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        (tmp_path / "null.dic").write_text("", encoding="utf-8")
+        for k, d in enumerate(docs):
+            src, tgt = tmp_path / f"{k}.es", tmp_path / f"{k}.en"
+            src.write_text("\n".join(d["es"]) + "\n", encoding="utf-8")
+            tgt.write_text("\n".join(d["en"]) + "\n", encoding="utf-8")
+            out = subprocess.run([binary, "-utf", str(tmp_path / "null.dic"), str(src), str(tgt)],
+                                 capture_output=True, text=True, check=True).stdout
+            rungs = [line.split("\t") for line in out.splitlines() if line.strip()]
+            qualities += [float(r[2]) for r in rungs[:-1]]   # the last rung closes the ladder
+    return qualities
+
+
+def unrelated_lines(sets: list[tuple[str, list[dict]]], binary: str | None) -> list[str]:
+    """Confidence on document pairs that are not translations of each other: every bead is wrong there.
+
+    For each set: the share of alinea's beads at >= 0.9 and >= 0.5, and how many pairs got the
+    warning that the documents do not look like translations; hunalign's own bead quality beside it.
+    """
+    from alinea.align.aligner import TRANSLATED_WARNING, align
+
+    lines = []
+    for name, docs in sets:
+        started = time.perf_counter()
+        results = [align(d["es"], d["en"]) for d in docs]
+        seconds = time.perf_counter() - started
+        scores = [b.score for r in results for b in r.beads]
+        warned = sum(r.translated < TRANSLATED_WARNING for r in results)
+        high, mid = (sum(s >= t for s in scores) / max(len(scores), 1) for t in (0.9, 0.5))
+        lines.append(f"{name}: {len(docs)} pairs, {len(scores)} beads")
+        lines.append(f"  alinea    confidence >= 0.9: {high:.3f} | >= 0.5: {mid:.3f} | mean {sum(scores) / max(len(scores), 1):.3f}"
+                     f" | pairs warned: {warned} of {len(docs)} | {seconds:.2f} s")
+        if binary:
+            quality = hunalign_qualities(docs, binary)
+            h_high, h_mid = (sum(q >= t for q in quality) / max(len(quality), 1) for t in (0.9, 0.5))
+            lines.append(f"  hunalign  quality >= 0.9: {h_high:.3f} | >= 0.5: {h_mid:.3f} | mean "
+                         f"{sum(quality) / max(len(quality), 1):.3f} (its own score, not a probability)")
+    return lines
+
+
+def warned_real(docs: list[dict]) -> int:
+    """How many real translation pairs get the warning (false alarms)."""
+    from alinea.align.aligner import TRANSLATED_WARNING, align
+
+    return sum(align(d["es"], d["en"]).translated < TRANSLATED_WARNING for d in docs)
+
+
+def null_counts(docs: list[dict]) -> str:
+    """alinea's predicted null beads against the gold's, raw and as the paragraph scorer sees them."""
+    from alinea.align.aligner import align_sentences
+    from score_align import norm, project
+
+    predicted = merged = gold = 0
+    for d in docs:
+        beads = [(list(b.src), list(b.tgt)) for b in align_sentences(d["es"], d["en"])]
+        predicted += sum(not s or not t for s, t in norm(beads))
+        if "es_unit" in d:
+            beads = project(beads, d["es_unit"], d["en_unit"])
+        merged += sum(not s or not t for s, t in norm(beads))
+        gold += sum(not s or not t for s, t in norm(d["gold"]))
+    return f"null beads (1-0/0-1): alinea {predicted} predicted, {merged} after the scorer's paragraph merge; gold {gold}"
+
+
 def hunalign_binary() -> str | None:
     binary = os.environ.get("HUNALIGN") or shutil.which("hunalign")
     return binary if binary and Path(binary).is_file() and os.access(binary, os.X_OK) else None
@@ -298,6 +410,13 @@ def main() -> None:
             calibration.append((short, judged))
     for name, judged in calibration:
         print("\n".join(reliability(judged, name)), flush=True)
+    for name, _, docs in sets[:3]:
+        print(f"{name.split(',')[0]}{', ' + name.split(', ')[1].split(' (')[0] if ',' in name else ''}: "
+              + null_counts(docs), flush=True)
+    print("\n".join(unrelated_lines(unrelated_sets(read(BENCH), literary), binary)), flush=True)
+    print(f"warning on real pairs (false alarms): align_undev {warned_real(sets[0][2])} of {len(sets[0][2])}, "
+          f"literary dev works {warned_real(sets[1][2])} of {len(sets[1][2])}, held-out work "
+          f"{warned_real(sets[2][2])} of {len(sets[2][2])}", flush=True)
     print("\n".join(a58_lines()), flush=True)
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         print(synthetic_line(size), flush=True)
