@@ -89,6 +89,12 @@ class CostModel:
     dictionary_min_share: float = 0.02
     #: the smallest share p of sentences a key is taken to occur in (caps a hit at log(r/p))
     min_key_share: float = 0.1
+    #: a null bead costs this much more per 100 characters of its sentence
+    null_length_cost: float = 0.0
+    #: weight of a miss (a key not found on the other side) against a hit
+    miss_weight: float = 1.0
+    #: ... for a dictionary key
+    dictionary_miss_weight: float = 1.0
     #: weight of the lexical LLR against the priors and the length cost (keys are not independent)
     lexical_weight: float = 0.3
     #: a merged sentence that shares no key with the other side
@@ -156,11 +162,12 @@ class KeyWeights:
         # dictionary lists a few translations of a word, a translator has many.
         rate = np.where(directions == BOTH, rate, model.dictionary_match_rate)
         floor = np.where(directions == BOTH, model.min_key_share, model.dictionary_min_share)
+        miss_weight = np.where(directions == BOTH, model.miss_weight, model.dictionary_miss_weight)
 
         def side(p_other: np.ndarray, feats: SideFeatures, active: np.ndarray):
             p = np.clip(p_other, floor, 0.999)
             informative = (p < rate) & active
-            miss = np.where(informative, np.log((1 - rate) / (1 - p)), 0.0)
+            miss = np.where(informative, miss_weight * np.log((1 - rate) / (1 - p)), 0.0)
             gain = np.where(informative, np.log(rate / p), 0.0) - miss
             sentence = np.repeat(np.arange(len(feats)), feats.key_counts.astype(np.int64))
             flat = np.concatenate(feats.keys) if len(feats) else np.zeros(0, np.int64)
@@ -205,8 +212,8 @@ class BeadCosts:
     def null_costs(self, side: str) -> np.ndarray:
         """Cost of leaving each sentence of the stretch unaligned."""
         move = (1, 0) if side == "src" else (0, 1)
-        count = self.s1 - self.s0 if side == "src" else self.t1 - self.t0
-        return np.full(count, self.model.prior_cost(move))
+        lengths = self.src.lengths[self.s0:self.s1] if side == "src" else self.tgt.lengths[self.t0:self.t1]
+        return self.model.prior_cost(move) + self.model.null_length_cost * lengths / 100.0
 
     def _matches(self, rows: np.ndarray, j_grid: np.ndarray):
         """Shared-key blocks covering every bead that ends in the cells."""
@@ -234,6 +241,8 @@ class BeadCosts:
         model = self.model
         cost = np.full(cells.i_abs.shape, model.prior_cost(move))
         if b == 0:
+            if model.null_length_cost:
+                cost += model.null_length_cost * self.src.lengths[np.maximum(cells.i_abs - 1, 0)] / 100.0
             return cost
         i_abs, j_abs = cells.i_abs, cells.j_abs
         i_start = np.maximum(i_abs - a, self.s0)

@@ -94,6 +94,9 @@ class Bitext:
     meta: dict[str, str] = field(default_factory=dict)
     #: what the aligner wants a person to know first (``alinea.align.aligner.alignment_warnings``)
     warnings: list[str] = field(default_factory=list)
+    #: the share of the beads that the lexical evidence says are translations, not chance
+    #: (``alinea.align.aligner.Alignment.translated``; low: the documents do not correspond)
+    translated: float = 1.0
 
     def src_text(self, bead: Bead) -> str:
         return " ".join(self.src[i].text for i in bead.src)

@@ -48,8 +48,9 @@ def align_texts(src: list[Sentence], tgt: list[Sentence], src_lang: str = "es",
         raise InputError(f"both sides are {check_lang(src_lang)!r}: alinea aligns Spanish with English")
     result = align(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang),
                    use_anchors=use_anchors, dictionary=dictionary)
-    warnings = alignment_warnings(result.beads, len(src), len(tgt), result.dropped_anchors, src_lang, tgt_lang)
-    return Bitext(src, tgt, result.beads, src_lang, tgt_lang, dict(meta or {}), warnings)
+    warnings = alignment_warnings(result.beads, len(src), len(tgt), result.dropped_anchors, src_lang, tgt_lang,
+                                  translated=result.translated)
+    return Bitext(src, tgt, result.beads, src_lang, tgt_lang, dict(meta or {}), warnings, result.translated)
 
 
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
@@ -124,12 +125,18 @@ def align_line_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, s
 
     Returns ``(beads, src sentences, tgt sentences, src line numbers, tgt line numbers)``.
     """
+    result, src, tgt, src_lines, tgt_lines = _align_lines(src_path, tgt_path, src_lang, tgt_lang, encoding,
+                                                          dictionary)
+    return result.beads, src, tgt, src_lines, tgt_lines
+
+
+def _align_lines(src_path, tgt_path, src_lang, tgt_lang, encoding, dictionary):
     _check_pair(src_path, tgt_path, src_lang, tgt_lang)
     src, src_lines = read_sentence_lines(src_path, encoding)
     tgt, tgt_lines = read_sentence_lines(tgt_path, encoding)
     _check_languages(src, tgt, src_lang, tgt_lang, src_path, tgt_path)
-    beads = align(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang), dictionary=dictionary).beads
-    return beads, src, tgt, src_lines, tgt_lines
+    result = align(src, tgt, src_lang=check_lang(src_lang), tgt_lang=check_lang(tgt_lang), dictionary=dictionary)
+    return result, src, tgt, src_lines, tgt_lines
 
 
 def align_line_bitext(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str = "es",
@@ -137,11 +144,13 @@ def align_line_bitext(src_path: str | os.PathLike, tgt_path: str | os.PathLike, 
                       dictionary: Dictionary | None = None) -> tuple[Bitext, list[int], list[int]]:
     """:func:`align_line_files` as a Bitext (one sentence per non-blank line, ``warnings`` set), and
     each sentence's line number in its file, counted from 1 as editors do."""
-    beads, src, tgt, src_lines, tgt_lines = align_line_files(src_path, tgt_path, src_lang, tgt_lang, encoding,
-                                                             dictionary=dictionary)
+    result, src, tgt, src_lines, tgt_lines = _align_lines(src_path, tgt_path, src_lang, tgt_lang, encoding,
+                                                          dictionary)
+    beads = result.beads
     bitext = Bitext([Sentence(text, i) for i, text in enumerate(src)], [Sentence(text, j) for j, text in enumerate(tgt)],
                     list(beads), src_lang, tgt_lang, {"src_file": str(src_path), "tgt_file": str(tgt_path)},
-                    alignment_warnings(beads, len(src), len(tgt), src_lang=src_lang, tgt_lang=tgt_lang))
+                    alignment_warnings(beads, len(src), len(tgt), src_lang=src_lang, tgt_lang=tgt_lang,
+                                       translated=result.translated), result.translated)
     return bitext, [n + 1 for n in src_lines], [n + 1 for n in tgt_lines]
 
 
