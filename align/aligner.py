@@ -41,7 +41,7 @@ A bead's confidence is its posterior probability given the two documents
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -89,6 +89,12 @@ class CostModel:
     dictionary_min_share: float = 0.02
     #: the smallest share p of sentences a key is taken to occur in (caps a hit at log(r/p))
     min_key_share: float = 0.1
+    #: search again with the match rates scaled by the observed match share when it is below this
+    refit_below: float = 0.8
+    #: ... scaling only the rate that prices a miss (True) or the hits' too (False)
+    refit_misses_only: bool = True
+    #: the match rate of a miss is r * this (set by the refit)
+    miss_rate_scale: float = 1.0
     #: a null bead costs this much more per 100 characters of its sentence
     null_length_cost: float = 0.0
     #: weight of a miss (a key not found on the other side) against a hit
@@ -143,6 +149,8 @@ class KeyWeights:
     tgt_chance_mean: np.ndarray
     src_chance_var: np.ndarray   # ... and its variance
     tgt_chance_var: np.ndarray
+    src_expected: np.ndarray     # per sentence: the keys expected to be found in a translation (sum of r)
+    tgt_expected: np.ndarray
 
     @classmethod
     def build(cls, src: SideFeatures, tgt: SideFeatures, vocab: Vocabulary, model: "CostModel",
@@ -167,7 +175,8 @@ class KeyWeights:
         def side(p_other: np.ndarray, feats: SideFeatures, active: np.ndarray):
             p = np.clip(p_other, floor, 0.999)
             informative = (p < rate) & active
-            miss = np.where(informative, miss_weight * np.log((1 - rate) / (1 - p)), 0.0)
+            missed = np.maximum(rate * model.miss_rate_scale, p)   # a miss never counts for a link
+            miss = np.where(informative, miss_weight * np.log((1 - missed) / (1 - p)), 0.0)
             gain = np.where(informative, np.log(rate / p), 0.0) - miss
             sentence = np.repeat(np.arange(len(feats)), feats.key_counts.astype(np.int64))
             flat = np.concatenate(feats.keys) if len(feats) else np.zeros(0, np.int64)
@@ -177,11 +186,15 @@ class KeyWeights:
             # What a sentence's keys win against an unrelated sentence, on average and its variance.
             chance_mean = per_sentence_miss + np.bincount(sentence, (p * gain)[flat], minlength=len(feats))
             chance_var = np.bincount(sentence, (p * (1 - p) * gain * gain)[flat], minlength=len(feats))
+            expected = np.bincount(sentence, np.where(gain > 0, rate, 0.0)[flat], minlength=len(feats))
             return (gain, own, np.concatenate(([0.0], np.cumsum(per_sentence_miss))), informative,
-                    chance_mean, chance_var)
-        s_gain, s_own, s_miss, s_inf, s_mean, s_var = side(document_frequencies(tgt, vocab_size), src, src_active)
-        t_gain, t_own, t_miss, t_inf, t_mean, t_var = side(document_frequencies(src, vocab_size), tgt, tgt_active)
-        return cls(s_gain, t_gain, s_own, t_own, s_miss, t_miss, s_inf, t_inf, s_mean, t_mean, s_var, t_var)
+                    chance_mean, chance_var, expected)
+        s_gain, s_own, s_miss, s_inf, s_mean, s_var, s_exp = side(document_frequencies(tgt, vocab_size), src,
+                                                                   src_active)
+        t_gain, t_own, t_miss, t_inf, t_mean, t_var, t_exp = side(document_frequencies(src, vocab_size), tgt,
+                                                                   tgt_active)
+        return cls(s_gain, t_gain, s_own, t_own, s_miss, t_miss, s_inf, t_inf, s_mean, t_mean, s_var, t_var,
+                   s_exp, t_exp)
 
 
 @dataclass(frozen=True)
@@ -599,6 +612,36 @@ def standardized_evidence(beads, evidence: np.ndarray, weights: KeyWeights) -> n
     return np.where(linked, (evidence - mean) / np.sqrt(var), 0.0)
 
 
+def observed_match_share(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
+                         weights: KeyWeights) -> float:
+    """How many keys the 1-1 beads share, as a share of what the match rates expect.
+
+    Over the 1-1 beads: the informative keys found on the other side, divided by the sum
+    of the match rates r of the informative keys (1.0 when there are too few to tell).
+    """
+    one_one = [k for k, (p, q, *_) in enumerate(beads) if len(p) == 1 and len(q) == 1]
+    if len(one_one) < MIN_RATE_BEADS:
+        return 1.0
+    found = expected = 0.0
+    ends_i = np.cumsum([len(b[0]) for b in beads]).astype(np.int64)
+    ends_j = np.cumsum([len(b[1]) for b in beads]).astype(np.int64)
+    costs = BeadCosts(src_f, tgt_f, model, (0, len(src_f)), (0, len(tgt_f)), weights)
+    for first in range(0, len(one_one), CHUNK_BEADS):
+        chunk = one_one[first:first + CHUNK_BEADS]
+        i_abs, j_abs = ends_i[chunk][:, None], ends_j[chunk][:, None]
+        blocks, s_lo, t_lo = costs._matches(i_abs[:, 0], j_abs)
+        cells = _Cells(costs, i_abs, j_abs, blocks, s_lo, t_lo)
+        src_n, tgt_n = cells.pair(0, 0)[2:4]
+        found += float(np.minimum(src_n, cells.src_informative(0)).sum()
+                       + np.minimum(tgt_n, cells.tgt_informative(0)).sum())
+        expected += float(weights.src_expected[i_abs[:, 0] - 1].sum() + weights.tgt_expected[j_abs[:, 0] - 1].sum())
+    return found / expected if expected > 0 else 1.0
+
+
+#: the match share is measured on at least this many 1-1 beads
+MIN_RATE_BEADS = 8
+
+
 #: Beads whose evidence is computed in one vectorized call.
 CHUNK_BEADS = 64
 
@@ -618,7 +661,8 @@ def _reordered_weights(weights: KeyWeights, src_order: np.ndarray, tgt_order: np
                       cum(weights.src_miss_cum, src_order), cum(weights.tgt_miss_cum, tgt_order),
                       weights.src_informative[src_order], weights.tgt_informative[tgt_order],
                       weights.src_chance_mean[src_order], weights.tgt_chance_mean[tgt_order],
-                      weights.src_chance_var[src_order], weights.tgt_chance_var[tgt_order])
+                      weights.src_chance_var[src_order], weights.tgt_chance_var[tgt_order],
+                      weights.src_expected[src_order], weights.tgt_expected[tgt_order])
 
 
 def chance_evidence(src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
@@ -735,6 +779,16 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
     kept, dropped = _verify_anchors(candidates, src_f, tgt_f, model, weights, structure, vocab, src_lang)
     stretches = _stretches(n, m, [(a.src, a.tgt) for a in kept])
     beads = _search(src_f, tgt_f, model, weights, stretches, structure)
+    # A free translation shares fewer words than the match rates expect, and then every miss
+    # makes a true link look worse than leaving its sentences unaligned: measure the rate on
+    # the 1-1 beads found and, if it is clearly lower, search again with it.
+    found_rate = observed_match_share(beads, src_f, tgt_f, model, weights)
+    if found_rate < model.refit_below:
+        model = replace(model, miss_rate_scale=found_rate) if model.refit_misses_only else replace(
+            model, match_rate=model.match_rate * found_rate,
+            dictionary_match_rate=model.dictionary_match_rate * found_rate)
+        weights = KeyWeights.build(src_f, tgt_f, vocab, model, src_lang)
+        beads = _search(src_f, tgt_f, model, weights, stretches, structure)
     if realign:
         links = ibm1.translation_links(_content_words(src_f, vocab), _content_words(tgt_f, vocab),
                                        _confident_pairs(beads))

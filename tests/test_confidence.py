@@ -1,10 +1,13 @@
 """Confidence that also asks whether the two sides are translations at all (alinea.align.evidence)."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
-from alinea.align.aligner import TRANSLATED_WARNING, align, alignment_warnings
+from alinea.align import aligner
+from alinea.align.aligner import TRANSLATED_WARNING, align, align_sentences, alignment_warnings
 from alinea.align.evidence import chance_distribution, translation_evidence, two_state_posterior
 
 # A short story and its English translation, written for these tests (no benchmark text).
@@ -43,6 +46,25 @@ STORY_EN = [
     "The boy shouted with joy and almost fell into the water.",
     "They returned to the harbour when the sun was already hiding behind the mountains.",
     "That night the whole family ate fish and listened to the story three times.",
+]
+# The same story translated freely (few shared words), as literary translators do.
+FREE_EN = [
+    "Long before sunrise the old man was already out of doors.",
+    "Over one shoulder hung a net full of holes; in a pocket, yesterday's crust.",
+    "Down by the shore his grandson was waiting, ten years old and impatient.",
+    "\u201cFar out today, Grandpa?\u201d the child wanted to know.",
+    "For a while the fisherman just studied the heavy clouds.",
+    "Calm enough, he decided at last, to make it out to the island.",
+    "Side by side they shoved the little craft into the icy sea.",
+    "The youngster pulled at the oars; the grandfather repaired the mesh with a needle of wood.",
+    "Around midday they shared the crust and drank from a green bottle.",
+    "All at once the line went taut under some great weight.",
+    "Rising to his feet, the grandfather gripped it with both fists and bided his time.",
+    "For a whole hour the creature fought them.",
+    "When it finally surfaced alongside, it was enormous and silver.",
+    "The child whooped and nearly tumbled overboard.",
+    "The sun was slipping behind the hills as they came back into port.",
+    "At supper the whole family feasted on fish and made them tell it three times over.",
 ]
 # Another story, in English only: not a translation of the Spanish one.
 OTHER_EN = [
@@ -149,3 +171,34 @@ def test_evidence_at_chance_level_gives_a_low_posterior_and_well_above_it_a_high
     linked = np.ones(60, dtype=bool)
     assert translation_evidence(rng.normal(-0.5, 1.0, size=60), linked, chance).translated < 0.1
     assert translation_evidence(rng.normal(4.0, 1.5, size=60), linked, chance).translated > 0.99
+
+
+def test_a_merge_in_a_free_translation_is_a_2_1_bead_not_a_link_and_a_null(monkeypatch):
+    # The translator made one sentence of Spanish sentences 3 and 4.
+    merged = "\u201cFar out today, Grandpa?\u201d the child wanted to know, but for a while the fisherman just studied the heavy clouds."
+    en = FREE_EN[:3] + [merged] + FREE_EN[5:]
+    beads = [(b.src, b.tgt) for b in align_sentences(STORY_ES, en)]
+    assert ((3, 4), (3,)) in beads
+    assert not any(not s or not t for s, t in beads)
+    assert len(beads) == len(en)
+    # What makes the difference: the free translation shares far fewer keys than the match
+    # rates expect, so its misses are priced at the rate measured on the document. With the
+    # rates as they are, the same pair cuts the merge into a 1-1 and a 1-0.
+    monkeypatch.setattr(aligner, "CostModel", functools.partial(aligner.CostModel, refit_below=0.0))
+    unrefitted = [(b.src, b.tgt) for b in align_sentences(STORY_ES, en)]
+    assert ((4,), ()) in unrefitted
+
+
+def test_the_match_share_is_measured_on_the_document():
+    from alinea.align.dictionary import default_dictionary
+    from alinea.align.encoder import Vocabulary, encode_side
+
+    def share(es, en):
+        vocab = Vocabulary(default_dictionary())
+        src, tgt = encode_side(es, "es", vocab), encode_side(en, "en", vocab)
+        model = aligner.CostModel()
+        weights = aligner.KeyWeights.build(src, tgt, vocab, model)
+        beads = [((k,), (k,)) for k in range(len(es))]
+        return aligner.observed_match_share(beads, src, tgt, model, weights)
+    literal, free = share(STORY_ES, STORY_EN), share(STORY_ES, FREE_EN)
+    assert free < aligner.CostModel.refit_below < literal
