@@ -590,9 +590,9 @@ def bead_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostMo
     return out
 
 
-def standardized_evidence(beads, evidence: np.ndarray, weights: KeyWeights) -> np.ndarray:
+def standardized_evidence(beads, evidence: np.ndarray, weights: KeyWeights) -> tuple[np.ndarray, np.ndarray]:
     """Each link bead's evidence as a z-score against what its own sentences' keys win by chance
-    (0 for a null bead).
+    (0 for a null bead), and the variance of that chance LLR (how much its keys can tell).
 
     A long sentence has many keys, so both its hits and its misses are many: the expected
     LLR against an unrelated sentence, and its variance, are summed over the bead's sentences
@@ -609,7 +609,7 @@ def standardized_evidence(beads, evidence: np.ndarray, weights: KeyWeights) -> n
     mean = span(weights.src_chance_mean, starts_i, ends_i) + span(weights.tgt_chance_mean, starts_j, ends_j)
     var = 1.0 + span(weights.src_chance_var, starts_i, ends_i) + span(weights.tgt_chance_var, starts_j, ends_j)
     linked = (ends_i > starts_i) & (ends_j > starts_j)
-    return np.where(linked, (evidence - mean) / np.sqrt(var), 0.0)
+    return np.where(linked, (evidence - mean) / np.sqrt(var), 0.0), np.where(linked, var - 1.0, 0.0)
 
 
 def observed_match_share(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
@@ -665,13 +665,14 @@ def _reordered_weights(weights: KeyWeights, src_order: np.ndarray, tgt_order: np
                       weights.src_expected[src_order], weights.tgt_expected[tgt_order])
 
 
-def chance_evidence(src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
+def chance_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
                     weights: KeyWeights) -> np.ndarray:
     """The evidence the aligner finds by chance in this pair of documents.
 
-    The first half of the source is aligned with the second half of the target, and the
-    second half of the source with the first half of the target (two searches, so that no
-    sentence can reach its translation): sentences that are not translations of each other,
+    The beads found cut the documents into two halves (the first half of the beads and the
+    second): the source sentences of the first half are aligned with the target sentences of
+    the second, and the other way round (two searches, so that no sentence can reach its
+    translation): sentences that are not translations of each other,
     with the documents' own lengths, keys and vocabulary, chosen by the same search that
     chooses the real beads. A short document's halves are repeated with their sentences in
     other orders until each search has ``CHANCE_MIN_SENTENCES`` source sentences; a long one
@@ -681,9 +682,12 @@ def chance_evidence(src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
     n, m = len(src_f), len(tgt_f)
     size = CHANCE_SENTENCES // 2
     rng = np.random.default_rng(0)
+    half = len(beads) // 2
+    src_cut = sum(len(p) for p, *_ in beads[:half])
+    tgt_cut = sum(len(q) for _, q, *_ in beads[:half])
     out = []
-    for src_half, tgt_half in ((np.arange(0, n // 2), np.arange(m // 2, m)),
-                               (np.arange(n // 2, n), np.arange(0, m // 2))):
+    for src_half, tgt_half in ((np.arange(0, src_cut), np.arange(tgt_cut, m)),
+                               (np.arange(src_cut, n), np.arange(0, tgt_cut))):
         if not len(src_half) or not len(tgt_half):
             continue
         src_part = src_half[(len(src_half) - size) // 2:][:size] if len(src_half) > size else src_half
@@ -698,7 +702,7 @@ def chance_evidence(src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
         r_weights = _reordered_weights(weights, src_order, tgt_order)
         costs = BeadCosts(r_src, r_tgt, model, (0, len(r_src)), (0, len(r_tgt)), r_weights)
         path = best_path(len(r_src), len(r_tgt), costs, costs.null_costs("tgt"), model.moves)
-        evidence = standardized_evidence(path, bead_evidence(path, r_src, r_tgt, model, r_weights), r_weights)
+        evidence, _ = standardized_evidence(path, bead_evidence(path, r_src, r_tgt, model, r_weights), r_weights)
         out.append(evidence[[bool(p) and bool(q) for p, q, *_ in path]])
     return np.concatenate(out) if out else np.zeros(0)
 
@@ -802,8 +806,8 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
     scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
     # The posterior above assumes the documents translate each other; weigh that too.
     linked = np.array([bool(p) and bool(q) for p, q, *_ in beads])
-    z = standardized_evidence(beads, bead_evidence(beads, src_f, tgt_f, model, weights), weights)
-    found = translation_evidence(z, linked, chance_evidence(src_f, tgt_f, model, weights))
+    z, information = standardized_evidence(beads, bead_evidence(beads, src_f, tgt_f, model, weights), weights)
+    found = translation_evidence(z, linked, chance_evidence(beads, src_f, tgt_f, model, weights), information)
     return Alignment([Bead(p, q, round(s * float(t), 4)) for (p, q, *_), s, t in zip(beads, scores, found.posterior)],
                      tuple(kept), tuple(dropped), found.translated)
 
