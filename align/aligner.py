@@ -590,9 +590,9 @@ def bead_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostMo
     return out
 
 
-def standardized_evidence(beads, evidence: np.ndarray, weights: KeyWeights) -> tuple[np.ndarray, np.ndarray]:
+def standardized_evidence(beads, evidence: np.ndarray, weights: KeyWeights) -> np.ndarray:
     """Each link bead's evidence as a z-score against what its own sentences' keys win by chance
-    (0 for a null bead), and the variance of that chance LLR (how much its keys can tell).
+    (0 for a null bead).
 
     A long sentence has many keys, so both its hits and its misses are many: the expected
     LLR against an unrelated sentence, and its variance, are summed over the bead's sentences
@@ -609,7 +609,7 @@ def standardized_evidence(beads, evidence: np.ndarray, weights: KeyWeights) -> t
     mean = span(weights.src_chance_mean, starts_i, ends_i) + span(weights.tgt_chance_mean, starts_j, ends_j)
     var = 1.0 + span(weights.src_chance_var, starts_i, ends_i) + span(weights.tgt_chance_var, starts_j, ends_j)
     linked = (ends_i > starts_i) & (ends_j > starts_j)
-    return np.where(linked, (evidence - mean) / np.sqrt(var), 0.0), np.where(linked, var - 1.0, 0.0)
+    return np.where(linked, (evidence - mean) / np.sqrt(var), 0.0)
 
 
 def observed_match_share(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
@@ -702,7 +702,7 @@ def chance_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: Cost
         r_weights = _reordered_weights(weights, src_order, tgt_order)
         costs = BeadCosts(r_src, r_tgt, model, (0, len(r_src)), (0, len(r_tgt)), r_weights)
         path = best_path(len(r_src), len(r_tgt), costs, costs.null_costs("tgt"), model.moves)
-        evidence, _ = standardized_evidence(path, bead_evidence(path, r_src, r_tgt, model, r_weights), r_weights)
+        evidence = standardized_evidence(path, bead_evidence(path, r_src, r_tgt, model, r_weights), r_weights)
         out.append(evidence[[bool(p) and bool(q) for p, q, *_ in path]])
     return np.concatenate(out) if out else np.zeros(0)
 
@@ -806,8 +806,8 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
     scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
     # The posterior above assumes the documents translate each other; weigh that too.
     linked = np.array([bool(p) and bool(q) for p, q, *_ in beads])
-    z, information = standardized_evidence(beads, bead_evidence(beads, src_f, tgt_f, model, weights), weights)
-    found = translation_evidence(z, linked, chance_evidence(beads, src_f, tgt_f, model, weights), information)
+    z = standardized_evidence(beads, bead_evidence(beads, src_f, tgt_f, model, weights), weights)
+    found = translation_evidence(z, linked, chance_evidence(beads, src_f, tgt_f, model, weights))
     return Alignment([Bead(p, q, round(s * float(t), 4)) for (p, q, *_), s, t in zip(beads, scores, found.posterior)],
                      tuple(kept), tuple(dropped), found.translated)
 

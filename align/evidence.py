@@ -36,9 +36,6 @@ SWITCH = 0.005
 PRIOR_TRANSLATION = 0.9
 #: a single bead's log-likelihood ratio is kept within +/- this
 LR_CAP = 4.0
-#: a bead whose keys' chance LLR has at least this variance counts in full (about three
-#: informative keys; a literary sentence has a median of 9, "Hola." / "Hello." 0.2)
-FULL_INFORMATION = 3.0
 #: the translation component lies at least this many chance standard deviations above chance
 MIN_SEPARATION = 2.0
 #: the chance distribution before any measurement: about what unrelated UN and literary
@@ -96,23 +93,16 @@ def fit_translation(z: np.ndarray, mu0: float, s0: float, iterations: int = 30) 
     return mu1, s1
 
 
-def translation_evidence(z: np.ndarray, linked: np.ndarray, chance: np.ndarray,
-                         information: np.ndarray | None = None) -> TranslationEvidence:
+def translation_evidence(z: np.ndarray, linked: np.ndarray, chance: np.ndarray) -> TranslationEvidence:
     """The posterior that each bead's stretch is a translation (see the module's docstring).
 
     ``z``: the standardized evidence of each bead in document order (ignored where
     ``linked`` is false: null beads); ``chance``: the evidence of the link beads of the
-    chance alignment of the same documents; ``information``: per bead, the variance of the
-    chance LLR of its keys: a bead with few informative keys ("Hola." / "Hello.") cannot
-    show much either way, so its log-likelihood ratio is scaled by
-    ``min(1, information / FULL_INFORMATION)``.
+    chance alignment of the same documents.
     """
     mu0, s0 = chance_distribution(chance)
     mu1, s1 = fit_translation(z[linked], mu0, s0)
-    llr = np.clip(_log_normal(z, mu1, s1) - _log_normal(z, mu0, s0), -LR_CAP, LR_CAP)
-    if information is not None:
-        llr = llr * np.minimum(1.0, information / FULL_INFORMATION)
-    llr = np.where(linked, llr, 0.0)
+    llr = np.where(linked, np.clip(_log_normal(z, mu1, s1) - _log_normal(z, mu0, s0), -LR_CAP, LR_CAP), 0.0)
     posterior = two_state_posterior(llr, SWITCH, PRIOR_TRANSLATION)
     translated = float(posterior[linked].mean()) if linked.any() else 1.0
     return TranslationEvidence(posterior, translated, (mu0, s0), (mu1, s1))
