@@ -9,8 +9,8 @@ in standard deviations). Two hypotheses explain a stretch of beads:
 
 - *chance*: the beads are the best the search could do with sentences that are not
   translations; their ``z`` follows the distribution measured on a chance alignment of the
-  same two documents (``aligner.chance_evidence``: each half of the source aligned with the
-  other half of the target), a normal law N(mu0, s0);
+  same two documents (``aligner.chance_evidence``: the beads found cut the documents in two halves,
+  and the source of each half is aligned with the target of the other), a normal law N(mu0, s0);
 - *translation*: their ``z`` follows N(mu1, s1), fitted to the document's own beads by EM
   (a two-component mixture with the chance component fixed), with mu1 at least
   ``MIN_SEPARATION`` chance deviations above mu0.

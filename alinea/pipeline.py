@@ -147,8 +147,9 @@ def align_line_bitext(src_path: str | os.PathLike, tgt_path: str | os.PathLike, 
     result, src, tgt, src_lines, tgt_lines = _align_lines(src_path, tgt_path, src_lang, tgt_lang, encoding,
                                                           dictionary)
     beads = result.beads
-    bitext = Bitext([Sentence(text, i) for i, text in enumerate(src)], [Sentence(text, j) for j, text in enumerate(tgt)],
-                    list(beads), src_lang, tgt_lang, {"src_file": str(src_path), "tgt_file": str(tgt_path)},
+    bitext = Bitext([Sentence(text, i) for i, text in enumerate(src)],
+                    [Sentence(text, j) for j, text in enumerate(tgt)], list(beads), src_lang, tgt_lang,
+                    {"src_file": str(src_path), "tgt_file": str(tgt_path)},
                     alignment_warnings(beads, len(src), len(tgt), src_lang=src_lang, tgt_lang=tgt_lang,
                                        translated=result.translated), result.translated)
     return bitext, [n + 1 for n in src_lines], [n + 1 for n in tgt_lines]

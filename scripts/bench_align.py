@@ -335,7 +335,8 @@ def unrelated_lines(sets: list[tuple[str, list[dict]]], binary: str | None) -> l
         warned = sum(r.translated < TRANSLATED_WARNING for r in results)
         high, mid = (sum(s >= t for s in scores) / max(len(scores), 1) for t in (0.9, 0.5))
         lines.append(f"{name}: {len(docs)} pairs, {len(scores)} beads")
-        lines.append(f"  alinea    confidence >= 0.9: {high:.3f} | >= 0.5: {mid:.3f} | mean {sum(scores) / max(len(scores), 1):.3f}"
+        mean = sum(scores) / max(len(scores), 1)
+        lines.append(f"  alinea    confidence >= 0.9: {high:.3f} | >= 0.5: {mid:.3f} | mean {mean:.3f}"
                      f" | pairs warned: {warned} of {len(docs)} | {seconds:.2f} s")
         if binary:
             quality = hunalign_qualities(docs, binary)
@@ -354,8 +355,9 @@ def warned_real(docs: list[dict]) -> int:
 
 def null_counts(docs: list[dict]) -> str:
     """alinea's predicted null beads against the gold's, raw and as the paragraph scorer sees them."""
-    from alinea.align.aligner import align_sentences
     from score_align import norm, project
+
+    from alinea.align.aligner import align_sentences
 
     predicted = merged = gold = 0
     for d in docs:
@@ -365,7 +367,8 @@ def null_counts(docs: list[dict]) -> str:
             beads = project(beads, d["es_unit"], d["en_unit"])
         merged += sum(not s or not t for s, t in norm(beads))
         gold += sum(not s or not t for s, t in norm(d["gold"]))
-    return f"null beads (1-0/0-1): alinea {predicted} predicted, {merged} after the scorer's paragraph merge; gold {gold}"
+    return (f"null beads (1-0/0-1): alinea {predicted} predicted, {merged} after the scorer's paragraph merge; "
+            f"gold {gold}")
 
 
 def hunalign_binary() -> str | None:

@@ -175,7 +175,8 @@ def test_evidence_at_chance_level_gives_a_low_posterior_and_well_above_it_a_high
 
 def test_a_merge_in_a_free_translation_is_a_2_1_bead_not_a_link_and_a_null(monkeypatch):
     # The translator made one sentence of Spanish sentences 3 and 4.
-    merged = "\u201cFar out today, Grandpa?\u201d the child wanted to know, but for a while the fisherman just studied the heavy clouds."
+    merged = ("\u201cFar out today, Grandpa?\u201d the child wanted to know, but for a while the fisherman "
+              "just studied the heavy clouds.")
     en = FREE_EN[:3] + [merged] + FREE_EN[5:]
     beads = [(b.src, b.tgt) for b in align_sentences(STORY_ES, en)]
     assert ((3, 4), (3,)) in beads
