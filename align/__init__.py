@@ -20,7 +20,12 @@ _EXPORTS = {
     "split_sentences": "segment", "align_sentences": "aligner",
     "align_with_fixed": "constrained",
 }
-__all__ = sorted(_EXPORTS)
+# Spelled out, not derived from _EXPORTS, so that linters and type checkers see the
+# re-exports (tests/test_packaging.py checks that the two agree).
+__all__ = [
+    "Bead", "Bitext", "Block", "Document", "InputError", "Sentence", "align_sentences", "align_with_fixed",
+    "normalize", "read_document", "segment", "segment_text", "split_sentences",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .aligner import align_sentences

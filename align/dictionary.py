@@ -65,7 +65,7 @@ def _suffix_pattern(lang: str) -> re.Pattern:
         # -es is a suffix after s, x, z, ch, sh and o (boxes, churches, goes), not in houses or places
         suffixes.insert(0, r"(?:(?<=[sxzo])|(?<=[cs]h))es")
     # A word shorter than a stem is its own stem (the first branch), so that every line matches.
-    return re.compile(r"^(.{0,%d}$|.{%d,}?)(?:%s)?$" % (_MIN_STEM - 1, _MIN_STEM, "|".join(suffixes)), re.M)
+    return re.compile(rf"^(.{{0,{_MIN_STEM - 1}}}$|.{{{_MIN_STEM},}}?)(?:{'|'.join(suffixes)})?$", re.M)
 
 
 _ACCENTS = str.maketrans("áéíóúüàèìòùâêîôûäëïöç", "aeiouuaeiouaeiouaeioc")
@@ -207,7 +207,8 @@ def freedict_dictionary(directory: str | os.PathLike | None = None) -> Dictionar
 
 @lru_cache(maxsize=2)
 def _cached_freedict(index: str, data: str, _index_mtime: int, _data_mtime: int) -> Dictionary:
-    return from_entries(read_dictd(index, data), "FreeDict spa-eng (Debian dict-freedict-spa-eng, GPL-2, read at run time)")
+    return from_entries(read_dictd(index, data),
+                        "FreeDict spa-eng (Debian dict-freedict-spa-eng, GPL-2, read at run time)")
 
 
 _B64 = {c: n for n, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}

@@ -87,7 +87,8 @@ _CLOSERS = "\"'»”’)]"
 _OPENERS = "\"'«“‘(¿¡"
 _PARA_NUMBER = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 # Paragraph, heading and list enumerators at the start of a block.
-_ENUMERATED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.|[A-Z]\.|\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\(\d{1,3}\)|\d{1,2}\))\s")
+_ENUMERATED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.|[A-Z]\.|"
+                         r"\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\(\d{1,3}\)|\d{1,2}\))\s")
 _NUMBER_IN_TEXT = re.compile(rf"\d+\s+[{_LOWER}]")
 _SECTION_HEADING = re.compile(r"^(?:[IVXLC]{1,6}|[A-Z])\.\s+\S")
 _INTERNAL_END = re.compile(rf"[.!?][{re.escape(_CLOSERS)}]*\s+[{re.escape(_OPENERS)}]*[A-ZÁÉÍÓÚÑ]")
@@ -598,7 +599,8 @@ def _contents_like(lines: list[str]) -> bool:
 
 
 def _footnote_number(text: str) -> str | None:
-    match = re.match(rf"^([{SUPERSCRIPT_DIGITS}]+|\*+|\^[ivxlc]{{2,6}}\^(?=\s)|\^?[a-z]\^?(?=\s)|\d{{1,3}}(?=\s))", text)
+    match = re.match(rf"^([{SUPERSCRIPT_DIGITS}]+|\*+|\^[ivxlc]{{2,6}}\^(?=\s)|\^?[a-z]\^?(?=\s)|"
+                     r"\d{1,3}(?=\s))", text)
     return match.group(1).translate(_SUP_TO_DIGIT).strip("^") if match else None
 
 

@@ -276,10 +276,12 @@ _ES_MONTH = "|".join(_ES_MONTHS + ["setiembre"])
 _EN_MONTH = "|".join(_EN_MONTHS + ["Sept?"] + [m[:3] for m in _EN_MONTHS if len(m) > 3])
 # A month name next to a day or a year: "1° de julio", "julio de 2003", "1 July", "July 1, 2003", "July 2003".
 _DATE_MONTH = {
-    "es": re.compile(rf"(?:\b\d{{1,2}}\s*[°º]?\s+de\s+|\bprimero\s+de\s+)({_ES_MONTH})\b|\b({_ES_MONTH})\s+(?:de\s+|del\s+)?\d{{4}}\b",
+    "es": re.compile(rf"(?:\b\d{{1,2}}\s*[°º]?\s+de\s+|\bprimero\s+de\s+)({_ES_MONTH})\b|"
+                     rf"\b({_ES_MONTH})\s+(?:de\s+|del\s+)?\d{{4}}\b",
                      re.IGNORECASE),
     # English month names are capitalized: "May" is a month, "may" a verb.
-    "en": re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?({_EN_MONTH})\.?(?![\w])|\b({_EN_MONTH})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{4}}\b)"),
+    "en": re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?({_EN_MONTH})\.?(?![\w])|"
+                     rf"\b({_EN_MONTH})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{4}}\b)"),
 }
 
 

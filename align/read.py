@@ -218,7 +218,8 @@ def decode_text(data: bytes, name: str = "input", encoding: str | None = None) -
     else:
         return _not_binary(text, name)
     if _binary(data):
-        raise InputError(f"{name}: cannot decode the text: it looks like a binary file (not UTF-8 at byte {utf8_error.start})")
+        raise InputError(f"{name}: cannot decode the text: it looks like a binary file "
+                         f"(not UTF-8 at byte {utf8_error.start})")
     # Mostly valid UTF-8 with a few bad bytes is a damaged UTF-8 file: decoding it
     # all as Windows-1252 would turn every accent into mojibake without a word.
     escaped = data.decode("utf-8", errors="surrogateescape")

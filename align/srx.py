@@ -144,7 +144,8 @@ def alinea_rules(lang: str) -> list[SrxRule]:
         SrxRule(False, "\\.", f"{next_word}(?!{_ENUMERATOR}\\s|[a-z]\\s+[A-ZÁÉÍÓÚÑ]){_LOWER}",
                 "a word in lower case after a period continues the sentence"),
         SrxRule(True, f"[0-9]\\s*{_abbreviation_before(clock)}", f"{next_word}{_UPPER}",
-                "a clock time before a capitalised word ends its sentence (at 10 a.m. Delegations; a las 3 p. m. Después)"),
+                "a clock time before a capitalised word ends its sentence "
+                "(at 10 a.m. Delegations; a las 3 p. m. Después)"),
         # Dialogue and quotations: the sentence goes on after a quoted question or exclamation.
         SrxRule(False, f"[?!…][{_CLOSERS}]*",
                 f"\\s+[\"'«“‘(\\[¿¡—–-]*(?!{_ENUMERATOR}\\s|[a-z]\\s+[A-ZÁÉÍÓÚÑ]){_LOWER}",
@@ -152,7 +153,8 @@ def alinea_rules(lang: str) -> list[SrxRule]:
                 "—¿Vienes? —preguntó Ana)"),
         SrxRule(False, f"[.?!…][{_CLOSERS}]*", "\\s+(?:[,;]|:(?!:))",
                 "so does a comma, semicolon or colon after a quotation"),
-        SrxRule(False, "[(\\[](?:\\.\\.\\.+|…)[)\\]]", "\\s", "an omission mark in brackets, (...) or […], ends nothing"),
+        SrxRule(False, "[(\\[](?:\\.\\.\\.+|…)[)\\]]", "\\s",
+                "an omission mark in brackets, (...) or […], ends nothing"),
         SrxRule(True, f"(?<![(\\[])(?:\\.\\.\\.+|…)[{_CLOSERS}]*", f"\\s+[\"'«“‘(\\[¿¡—–-]*{_UPPER}",
                 "an ellipsis before a capitalised word ends the sentence, in both languages"),
         SrxRule(False, _abbreviation_before(number_abbrevs), "\\s+[\\[(]?(?:[0-9]|[IVXLC]+(?![\\p{L}\\p{N}]))",
@@ -164,7 +166,8 @@ def alinea_rules(lang: str) -> list[SrxRule]:
         SrxRule(True, f"(?<![^\\s])(?!{_exact_alternation(seg.NUMBER_WORDS[lang])}\\s)[a-záéíóúñü]+",
                 f"\\s+[1-9][0-9]{{0,2}}\\.\\s+{_UPPER}",
                 "a paragraph number inside a line opens the next sentence"),
-        SrxRule(False, f"(?<![^\\s])(?!{_exact_alternation(seg.NUMBER_WORDS[lang])}\\s)[a-záéíóúñü]+\\s+[1-9][0-9]{{0,2}}\\.",
+        SrxRule(False,
+                f"(?<![^\\s])(?!{_exact_alternation(seg.NUMBER_WORDS[lang])}\\s)[a-záéíóúñü]+\\s+[1-9][0-9]{{0,2}}\\.",
                 f"\\s+{_UPPER}", "... and is not a sentence of its own"),
         # Soft abbreviations (etc., a.m., EE.UU.) end a sentence only before a new one.
         SrxRule(True, _abbreviation_before(soft), f"\\s+{_ENUMERATOR}\\s+[\"'«“‘(\\[¿¡]*{_UPPER}",

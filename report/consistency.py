@@ -493,7 +493,7 @@ def _fold_name(text: str) -> str:
 @cache
 def _body_names() -> dict[str, frozenset[str]]:
     names: dict[str, set[str]] = defaultdict(set)
-    for es, en, name in un_bodies():
+    for es, _en, name in un_bodies():
         if name:
             names[es].add(_fold_name(name))
     return {k: frozenset(v) for k, v in names.items()}
@@ -639,8 +639,8 @@ TOOLKIT_FILTERS = ("brackets", "endpunc", "startpunc", "doublespacing", "doubleq
                    "doublewords", "urls", "emails")
 
 _ES_LIST_MARKER = re.compile(r"(?<![\w(])([a-z]|\d{1,2}|[ivx]{1,4})\)")
-_FINAL_ABBREVIATION = re.compile(r"(?<!\w)(?:[ap]\.\s?m|etc|Inc|Ltd|Ltda|Corp|Co|S\.A|Jr|Sr|Sra|Dr|No|Nº|núm|párrs?|paras?)\.$",
-                                 re.IGNORECASE)
+_FINAL_ABBREVIATION = re.compile(
+    r"(?<!\w)(?:[ap]\.\s?m|etc|Inc|Ltd|Ltda|Corp|Co|S\.A|Jr|Sr|Sra|Dr|No|Nº|núm|párrs?|paras?)\.$", re.IGNORECASE)
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
 
 

@@ -127,7 +127,7 @@ def corpus_statistics(jobs: Sequence[tuple[Metric, Sequence[str]]], refs: Sequen
     """
     refs = [tuple(r) for r in refs]
     n = len(refs)
-    for metric, hyps in jobs:
+    for _metric, hyps in jobs:
         if len(hyps) != n:
             raise ValueError(f"{len(hyps)} hypotheses for {n} references")
     if workers is None:

@@ -201,7 +201,8 @@ def main() -> None:
         proc, url, again_url, again_api = start_server(tmx)
         stop(proc)
         print("server start        URL printed   first API answer")
-        print(f"  first open        {ms(first_url):>10}   {ms(first_api):>10}   (reads the TMX, creates the review file)")
+        print(f"  first open        {ms(first_url):>10}   {ms(first_api):>10}   "
+              "(reads the TMX, creates the review file)")
         print(f"  review file there {ms(again_url):>10}   {ms(again_api):>10}")
         print(f"  peer: alinea report -o R.html (static review page of the same TMX): {ms(report_seconds)}")
         driver = browser(folder / "profile") if have_browser else None

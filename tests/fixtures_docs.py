@@ -100,7 +100,8 @@ def make_docx_xml(path: Path, body: str, footnotes: list[str] | None = None,
                       f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r>'
                       f'<w:continuationSeparator/></w:r></w:p></w:{tag}>')
         items = "".join(f'<w:{tag} w:id="{i}">{xml}</w:{tag}>' for i, xml in enumerate(notes, start=1))
-        return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{tag}s {_NAMESPACES}>{separators}{items}</w:{tag}s>'
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                f'<w:{tag}s {_NAMESPACES}>{separators}{items}</w:{tag}s>')
 
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     types = ['<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',

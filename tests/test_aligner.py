@@ -493,10 +493,12 @@ def test_a_general_language_dictionary_links_sentences_without_cognates():
 
     for es_word, en_word in (("dijo", "told"), ("chico", "boy"), ("puerta", "door"), ("puertas", "doors"),
                              ("durmió", "asleep"), ("salió", "left")):
-        shared = set(word_keys(es_word, "es", builtin_dictionary())) & set(word_keys(en_word, "en", builtin_dictionary()))
+        builtin = builtin_dictionary()
+        shared = set(word_keys(es_word, "es", builtin)) & set(word_keys(en_word, "en", builtin))
         assert shared, (es_word, en_word)
         assert not set(word_keys(es_word, "es", Dictionary())) & set(word_keys(en_word, "en", Dictionary()))
-    assert not set(word_keys("puerta", "es", builtin_dictionary())) & set(word_keys("forest", "en", builtin_dictionary()))
+    builtin = builtin_dictionary()
+    assert not set(word_keys("puerta", "es", builtin)) & set(word_keys("forest", "en", builtin))
 
 
 def test_confidence_is_low_on_a_shuffled_pair():

@@ -43,7 +43,8 @@ PLANTED = [
     ("quotes", "El llamado «desarrollo humano» continúa.", "So-called human development continues."),
     ("month", "El 1° de julio de 2003 se publicó el estudio.", "The study was issued on 1 June 2003."),
     ("words", "Dos millones de personas migraron.", "Three million people migrated."),
-    ("words-one-side", "En 1990 había 154 millones de migrantes.", "Ten years earlier, in 1990, there were 154 million."),
+    ("words-one-side", "En 1990 había 154 millones de migrantes.",
+     "Ten years earlier, in 1990, there were 154 million."),
     ("empty-unit", "", ""),
 ]
 EXPECTED = {
@@ -75,16 +76,19 @@ CLEAN = [
     ("13", "La sesión se celebrará el jueves 5 de febrero de 2015, a las 15.00 horas.",
      "The meeting will be held on Thursday, 5 February 2015, at 3 p.m."),
     ("14", "59º período de sesiones", "Fifty-ninth session"),
-    ("15", "29. Se examinaron veinticinco casos relativos a la meta 3.3.", "25 cases relating to target 3.3 were considered."),
+    ("15", "29. Se examinaron veinticinco casos relativos a la meta 3.3.",
+     "25 cases relating to target 3.3 were considered."),
     # numbers in words: each form against every form of the other side
-    ("16", "Los países que no habían establecido un sistema eran 111.", "One hundred and eleven countries had no system."),
+    ("16", "Los países que no habían establecido un sistema eran 111.",
+     "One hundred and eleven countries had no system."),
     ("17", "Dos millones de personas migraron en 2003.", "2 million people migrated in 2003."),
     ("18", "Los representantes de ambos organismos hablaron.", "The two agency representatives spoke."),
     ("19", "Se eligió a Alemania para un mandato de tres años.", "Germany was elected for a three-year term."),
     ("20", "Se invita tanto a los Estados como a las organizaciones.", "Both States and organizations are invited."),
     ("21", "El informe de mil doscientas páginas.", "The 1,200-page report."),
     ("22", "Las dos terceras partes del presupuesto.", "Two thirds of the budget."),
-    ("23", "La reunión se celebró en julio de 2003 y el 5 de agosto.", "The meeting was held in July 2003 and on 5 August."),
+    ("23", "La reunión se celebró en julio de 2003 y el 5 de agosto.",
+     "The meeting was held in July 2003 and on 5 August."),
     ("24", "El Fondo, que cuenta con un millón de miembros.", "The Fund, with one million members."),
 ]
 GLOSSARY_CSV = "es,en\ntrabajador migratorio,migrant worker\nremesa,remittance\n"
@@ -202,7 +206,8 @@ def test_tbx_glossary(tmp_path):
 <martif type="TBX" xml:lang="en"><martifHeader><fileDesc><sourceDesc><p>t</p></sourceDesc></fileDesc>
 </martifHeader><text><body>
 <termEntry id="1"><langSet xml:lang="en"><tig><term>migrant worker</term></tig></langSet>
-<langSet xml:lang="es"><tig><term>trabajador migratorio</term></tig><tig><term>trabajador migrante</term></tig></langSet>
+<langSet xml:lang="es"><tig><term>trabajador migratorio</term></tig>
+<tig><term>trabajador migrante</term></tig></langSet>
 </termEntry></body></text></martif>""", encoding="utf-8")
     terms = load_glossary(tbx)
     assert {t.source for t in terms} == {"trabajador migratorio", "trabajador migrante"}
@@ -309,7 +314,8 @@ def test_cli_json_to_stdout(run_cli, clean):
     ("Hubo 1.500 casos.", "There were 1.500 cases.", "1500"),
     ("Se reunirá a las 18.00 horas.", "It will meet at 5 p.m.", "times differ"),
     ("29. Hubo 4 casos.", "30. There were 4 cases.", "29"),
-    ("El 1° de julio de 2003 se publicó.", "It was issued on 1 June 2003.", "months differ: julio in the Spanish, June"),
+    ("El 1° de julio de 2003 se publicó.", "It was issued on 1 June 2003.",
+     "months differ: julio in the Spanish, June"),
     ("Dos millones de personas.", "Three million people.", "Dos millones (2,000,000)"),
     ("Dos millones de personas.", "3 million people.", "in the English only: 3"),
     ("Se publicaron veinticinco informes.", "Twenty-six reports were issued.", "Twenty-six (26)"),

@@ -157,7 +157,8 @@ def test_a_user_dictionary_links_terms_the_table_does_not_know():
     from alinea.align.encoder import word_keys
 
     d = builtin_dictionary() | Dictionary(frozenset({(es_stem("desminado"), en_stem("demining"))}))
-    assert not set(word_keys("desminado", "es", builtin_dictionary())) & set(word_keys("demining", "en", builtin_dictionary()))
+    builtin = builtin_dictionary()
+    assert not set(word_keys("desminado", "es", builtin)) & set(word_keys("demining", "en", builtin))
     assert set(word_keys("desminado", "es", d)) & set(word_keys("demining", "en", d))
     beads = align_sentences(["El desminado avanza.", "Nada más."], ["Demining is progressing.", "Nothing else."],
                             dictionary=d)

@@ -26,7 +26,8 @@ def test_clipped_matches_equal_counters(alphabet, batch, monkeypatch):
     n_seg, order = 23, 6
 
     def segment() -> list[int]:
-        return [rng.randrange(1, 4) * (alphabet // 3 or 1) + rng.randrange(2) for _ in range(rng.choice([0, 1, 2, 5, 30]))]
+        return [rng.randrange(1, 4) * (alphabet // 3 or 1) + rng.randrange(2)
+                for _ in range(rng.choice([0, 1, 2, 5, 30]))]
 
     hyps = [segment() for _ in range(n_seg)]
     refs = [[segment() for _ in range(n_seg)] for _ in range(3)]

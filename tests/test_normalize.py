@@ -184,7 +184,7 @@ def test_superscript_markers_are_detached_and_recoverable(es_doc, en_doc):
     for doc, words in ((es_doc, "Revisión 1"), (en_doc, "Revision 1")):
         markers = [m for _, m in doc.footnote_refs]
         assert markers == ["*", "1", "2", "3", "4", "5", "6"]
-        for offset, marker in doc.footnote_refs:
+        for offset, _marker in doc.footnote_refs:
             assert doc.text[offset - 1].isalnum()  # right after the marked word
         offset = dict((m, o) for o, m in doc.footnote_refs)["4"]
         assert doc.text[:offset].endswith(words)
@@ -375,7 +375,8 @@ def test_contents_without_tab_stops_are_rebuilt(es_doc):
         (CONTENTS, "Párrafos\tPágina"),
         (CONTENTS, "I. Introducción\t1-3\t3"),
         (CONTENTS, "II. Labor realizada recientemente por las organizaciones pertinentes de dentro y fuera del "
-                   "sistema de las Naciones Unidas en la esfera de la migración internacional y el desarrollo\t4-39\t4"),
+                   "sistema de las Naciones Unidas en la esfera de la migración internacional y el desarrollo"
+                   "\t4-39\t4"),
         (CONTENTS, "III. Posibles mecanismos de examen de la migración internacional y el desarrollo en el "
                    "sistema de las Naciones Unidas\t40-53\t15"),
         (CONTENTS, "IV. Conclusiones\t54-55\t18"),

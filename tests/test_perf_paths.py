@@ -134,7 +134,8 @@ def test_dictionary_entries_stemmed_in_one_pass_equal_one_by_one():
     rng = random.Random(3)
     letters = "abcdeéiñosrnmtlxzhyu"
     words = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 10))) for _ in range(3000)]
-    entries = [(" ".join(rng.sample(words, rng.choice((1, 1, 1, 2, 3)))), " ".join(rng.sample(words, rng.choice((1, 1, 2)))))
+    entries = [(" ".join(rng.sample(words, rng.choice((1, 1, 1, 2, 3)))),
+                " ".join(rng.sample(words, rng.choice((1, 1, 2)))))
                for _ in range(800)] + [("", "x"), ("casa de huéspedes", "guest house"), ("yo", "I"), ("él", "he")]
     pairs, phrases = set(), set()
     for es, en in entries:   # the reference: phrase_stems entry by entry

@@ -347,8 +347,9 @@ def test_html_of_a58_gives_the_units_of_its_text(tmp_path, es_path):
     for block in (b for b in re.split(r"\n\s*\n", raw) if b.strip()):
         lines = block.split("\n")
         if any("\t" in line for line in lines):
-            parts.append("<table>" + "".join("<tr>" + "".join(f"<td>{html_lib.escape(c)}</td>" for c in line.split("\t"))
-                                             + "</tr>" for line in lines) + "</table>")
+            rows = ("<tr>" + "".join(f"<td>{html_lib.escape(c)}</td>" for c in line.split("\t")) + "</tr>"
+                    for line in lines)
+            parts.append("<table>" + "".join(rows) + "</table>")
         else:
             parts.append("<p>" + "<br>\n".join(html_lib.escape(line) for line in lines) + "</p>")
     page = tmp_path / "A_58_98.es.html"

@@ -266,7 +266,8 @@ def _edit_text(driver, bead: int, k: int, text: str) -> None:
 
 
 def _side_texts(bead) -> tuple[list[str], list[str]]:
-    return (_texts(bead.find_element("css selector", ".side.src")), _texts(bead.find_element("css selector", ".side.tgt")))
+    return (_texts(bead.find_element("css selector", ".side.src")),
+            _texts(bead.find_element("css selector", ".side.tgt")))
 
 
 def test_review_session_in_chromium(browser, a58_bitext, tmp_path):

@@ -195,7 +195,8 @@ OKAPI_STYLE = """<?xml version="1.0" encoding="UTF-8"?>
       </languagerule>
       <languagerule languagerulename="default">
         <rule break="no"><beforebreak>\\b\\p{Lu}\\.</beforebreak><afterbreak>\\s\\p{Lu}</afterbreak></rule>
-        <rule break="yes"><beforebreak>[\\.!\\?…]+['"”’»\\)]*</beforebreak><afterbreak>\\s+[\\p{Lu}\\p{N}¿¡"“«\\(]</afterbreak></rule>
+        <rule break="yes"><beforebreak>[\\.!\\?…]+['"”’»\\)]*</beforebreak>
+          <afterbreak>\\s+[\\p{Lu}\\p{N}¿¡"“«\\(]</afterbreak></rule>
         <rule break="yes"><beforebreak>\\n</beforebreak><afterbreak></afterbreak></rule>
       </languagerule>
     </languagerules>

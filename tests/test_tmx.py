@@ -235,7 +235,7 @@ TRADOS = """<?xml version="1.0" encoding="utf-16"?>
     </tu>
   </body>
 </tmx>
-"""
+"""  # noqa: E501 (a line break inside <seg> would be part of the segment)
 
 
 def test_reads_trados_style_tmx_in_utf16_with_inline_tags(tmp_path):
@@ -309,7 +309,8 @@ def test_not_a_tmx(tmp_path):
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE tmx [
  <!ENTITY lol "lol">
-""" + "".join(f' <!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">\n' for n in range(1, 10)) + """]>
+""" + "".join(f' <!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">\n'
+              for n in range(1, 10)) + """]>
 <tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en"
  srclang="es" datatype="plaintext"/><body><tu><tuv xml:lang="es"><seg>&lol9;</seg></tuv>
 <tuv xml:lang="en"><seg>&lol9;</seg></tuv></tu></body></tmx>

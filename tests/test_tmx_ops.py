@@ -57,11 +57,11 @@ def test_validate_locates_problems(run_cli, tmp_path):
     result = run_cli("tmx", "validate", bad)
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert any(l.startswith(f"{bad}:3:1: error: segtype=\"word\"") for l in lines)
-    assert any(l.startswith(f"{bad}:5:42: error: <prop> after <tuv>") for l in lines)
-    assert any(l.startswith(f"{bad}:5:") and "<bpt i=\"1\"> is never closed" in l for l in lines)
-    assert any(l.startswith(f"{bad}:6:1: error: <tu> has no <tuv>") for l in lines)
-    assert any(l.startswith(f"{bad}:6:1: warning: creationdate=\"2020-01-01\" is not a TMX date") for l in lines)
+    assert any(line.startswith(f"{bad}:3:1: error: segtype=\"word\"") for line in lines)
+    assert any(line.startswith(f"{bad}:5:42: error: <prop> after <tuv>") for line in lines)
+    assert any(line.startswith(f"{bad}:5:") and "<bpt i=\"1\"> is never closed" in line for line in lines)
+    assert any(line.startswith(f"{bad}:6:1: error: <tu> has no <tuv>") for line in lines)
+    assert any(line.startswith(f"{bad}:6:1: warning: creationdate=\"2020-01-01\" is not a TMX date") for line in lines)
     assert "INVALID: 4 error(s)" in result.output
 
 

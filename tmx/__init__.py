@@ -13,7 +13,9 @@ import importlib
 from typing import TYPE_CHECKING
 
 _EXPORTS = {"load_bitext": "reader", "read_tmx": "reader", "write_tmx": "writer"}
-__all__ = sorted(_EXPORTS)
+# Spelled out so that linters and type checkers see the re-exports (tests/test_packaging.py
+# checks that it agrees with _EXPORTS).
+__all__ = ["load_bitext", "read_tmx", "write_tmx"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .reader import load_bitext, read_tmx

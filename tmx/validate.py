@@ -198,7 +198,8 @@ def validate_tmx(path: str | os.PathLike, dtd: str | os.PathLike | bool = True, 
     _check_tree(root, report)
     children = [_name(c) for c in root]
     if children != ["header", "body"]:
-        report(root, f"<tmx> must contain <header> then <body>, found: {', '.join('<%s>' % c for c in children) or 'nothing'}")
+        found = ", ".join(f"<{c}>" for c in children) or "nothing"
+        report(root, f"<tmx> must contain <header> then <body>, found: {found}")
     header = root.find("header")
     if header is not None and header.get("segtype") not in (None, *SEGTYPES):
         report(header, f"segtype=\"{header.get('segtype')}\" must be one of {', '.join(SEGTYPES)}")
@@ -308,8 +309,9 @@ def _check_tu(tu: etree._Element, report, languages: set[str], srclang: str, tui
     if len(set(unit_langs)) < len(unit_langs):
         report(tu, "<tu> has two <tuv>s in the same language", "warning")
     srclang = tu.get("srclang") or srclang
-    if srclang and srclang.lower() != "*all*" and unit_langs and \
-            not any(l == srclang.lower() or l.split("-")[0] == srclang.lower().split("-")[0] for l in unit_langs):
+    source = srclang.lower() if srclang else ""
+    if source and source != "*all*" and unit_langs and \
+            not any(code == source or code.split("-")[0] == source.split("-")[0] for code in unit_langs):
         report(tu, f"<tu> has no <tuv> in its source language {srclang!r}", "warning")
 
 

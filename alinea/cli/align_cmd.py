@@ -95,11 +95,14 @@ def _summary(bitext: Bitext, units: int, wrote_tmx: bool, plan: OutputPlan) -> N
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path),
               help="TMX file to write ('-': standard output) [default: ES_FILE's name with .es-en.tmx, "
                    "when no other output is given].")
-@click.option("--tsv", type=click.Path(path_type=Path), help="Also write the beads as a TSV table ('-': standard output).")
+@click.option("--tsv", type=click.Path(path_type=Path),
+              help="Also write the beads as a TSV table ('-': standard output).")
 @click.option("--xlsx", type=click.Path(path_type=Path), help="Also write the beads as an Excel table.")
 @click.option("--report", type=click.Path(path_type=Path), help="Also write an HTML alignment review.")
-@click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Language code of ES_FILE in the TMX.")
-@click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Language code of EN_FILE in the TMX.")
+@click.option("--src-lang", default="es", show_default=True, type=LANG_CODE,
+              help="Language code of ES_FILE in the TMX.")
+@click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE,
+              help="Language code of EN_FILE in the TMX.")
 @click.option("--document", default="", help="Document symbol for the TMX x-document property (e.g. A/58/98).")
 @click.option("--keep-unaligned", is_flag=True, help="Write 1-0 / 0-1 beads to the TMX too, with a note.")
 @srx_option

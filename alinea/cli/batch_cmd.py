@@ -106,8 +106,10 @@ def _print_outcome(outcome, wrote: list[Path], what: str) -> None:
               "Dask; then run `alinea batch --merge OUTDIR`.")
 @click.option("--merge", "merge_dir", type=_PATH, metavar="OUTDIR",
               help="Write corpus.tmx, summary.json and index.html of a --shard run once every slice is done.")
-@click.option("--src-lang", default="es", show_default=True, type=LANG_CODE, help="Language code of the Spanish side in the TMX.")
-@click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE, help="Language code of the English side in the TMX.")
+@click.option("--src-lang", default="es", show_default=True, type=LANG_CODE,
+              help="Language code of the Spanish side in the TMX.")
+@click.option("--tgt-lang", default="en", show_default=True, type=LANG_CODE,
+              help="Language code of the English side in the TMX.")
 @click.option("--keep-unaligned", is_flag=True, help="Write 1-0 / 0-1 beads to the TMX too, with a note.")
 @click.option("--no-report", is_flag=True, help="Skip the HTML review of each pair (much faster on large corpora).")
 @click.option("--force", is_flag=True, help="Align every pair again, even those unchanged since their last success.")

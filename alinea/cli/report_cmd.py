@@ -76,7 +76,8 @@ def report(bitext_file: Path, out: Path | None, tsv: Path | None, xlsx: Path | N
 @click.argument("bitext_file", metavar="TMX_OR_BITEXT", type=click.Path(path_type=Path))
 @click.option("--glossary", type=click.Path(path_type=Path),
               help="Required term pairs: CSV/TSV/XLSX (Spanish, English columns) or TBX.")
-@click.option("--report", "html_out", type=click.Path(path_type=Path), help="HTML report to write ('-': standard output).")
+@click.option("--report", "html_out", type=click.Path(path_type=Path),
+              help="HTML report to write ('-': standard output).")
 @click.option("--json", "json_out", type=click.Path(path_type=Path),
               help="JSON findings to write ('-' for standard output).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",

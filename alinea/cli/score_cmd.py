@@ -30,7 +30,8 @@ from .options import LANG_CODE, echo_notes, process_seconds
               help="MT output translated as a whole document: segment it and re-align it to the reference sentences.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path),
               help="Write every score as JSON ('-': standard output; the score lines then go to stderr).")
-@click.option("--report", type=click.Path(path_type=Path), help="Write an HTML report for translators ('-': standard output).")
+@click.option("--report", type=click.Path(path_type=Path),
+              help="Write an HTML report for translators ('-': standard output).")
 @click.option("--worst", default=50, show_default=True, type=click.IntRange(min=0),
               help="Worst segments listed per system in the report.")
 @click.option("-w", "--width", default=1, show_default=True, type=click.IntRange(0, 10),

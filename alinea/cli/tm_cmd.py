@@ -202,9 +202,11 @@ def analyze(document: Path, db: Path, lang: str | None, json_out: Path | None, h
 
 @tm.command()
 @_db_option
-@click.option("-o", "--output", "out", required=True, help="File to write: .tmx, .tsv, .csv or .xlsx ('-': TMX on standard output).")
+@click.option("-o", "--output", "out", required=True,
+              help="File to write: .tmx, .tsv, .csv or .xlsx ('-': TMX on standard output).")
 @click.option("--document", "documents", multiple=True, help="Only units from this document (repeatable).")
-@click.option("--min-score", type=click.FloatRange(0, 1), help="Only units whose best alignment score is at least this.")
+@click.option("--min-score", type=click.FloatRange(0, 1),
+              help="Only units whose best alignment score is at least this.")
 @click.option("--reviewed-only", is_flag=True, help="Only units marked as reviewed.")
 def export(db: Path, out: str, documents: tuple[str, ...], min_score: float | None, reviewed_only: bool) -> None:
     """Write the memory (or the units meeting every condition) as TMX or a table.

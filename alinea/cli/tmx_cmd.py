@@ -154,7 +154,8 @@ def _bead_types(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--min-score", type=float, help="Keep units whose x-score is at least this (0 to 1).")
 @click.option("--max-score", type=float,
               help="Keep units whose x-score is at most this (0 to 1; to extract doubtful ones).")
-@click.option("--bead", "beads", multiple=True, help="Keep these bead types (x-bead), e.g. --bead 1-1 or --bead 1-1,2-1.")
+@click.option("--bead", "beads", multiple=True,
+              help="Keep these bead types (x-bead), e.g. --bead 1-1 or --bead 1-1,2-1.")
 @click.option("--min-ratio", type=float,
               help="Keep units whose source/target length ratio (characters) is at least this (> 0).")
 @click.option("--max-ratio", type=float, help="Keep units whose source/target length ratio is at most this (> 0).")

@@ -163,7 +163,8 @@ def split(beads: Sequence[ReviewBead], pos: int, src_at: int, tgt_at: int) -> Ch
     bead = _bead(beads, pos)
     _unlocked(beads, pos)
     if not (0 <= src_at <= len(bead.src) and 0 <= tgt_at <= len(bead.tgt)):
-        raise EditError(f"bead {pos + 1} ({bead.kind}) cannot be cut after {src_at} source and {tgt_at} target sentences")
+        raise EditError(f"bead {pos + 1} ({bead.kind}) cannot be cut after {src_at} source and "
+                        f"{tgt_at} target sentences")
     first = (bead.src[:src_at], bead.tgt[:tgt_at])
     second = (bead.src[src_at:], bead.tgt[tgt_at:])
     if not any(first) or not any(second):
