@@ -339,7 +339,7 @@ def read_tbx_pairs(path: Path) -> list[tuple[str, str]]:
     except Exception as exc:  # lxml raises several kinds; all mean "not a readable TBX"
         raise InputError(f"{path}: not a readable TBX file: {exc}") from None
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for unit in store.units:
         terms: dict[str, list[str]] = defaultdict(list)
         for node in unit.getlanguageNodes():

@@ -628,10 +628,10 @@ def normalize(text: str, lang: str = "") -> Document:
     """Clean ``text`` and cut it into typed blocks (see the module docstring)."""
     cleaned, refs = clean_text(text, lang)
     raw: list[list[str]] = []
-    blocks = _raw_blocks(cleaned)
-    width = _line_width(blocks)
-    repeated = _repeated_lines(blocks)
-    for block in _rebuild_contents(blocks, repeated):
+    raw_blocks = _raw_blocks(cleaned)
+    width = _line_width(raw_blocks)
+    repeated = _repeated_lines(raw_blocks)
+    for block in _rebuild_contents(raw_blocks, repeated):
         for part in _split_furniture(block, repeated):
             raw.extend(_split_runs(part, width))
     state: dict = {"repeated": repeated}

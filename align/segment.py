@@ -387,7 +387,10 @@ def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
         if final.endswith(("?", "!", "…")):
             return not _continues_in_lower_case(right)
         return True
-    word = _word_before(text, cut)[0]
+    before = _word_before(text, cut)
+    if before is None:  # nothing but spaces before the cut: no abbreviation to keep it from ending
+        return True
+    word = before[0]
     nxt = _first_word(right)
     if not nxt:
         return True
@@ -447,7 +450,10 @@ def _missing_boundary(text: str, end: int, lang: str) -> bool:
     if not words:
         return False
     nxt = words[0].lstrip(_OPENERS)
-    last, last_start = _word_before(text, end)
+    before = _word_before(text, end)
+    if before is None:  # no word before the period: not an abbreviation's
+        return False
+    last, last_start = before
     single = _abbreviation(last)
     names = {single, _tail(text, end)} if single in _PAIR_ENDS[lang] else {single}
     if not names & SOFT_ABBREVIATIONS[lang]:
@@ -494,8 +500,8 @@ def _before_paragraph_number(text: str, cut: int, lang: str) -> int:
 def _paragraph_cuts(text: str, lang: str) -> list[int]:
     """Boundary offsets inside one paragraph (no blank line in ``text``)."""
     spans = list(_tokenizer(lang).span_tokenize(text))
-    cuts = {_past_closers(text, end) for _start, end in spans[:-1]}
-    kept_by_rules = {cut for cut in cuts if cut < len(text) and _keeps_boundary(text, cut, lang)}
+    punkt_cuts = {_past_closers(text, end) for _start, end in spans[:-1]}
+    kept_by_rules = {cut for cut in punkt_cuts if cut < len(text) and _keeps_boundary(text, cut, lang)}
     # Periods after soft abbreviations that Punkt ran on through.
     for match in re.finditer(r"\.(?=\s+\S)", text):
         end = match.end()

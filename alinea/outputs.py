@@ -63,8 +63,17 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alinea.align.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+    from types import FrameType
+    from typing import Any
+
+    #: what signal.signal takes and returns
+    SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 
 class Format:
@@ -176,7 +185,7 @@ def _process_gone(pid: int) -> bool:
     return False
 
 
-def sweep_stale_temps(folder: str | os.PathLike) -> int:
+def sweep_stale_temps(folder: str | os.PathLike[str]) -> int:
     """Remove temporary files of our naming in ``folder`` left by runs that were killed.
 
     A file made on this machine goes when its process is gone; one made on
@@ -212,7 +221,7 @@ def sweep_stale_temps(folder: str | os.PathLike) -> int:
 
 # ----------------------------------------------------------------- signals
 
-def install_signal_handlers() -> dict[int, object]:
+def install_signal_handlers() -> dict[int, SignalHandler]:
     """Make SIGTERM and SIGHUP raise :class:`Terminated` in this process (the CLI calls this).
 
     Returns the previous handlers, for :func:`restore_signal_handlers`. A child
@@ -228,7 +237,7 @@ def install_signal_handlers() -> dict[int, object]:
             return
         raise Terminated(signum)
 
-    previous: dict[int, object] = {}
+    previous: dict[int, SignalHandler] = {}
     for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is None:
@@ -240,7 +249,7 @@ def install_signal_handlers() -> dict[int, object]:
     return previous
 
 
-def restore_signal_handlers(previous: dict[int, object]) -> None:
+def restore_signal_handlers(previous: dict[int, SignalHandler]) -> None:
     for signum, handler in previous.items():
         try:
             signal.signal(signum, handler)
@@ -460,6 +469,7 @@ class OutputPlan:
                     shutil.copyfileobj(source, sys.stdout.buffer, 1 << 20)
                     sys.stdout.buffer.flush()
                 else:
+                    assert output.target is not None  # a "stream" output always names its device
                     with open(output.target, "wb") as sink:
                         shutil.copyfileobj(source, sink, 1 << 20)
         except BrokenPipeError:

@@ -271,7 +271,7 @@ def sniff_delimiter(text: str) -> str:
     except csv.Error:
         first = sample.split("\n", 1)[0]
         counts = {d: first.count(d) for d in ",;\t"}
-        best = max(counts, key=counts.get)
+        best = max(counts, key=counts.__getitem__)
         return best if counts[best] else ","
 
 

@@ -114,7 +114,8 @@ class Check:
 
     name: ClassVar[str] = ""
     severity: ClassVar[str] = WARNING
-    description: ClassVar[str] = ""
+    #: set by each check class; a ToolkitCheck sets its own per instance
+    description: str = ""
 
     def run(self, segments: Sequence[Segment]) -> Iterator[Finding]:
         raise NotImplementedError
@@ -249,12 +250,13 @@ def _number_words(n: int, lang: str) -> str:
         cardinal = f"{_ES_TENS[tens]} y (?:{_ES_UNITS[units]})"
     if n == 0:
         return cardinal
-    ordinal = {11: "undécim[oa]|decimoprimer[oa]?", 12: "duodécim[oa]|decimosegund[oa]"}.get(n)
-    if ordinal is None:
-        if tens == 1 and units:
-            ordinal = "décimo ?" + _ES_ORDINAL_UNITS[units]
-        else:
-            ordinal = " ".join(p for p in (_ES_ORDINAL_TENS[tens], _ES_ORDINAL_UNITS[units]) if p)
+    special = {11: "undécim[oa]|decimoprimer[oa]?", 12: "duodécim[oa]|decimosegund[oa]"}.get(n)
+    if special is not None:
+        ordinal = special
+    elif tens == 1 and units:
+        ordinal = "décimo ?" + _ES_ORDINAL_UNITS[units]
+    else:
+        ordinal = " ".join(p for p in (_ES_ORDINAL_TENS[tens], _ES_ORDINAL_UNITS[units]) if p)
     return f"{cardinal}|{ordinal}"
 
 

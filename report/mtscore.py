@@ -27,13 +27,17 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from alinea.align.errors import InputError
 from alinea.align.utils import atomic_write
 
 from .mtstats import METRIC_NAMES, Metric, check_sacrebleu
 from .parallel_ter import corpus_statistics
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sacrebleu.metrics.base import Metric as SacrebleuMetric
+    from sacrebleu.significance import Result
 
 DEFAULT_METRICS = ("bleu", "chrf", "ter")
 #: Metrics where a lower score is better.
@@ -526,14 +530,16 @@ def paired_bootstrap(result: ScoreResult, corpus_metrics: dict[str, Metric],
     """sacrebleu's paired bootstrap resampling, first system as the baseline."""
     from sacrebleu.significance import PairedTest
 
-    named = [(s.name, s.hyps) for s in result.systems]
+    named: list[tuple[str, Sequence[str]]] = [(s.name, s.hyps) for s in result.systems]
     nrefs = len(result.references)
     wrapped = {
         result.labels[m]: _PairedTestMetric(
             corpus_metrics[m], nrefs, {id(h): result._stats[(i, m)] for i, (_, h) in enumerate(named)})
         for m in result.metrics
     }
-    test = PairedTest(named, wrapped, references=None, test_type="bs", n_samples=samples)
+    # The wrappers are not sacrebleu Metric objects, only answer what PairedTest asks of one.
+    test = PairedTest(named, cast("dict[str, SacrebleuMetric]", wrapped), references=None, test_type="bs",
+                      n_samples=samples)
     signatures, table = test()
     first = next(iter(signatures.values()))
     out: dict[str, Any] = {
@@ -546,7 +552,7 @@ def paired_bootstrap(result: ScoreResult, corpus_metrics: dict[str, Metric],
         out["systems"][name] = {
             label: {"score": r.score, "p_value": r.p_value, "mean": _float(r.mean), "ci": _float(r.ci)}
             for label, results in table.items() if label != "System"
-            for r in [results[i]]
+            for r in [cast("Result", results[i])]  # the columns other than "System" hold Results
         }
     return out
 

@@ -194,7 +194,7 @@ _MAX_NGRAM_ORDER = 4
 
 def _word_ngrams(tokens: list[str]) -> list[Counter]:
     """Counts of the 1- to 4-grams of ``tokens``, one Counter per order."""
-    out = [Counter(tokens)]
+    out: list[Counter] = [Counter(tokens)]
     for n in range(2, _MAX_NGRAM_ORDER + 1):
         out.append(Counter(zip(*(tokens[k:] for k in range(n)))))
     return out

@@ -124,7 +124,8 @@ def path_plot(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> str:
     deviation = [y - x * n_tgt / n_src for x, y in zip(xs, ys)]
     dev_ax.axhline(0, color="#bbbbbb", lw=1, ls="--")
     dev_ax.plot(xs, deviation, color="#1f5fa8", lw=1.2)
-    marks = {
+    # label -> (bead numbers, marker, colour)
+    marks: dict[str, tuple[list[int], str, str]] = {
         "unaligned (1-0 / 0-1)": ([], "x", "#d62728"),
         "many-to-one (2-1, 1-2 …)": ([], "D", "#ff7f0e"),
         f"confidence < {threshold:g}": ([], "o", "#9467bd"),

@@ -237,6 +237,7 @@ class _State:
         trace = _bit_trace(ref, words, rows, beam)
         if trace is None:  # the traced path leaves the beam: the beam's own programme
             self.distance, trace = beam_distance(words, ref.words, beam, with_trace=True)
+            assert trace is not None  # with_trace=True always gives one
         else:
             self.distance = _last_cell(len(words), *rows[-1])
         self._alignment(trace, len(words), ref.n)

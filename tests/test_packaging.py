@@ -59,3 +59,60 @@ def test_installed_package_does_not_expose_stage_folders(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+# --- one import package: no module imports the stage folders by their top-level names
+
+STAGE_FOLDERS = ("align", "tmx", "report", "corpora")
+
+
+def _absolute_stage_imports(source: str, filename: str = "<source>") -> list[tuple[int, str]]:
+    """(line, statement) of each import of ``align``, ``tmx``, ``report`` or ``corpora`` as a
+    top-level package: ``import tmx``, ``from align.model import …``, ``import_module("report.x")``.
+    Installed, those names are someone else's packages (or nothing); ``alinea.…`` and relative
+    imports are the ones that work."""
+    import ast
+
+    def is_stage(dotted: str) -> bool:
+        return dotted.split(".")[0] in STAGE_FOLDERS
+
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, f"import {a.name}") for a in node.names if is_stage(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and is_stage(node.module):
+            found.append((node.lineno, f"from {node.module} import …"))
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            target = node.args[0].value
+            if name in ("import_module", "__import__") and isinstance(target, str) and is_stage(target):
+                found.append((node.lineno, f"{name}({target!r})"))
+    return found
+
+
+def test_the_import_check_finds_absolute_stage_imports():
+    source = ("import tmx\nimport os, report.review\nfrom align.model import Bead\n"
+              "from corpora import corpus\nimportlib.import_module('align.segment')\n"
+              "from . import model\nfrom .align import x\nfrom alinea.align import segment\n"
+              "import alinea.tmx\nimport aligned\nimportlib.import_module('.segment', __name__)\n")
+    assert [line for line, _ in _absolute_stage_imports(source)] == [1, 2, 3, 4, 5]
+
+
+def test_no_module_imports_the_stage_folders_as_top_level_packages():
+    offenders = []
+    for folder in (*STAGE_FOLDERS, "alinea"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            found = _absolute_stage_imports(path.read_text(encoding="utf-8"), str(path))
+            offenders += [f"{path.relative_to(ROOT)}:{line}: {what}" for line, what in found]
+    assert not offenders, "import these as alinea.… or relatively:\n" + "\n".join(offenders)
+
+
+@pytest.mark.parametrize("package", ["alinea.align", "alinea.tmx", "alinea.tm"])
+def test_lazy_exports_match_all(package):
+    # __all__ is spelled out for linters and type checkers; _EXPORTS drives the lazy imports.
+    import importlib
+
+    module = importlib.import_module(package)
+    assert sorted(module.__all__) == sorted(module._EXPORTS)
+    for name in module.__all__:
+        assert getattr(module, name) is not None

@@ -263,6 +263,23 @@ def test_reads_omegat_tmx_1_1_with_deprecated_lang(tmp_path):
     assert [(s, t) for _, s, t in read_tmx(path).pairs()] == [("Hola.", "Hello.")]
 
 
+def test_tuids_with_commas_are_recorded_as_a_json_list_of_strings(tmp_path):
+    # Bitext.meta holds strings; it once held a Python list when a tuid had a comma.
+    import json
+
+    path = tmp_path / "commas.tmx"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+                    'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="es" '
+                    'datatype="plaintext"/><body>\n'
+                    '<tu tuid="A,1"><tuv xml:lang="es"><seg>Hola.</seg></tuv>'
+                    '<tuv xml:lang="en"><seg>Hello.</seg></tuv></tu>'
+                    '<tu tuid="B"><tuv xml:lang="es"><seg>Adiós.</seg></tuv>'
+                    '<tuv xml:lang="en"><seg>Bye.</seg></tuv></tu>'
+                    '</body></tmx>', encoding="utf-8")
+    tuids = read_tmx(path).meta["tuids"]
+    assert isinstance(tuids, str) and json.loads(tuids) == ["A,1", "B"]
+
+
 def test_recovers_bead_structure_for_reports(tmp_path, small_bitext):
     write_tmx(small_bitext, tmp_path / "t.tmx")
     bitext = read_tmx(tmp_path / "t.tmx")

@@ -203,7 +203,8 @@ def filter_units(units: list[TranslationUnit], conditions: UnitFilter) -> tuple[
     """
     for unit in units:
         unit.check_props(conditions.src_lang, conditions.tgt_lang)
-    kept, dropped = [], Counter()
+    kept: list[TranslationUnit] = []
+    dropped: Counter[str] = Counter()
     for unit in units:
         reason = conditions.rejection(unit)
         if reason:
@@ -254,12 +255,12 @@ def tmx_stats(tmx: TMXFile, src_lang: str = "es", tgt_lang: str = "en") -> TMXSt
         stats.scores = {"scored": len(scores), "min": min(scores), "median": statistics.median(scores),
                         "mean": round(statistics.fmean(scores), 4), "max": max(scores),
                         "below_0.5": sum(s < 0.5 for s in scores)}
-    pairs = [(u.text(src_lang), u.text(tgt_lang)) for u in units]
-    pairs = [(s, t) for s, t in pairs if s and t]
+    texts_of_units = [(u.text(src_lang), u.text(tgt_lang)) for u in units]
+    pairs = [(s, t) for s, t in texts_of_units if s and t]
     stats.pairs = len(pairs)
     stats.duplicates = dedupe_units(units)[1] if units else 0
     for lang in (src_lang, tgt_lang):
-        texts = [u.text(lang) for u in units if u.text(lang)]
+        texts = [text for u in units if (text := u.text(lang))]
         if texts:
             stats.words[lang] = round(statistics.fmean(len(t.split()) for t in texts), 1)
     if pairs:

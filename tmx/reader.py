@@ -398,8 +398,14 @@ def units_bitext(units: list[TranslationUnit], src_lang: str = "es", tgt_lang: s
     info = dict(meta or {})
     if documents:
         info.setdefault("symbol", documents[0] if len(documents) == 1 else "; ".join(documents))
-    # One tuid per bead, in bead order, for reports that cite units by id.
-    info["tuids"] = ",".join(tuids) if not any("," in t for t in tuids) else tuids
+    # One tuid per bead, in bead order, for reports that cite units by id. Bitext.meta holds
+    # strings: comma-separated, or a JSON list when a tuid has a comma of its own.
+    if any("," in t for t in tuids):
+        import json
+
+        info["tuids"] = json.dumps(tuids, ensure_ascii=False)
+    else:
+        info["tuids"] = ",".join(tuids)
     info["units"] = str(len(units))
     info["skipped_units"] = str(skipped)
     info["scores"] = "yes" if scored == len(beads) and beads else ("partial" if scored else "no")

@@ -79,9 +79,10 @@ def _new_store(src_lang: str, tgt_lang: str, left_out: Mapping[str, int] | None)
     header = store.document.getroot().find(store.namespaced("header"))
     for name, value in header_attributes(src_lang).items():
         header.set(name, value)
-    for lang in (src_lang, tgt_lang) if left_out is not None else ():
-        prop = etree.SubElement(header, store.namespaced("prop"), type=left_out_prop(lang))
-        prop.text = str(left_out.get(base_lang(lang), 0))
+    if left_out is not None:
+        for lang in (src_lang, tgt_lang):
+            prop = etree.SubElement(header, store.namespaced("prop"), type=left_out_prop(lang))
+            prop.text = str(left_out.get(base_lang(lang), 0))
     return store
 
 

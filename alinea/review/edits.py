@@ -9,7 +9,7 @@ undo is the same change turned around. Edits that would touch a confirmed
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from alinea.align.errors import InputError
@@ -174,7 +174,7 @@ def split(beads: Sequence[ReviewBead], pos: int, src_at: int, tgt_at: int) -> Ch
 
 
 def split_after(beads: Sequence[ReviewBead], pos: int, side: str, sentence: int,
-                lengths: dict[str, Sequence[int]]) -> Change:
+                lengths: Mapping[str, Sequence[int]]) -> Change:
     """Split bead ``pos`` after its sentence ``sentence`` of ``side``; the other side is cut where the
     lengths balance (``lengths[side][i]``: characters of sentence i). Move sentences afterwards if needed."""
     bead = _bead(beads, pos)
@@ -224,7 +224,7 @@ def move(beads: Sequence[ReviewBead], pos: int, side: str, sentence: int, direct
 
 
 def unalign(beads: Sequence[ReviewBead], pos: int, side: str, sentence: int,
-            lengths: dict[str, Sequence[int]]) -> Change:
+            lengths: Mapping[str, Sequence[int]]) -> Change:
     """Take one sentence out of bead ``pos`` into a bead of its own (1-0 or 0-1).
 
     The first sentence of a side goes before the bead, the last after it; one
