@@ -112,7 +112,8 @@ def segments_of(bitext: Bitext) -> list[Segment]:
 class Check:
     """A named check over all segments of a bitext."""
 
-    name: ClassVar[str] = ""
+    #: set by each check class; a ToolkitCheck names itself after its filter
+    name: str = ""
     severity: ClassVar[str] = WARNING
     #: set by each check class; a ToolkitCheck sets its own per instance
     description: str = ""
@@ -675,13 +676,10 @@ class ToolkitCheck(PairCheck):
         if not hasattr(checker, filter_name):
             raise InputError(f"unknown translate-toolkit check {filter_name!r}")
         self.filter_name = filter_name
+        self.name = f"tt-{filter_name}"
         method = getattr(checker, filter_name)
         doc = (method.__doc__ or "").strip().splitlines()
         self.description = f"translate-toolkit {filter_name}: {doc[0] if doc else ''}".strip()
-
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        return f"tt-{self.filter_name}"
 
     def problems(self, source, target):
         from translate.filters.checks import FilterFailure

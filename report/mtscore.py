@@ -416,10 +416,10 @@ class ScoreResult:
 def _as_references(refs: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
     """One reference (a list of segments) or several (a list of such lists, as
     sacrebleu's ``references``) → a list of references."""
-    refs = list(refs)
-    if refs and not isinstance(refs[0], str):
-        return [list(r) for r in refs]
-    return [refs]  # type: ignore[list-item]
+    items = list(refs)
+    if items and not isinstance(items[0], str):
+        return [list(r) for r in items]
+    return [cast("list[str]", items)]  # segments, not lists of them: one reference
 
 
 def score_systems(named_hyps: Sequence[tuple[str, Sequence[str]]],

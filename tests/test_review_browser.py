@@ -418,7 +418,9 @@ def test_every_shortcut_and_tool_in_chromium(browser, a58_bitext, tmp_path):
     try:
         browser.get(server.url)
         _wait_ready(browser)
-        first = lambda d: d.find_element("css selector", ".bead").get_attribute("data-bead")  # noqa: E731
+        def first(d):
+            return d.find_element("css selector", ".bead").get_attribute("data-bead")
+
         ActionChains(browser).send_keys("n").perform()
         WebDriverWait(browser, WAIT).until(lambda d: _settled(d) and first(d) == "101")
         ActionChains(browser).send_keys("p").perform()
