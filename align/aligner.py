@@ -831,7 +831,8 @@ def alignment_warnings(beads: Sequence[Bead], n_src: int, n_tgt: int,
     if translated < TRANSLATED_WARNING:
         out.append(f"the two documents do not look like translations of each other: {100 * translated:.0f} % of "
                    "the beads share more words, names and numbers than unrelated sentences of these documents "
-                   "do by chance; every bead's confidence is low")
+                   "do by chance (different documents, or a translation too free to check word by word, such "
+                   "as verse); every bead's confidence is low")
     out += [f"anchor dropped: {a.label} opens {src_lang} sentence {a.src + 1} and {tgt_lang} sentence "
            f"{a.tgt + 1}, but the text of the two sides does not agree there" for a in dropped_anchors]
     unaligned = sum(len(b.src) + len(b.tgt) for b in beads if b.is_null)
