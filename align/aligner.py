@@ -50,16 +50,26 @@ same documents).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Sequence
 
 import numpy as np
 
 from . import ibm1
 from .corelib import bead_posteriors, best_path, costs_through, length_cost
 from .dictionary import Dictionary, default_dictionary, lang_code
-from .encoder import (BOTH, FROM_EN, FROM_ES, SideFeatures, Vocabulary, document_frequencies, encode_side, hit_counts,
-                      shares_key, with_link_keys)
+from .encoder import (
+    BOTH,
+    FROM_EN,
+    FROM_ES,
+    SideFeatures,
+    Vocabulary,
+    document_frequencies,
+    encode_side,
+    hit_counts,
+    shares_key,
+    with_link_keys,
+)
 from .evidence import translation_evidence
 from .model import BODY, HEADING, UNIT_KINDS, Bead, Sentence
 
@@ -156,14 +166,13 @@ class KeyWeights:
     tgt_expected: np.ndarray
 
     @classmethod
-    def build(cls, src: SideFeatures, tgt: SideFeatures, vocab: Vocabulary, model: "CostModel",
-              src_lang: str = "es") -> "KeyWeights":
+    def build(cls, src: SideFeatures, tgt: SideFeatures, vocab: Vocabulary, model: CostModel,
+              src_lang: str = "es") -> KeyWeights:
         """Weights of every key of ``vocab`` for the source and the target side.
 
         A dictionary key is evidence from one language only (``encoder.FROM_ES`` /
         ``FROM_EN``): elsewhere it only marks where a translation was found.
         """
-        rate = model.match_rate
         vocab_size = len(vocab)
         directions = np.array(vocab.directions, dtype=np.int8)
         es_active, en_active = directions != FROM_EN, directions != FROM_ES
@@ -171,7 +180,7 @@ class KeyWeights:
 
         # Dictionary keys are found in a translation less often than numbers or cognates: a
         # dictionary lists a few translations of a word, a translator has many.
-        rate = np.where(directions == BOTH, rate, model.dictionary_match_rate)
+        rate = np.where(directions == BOTH, model.match_rate, model.dictionary_match_rate)
         floor = np.where(directions == BOTH, model.min_key_share, model.dictionary_min_share)
 
         def side(p_other: np.ndarray, feats: SideFeatures, active: np.ndarray):
@@ -250,7 +259,7 @@ class BeadCosts:
         cells = _Cells(self, i_abs, j_abs, blocks, s_lo, t_lo)
         return {mv: self.costs(mv, cells) for mv in self.model.moves}
 
-    def costs(self, move: tuple[int, int], cells: "_Cells") -> np.ndarray:
+    def costs(self, move: tuple[int, int], cells: _Cells) -> np.ndarray:
         """Cost of beads of type ``move`` ending at the cells."""
         a, b = move
         model = self.model
@@ -270,7 +279,7 @@ class BeadCosts:
             cost += self._structure_penalty(a, b, i_abs, j_abs)
         return cost
 
-    def _lexical_llr(self, a: int, b: int, cells: "_Cells", i_start, j_start) -> np.ndarray:
+    def _lexical_llr(self, a: int, b: int, cells: _Cells, i_start, j_start) -> np.ndarray:
         """LLR of the shared keys of a bead.
 
         In a bead whose target side is T1 + T2, the translation of a source key
@@ -297,7 +306,7 @@ class BeadCosts:
             llr = llr - (np.log(src_total) * cells.block_sum(3, a, b) - cells.block_sum(5, a, b))
         return llr
 
-    def _orphans(self, a: int, b: int, cells: "_Cells") -> np.ndarray:
+    def _orphans(self, a: int, b: int, cells: _Cells) -> np.ndarray:
         """How many sentences of a merged side share no key at all with the other side.
 
         A sentence that brings nothing the other side has is more likely an
@@ -316,6 +325,7 @@ class BeadCosts:
         return count
 
     def _structure_penalty(self, a: int, b: int, i_abs: np.ndarray, j_abs: np.ndarray) -> np.ndarray:
+        assert self.structure is not None  # called only for documents with structure
         src_s, tgt_s = self.structure
         model = self.model
         last_s = np.clip(i_abs - 1, 0, len(self.src) - 1)
@@ -770,16 +780,19 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
     vocab = Vocabulary(default_dictionary() if dictionary is None else dictionary)
     src_f = encode_side(src_texts, src_lang, vocab)
     tgt_f = encode_side(tgt_texts, tgt_lang, vocab)
-    structured = all(isinstance(s, Sentence) for s in src) and all(isinstance(s, Sentence) for s in tgt)
-    structure = (_structure(src), _structure(tgt)) if structured else None
+    # Paragraph numbers and headings (anchors, structure) exist only when both sides are Sentences.
+    src_sentences = [s for s in src if isinstance(s, Sentence)]
+    tgt_sentences = [s for s in tgt if isinstance(s, Sentence)]
+    structured = len(src_sentences) == n and len(tgt_sentences) == m
+    structure = (_structure(src_sentences), _structure(tgt_sentences)) if structured else None
 
     # Characters of target per character of source, from the texts; kept within the range
     # seen between Spanish and English, so that a side with extra material does not skew it.
     ratio = float(np.clip(tgt_f.lengths.sum() / max(src_f.lengths.sum(), 1.0), *RATIO_RANGE))
     model = CostModel(ratio=ratio)
     weights = KeyWeights.build(src_f, tgt_f, vocab, model, src_lang)
-    candidates = [Anchor(i, j, _anchor_label(src[i])) for i, j in anchor_points(src, tgt)] \
-        if structured and use_anchors else []
+    candidates = [Anchor(i, j, _anchor_label(src_sentences[i]))
+                  for i, j in anchor_points(src_sentences, tgt_sentences)] if structured and use_anchors else []
     kept, dropped = _verify_anchors(candidates, src_f, tgt_f, model, weights, structure, vocab, src_lang)
     stretches = _stretches(n, m, [(a.src, a.tgt) for a in kept])
     beads = _search(src_f, tgt_f, model, weights, stretches, structure)
@@ -857,6 +870,10 @@ def _anchor_label(sentence: Sentence) -> str:
     return f"{kind} {sentence.number}"
 
 
+def _reversed_structure(structure: Structure) -> Structure:
+    return Structure(kinds=structure.kinds[::-1].copy(), paragraphs=structure.paragraphs[::-1].copy())
+
+
 def _verify_anchors(candidates: list[Anchor], src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
                     weights: KeyWeights, structure, vocab: Vocabulary,
                     src_lang: str) -> tuple[list[Anchor], list[Anchor]]:
@@ -881,8 +898,8 @@ def _verify_anchors(candidates: list[Anchor], src_f: SideFeatures, tgt_f: SideFe
     if all(cell in on_path for cell in cells):
         return list(candidates), []
     r_src, r_tgt = _reversed(src_f), _reversed(tgt_f)
-    r_structure = None if structure is None else tuple(
-        Structure(kinds=s.kinds[::-1].copy(), paragraphs=s.paragraphs[::-1].copy()) for s in structure)
+    r_structure = None if structure is None else (_reversed_structure(structure[0]),
+                                                  _reversed_structure(structure[1]))
     r_weights = KeyWeights.build(r_src, r_tgt, vocab, model, src_lang)
     backward_costs = BeadCosts(r_src, r_tgt, model, (0, n), (0, m), r_weights, r_structure)
     backward, _, _ = costs_through(n, m, backward_costs, backward_costs.null_costs("tgt"),

@@ -26,7 +26,7 @@ This module also holds the Gale & Church (1993) length cost.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

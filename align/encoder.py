@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import numpy as np
 
@@ -49,7 +49,7 @@ _SPELLING = (("ph", "f"), ("th", "t"), ("y", "i"), ("k", "c"), ("nm", "m"))
 _DOUBLED = re.compile(r"(.)\1+")
 
 
-@lru_cache(maxsize=None)
+@cache
 def word_lexicon() -> dict[str, str]:
     """Spanish word -> English word, from ``resources/es_en_words.tsv``."""
     from .utils import resource_rows
@@ -57,12 +57,12 @@ def word_lexicon() -> dict[str, str]:
     return {es.lower(): en.lower() for es, en in resource_rows("es_en_words.tsv", 2)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon_targets() -> frozenset[str]:
     return frozenset(word_lexicon().values())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _english_acronyms() -> frozenset[str]:
     return frozenset(v for values in acronym_map("es-en").values() for v in values)
 

@@ -147,7 +147,8 @@ def reliability(judged: list[tuple[float, bool]], name: str) -> list[str]:
         mean = sum(c for c, _ in items) / len(items)
         acc = sum(r for _, r in items) / len(items)
         ece += abs(acc - mean) * len(items) / len(judged)
-        lines.append(f"  [{b / 10:.1f}, {(b + 1) / 10:.1f}{']' if b == 9 else ')'} {len(items):>7}  {mean:9.3f}  {acc:5.3f}")
+        closing = "]" if b == 9 else ")"
+        lines.append(f"  [{b / 10:.1f}, {(b + 1) / 10:.1f}{closing} {len(items):>7}  {mean:9.3f}  {acc:5.3f}")
     high = [r for c, r in judged if c >= 0.9]
     right = sum(r for _, r in judged)
     lines.append(f"  ECE {ece:.4f} | confidence >= 0.9: {len(high)} beads, {sum(high) / max(len(high), 1):.3f} right"
@@ -182,7 +183,7 @@ def run_hunalign(docs, binary: str) -> tuple[list, float]:
         outputs = [subprocess.run([binary, "-utf", str(tmp_path / "null.dic"), str(s), str(t)],
                                   capture_output=True, text=True, check=True).stdout for s, t in paths]
         seconds = time.perf_counter() - started
-    for d, out in zip(docs, outputs):
+    for _doc, out in zip(docs, outputs):
         rungs = [tuple(int(x) for x in line.split("\t")[:2]) for line in out.splitlines() if line.strip()]
         beads = []
         for (i0, j0), (i1, j1) in zip(rungs, rungs[1:]):
@@ -398,7 +399,9 @@ def main() -> None:
     binary = hunalign_binary()
     if not binary:
         print(REFERENCE)
-    read = lambda path: [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    def read(path: Path) -> list[dict]:
+        return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
     literary = read(LITERARY)
     sets = [("align_undev", "align_undev", read(BENCH)),
             ("literary_dev, dev works (pinocchio, taoteching, the_raven)", "literary dev works",
