@@ -7,16 +7,25 @@ written in one transaction: units new to the memory are added, units already
 there (same source, same target) are merged and counted, and every occurrence
 keeps its provenance (file, document, tuid, score, reviewed flag, bead type,
 paragraph, date).
+
+Reading does the per-unit work: the units go out of :func:`read_file` as
+rows of a small in-memory SQLite database (``ReadFile.staged``, serialized),
+so that the process that writes the memory, the one part of an import that
+cannot run on several cores, copies them with ``INSERT … SELECT`` and does
+nothing per unit in Python.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import sqlite3
 import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from alinea.align.errors import InputError
 from alinea.align.read import require_file
@@ -45,27 +54,44 @@ class IncomingUnit(NamedTuple):
     date: str | None = None
 
 
+#: The staging table a read file's units travel in (one row per unit to import, in file order;
+#: ``sh``/``th``: the 64-bit hashes of source and target that find identical units).
+_STAGE = """CREATE TABLE incoming (
+    pos INTEGER PRIMARY KEY, sh INTEGER NOT NULL, th INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+    document TEXT, tuid TEXT, score REAL, reviewed INTEGER NOT NULL, bead TEXT, paragraph TEXT, date TEXT)"""
+#: The schema name the staged rows are attached under while a file is written.
+_STAGE_SCHEMA = "alinea_stage"
+
+
 @dataclass
 class ReadFile:
-    """A file read and checked, ready to be written in one transaction."""
+    """A file read and checked, ready to be written in one transaction.
+
+    ``staged`` holds its units as rows of :data:`_STAGE` in a serialized
+    SQLite database (``sqlite3.Connection.serialize``): a few tens of MB per
+    100,000 units, sent from a reading process in one piece and attached by
+    the writer as it is. ``units`` reads them back as :class:`IncomingUnit`.
+    """
 
     path: Path
     format: str
     sha256: str
     tool: str | None
-    units: list[IncomingUnit]
+    staged: bytes
+    count: int  # units staged (to be imported)
     units_read: int
     skipped: Counter = field(default_factory=Counter)
 
-    def __getstate__(self) -> dict:
-        # Sent back from a reading process: plain tuples pickle several times faster.
-        state = dict(self.__dict__)
-        state["units"] = [tuple(unit) for unit in self.units]
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        state["units"] = list(map(IncomingUnit._make, state["units"]))
-        self.__dict__.update(state)
+    @property
+    def units(self) -> list[IncomingUnit]:
+        conn = sqlite3.connect(":memory:")
+        try:
+            conn.deserialize(self.staged)
+            rows = conn.execute("SELECT source, target, document, tuid, score, reviewed, bead, paragraph, date "
+                                "FROM incoming ORDER BY pos").fetchall()
+        finally:
+            conn.close()
+        return [IncomingUnit(*row[:5], bool(row[5]), *row[6:]) for row in rows]
 
 
 @dataclass
@@ -116,12 +142,13 @@ def _score(value: str | None) -> float | None:
     return score if math.isfinite(score) else None
 
 
+_TMX_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
+
+
 def _tmx_date(value: str | None) -> str | None:
     """``20030701T120000Z`` as ``2003-07-01T12:00:00Z``; anything else as given (or None)."""
-    import re
-
     value = (value or "").strip()
-    match = re.match(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$", value)
+    match = _TMX_DATE.match(value)
     if match:
         y, mo, d, h, mi, s = match.groups()
         return f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"
@@ -154,14 +181,14 @@ def read_file(path: str | os.PathLike, src_lang: str = "es", tgt_lang: str = "en
         read = _read_tmx(path, src_lang, tgt_lang, document, reviewed)
     else:
         read = _read_table(path, kind, src_lang, tgt_lang, document, reviewed)
-    if not read.units:
+    if not read.count:
         reasons = ", ".join(f"{n} {why}" for why, n in read.skipped.most_common()) or "the file has no units"
         raise InputError(f"{path}: no {src_lang}-{tgt_lang} translation unit to import ({reasons})")
     return read
 
 
 def _read_tmx(path: Path, src_lang: str, tgt_lang: str, document: str | None, reviewed: bool) -> ReadFile:
-    from alinea.tmx.reader import header_of, iter_units, match_lang, parse_tmx
+    from alinea.tmx.reader import header_of, parse_tmx
     from alinea.tmx.validate import may_have_errors, validate_tmx
 
     tree = parse_tmx(path)  # malformed XML, entities, not TMX: the located message validate gives
@@ -176,37 +203,101 @@ def _read_tmx(path: Path, src_lang: str, tgt_lang: str, document: str | None, re
             raise InputError(f"{errors[0].located(path)}{more}; nothing imported")
     header = header_of(tree)
     header_date = _tmx_date(header.get("changedate") or header.get("creationdate"))
-    units: list[IncomingUnit] = []
+    rows, read, skipped = _tmx_rows(tree, path, src_lang, tgt_lang, document, reviewed, header_date)
+    return ReadFile(path, "tmx", file_sha256(path), header.get("creationtool") or None, _stage(rows), len(rows),
+                    read, skipped)
+
+
+def _collapse_space(text: str) -> str:
+    """``" ".join(text.split())``, without splitting text that has nothing to collapse (most segments)."""
+    # isprintable() is False for every whitespace character but the space (tab, newline,
+    # no-break and other Unicode spaces), so a printable text needs only the three space checks.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
+def _tmx_rows(tree, path: Path, src_lang: str, tgt_lang: str, document: str | None, reviewed: bool,
+              header_date: str | None) -> tuple[list[tuple], int, Counter]:
+    """The staging rows of a checked TMX, the number of <tu>s read and the skipped ones by reason.
+
+    This reads what :func:`alinea.tmx.reader.iter_units` reads (the same texts,
+    properties and notes; ``tests/test_tm.py`` compares them) straight into
+    rows, without a TranslationUnit per ``<tu>``: it is most of the reading
+    time of a million-unit import.
+    """
+    from alinea.tmx.reader import _BEAD_KIND, XML_LANG, match_lang, segment_text
+
+    rows: list[tuple] = []
+    append = rows.append
     skipped: Counter = Counter()
-    read = 0
-    # Which variant is the source and which the target, once per set of language codes
-    # (a file has one or two such sets; matching codes is the slow part of a unit).
-    keys: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
-    for unit in iter_units(tree):
-        read += 1
-        variants = unit.variants
+    # Caches: language attributes, which variant is source and target per set of codes
+    # (a file has one or two such sets), score texts ("0.93" is in thousands of units).
+    langs: dict[str, str] = {}
+    sides: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
+    scores: dict[str, float | None] = {}
+    n = 0
+    for n, tu in enumerate(tree.getroot().find("body").iterchildren("tu"), start=1):
+        variants: dict[str, str] = {}
+        props: dict[str, str] = {}
+        notes: list[str] = []
+        for child in tu:
+            tag = child.tag
+            if tag == "tuv":
+                seg = child.find("seg")
+                if seg is None:
+                    continue
+                raw = child.get(XML_LANG) or child.get("lang") or ""
+                lang = langs.get(raw)
+                if lang is None:
+                    lang = langs[raw] = raw.strip().replace("_", "-")
+                if lang and lang not in variants:
+                    text = seg.text
+                    variants[lang] = _collapse_space(text) if text and not len(seg) else segment_text(seg)
+            elif tag == "prop":
+                kind = child.get("type", "")
+                if kind not in props:
+                    text = child.text
+                    props[kind] = _collapse_space(text) if text else ""
+            elif tag == "note":
+                notes.append(" ".join((child.text or "").split()))
         codes = tuple(variants)
-        if codes not in keys:
-            keys[codes] = (match_lang(codes, src_lang), match_lang(codes, tgt_lang))
-        src_key, tgt_key = keys[codes]
-        source = variants[src_key] if src_key else None
-        target = variants[tgt_key] if tgt_key else None
+        side = sides.get(codes)
+        if side is None:
+            side = sides[codes] = (match_lang(codes, src_lang), match_lang(codes, tgt_lang))
+        source = variants[side[0]] if side[0] else None
+        target = variants[side[1]] if side[1] else None
         if not source or not target:
-            if unit.notes and any(note.startswith("unaligned") for note in unit.notes):
+            if any(note.startswith("unaligned") for note in notes):
                 skipped["unaligned"] += 1
             else:
                 skipped[f"without {src_lang if not source else tgt_lang}"] += 1
             continue
-        element, props = unit.element, unit.props
-        date = element.get("changedate") or element.get("creationdate")
+        score = props.get("x-score")
+        if score is not None:
+            score = scores[score] if score in scores else scores.setdefault(score, _score(score))
         flag = props.get("x-reviewed")
-        units.append(IncomingUnit(
-            _nfc(source), _nfc(target), props.get("x-document") or document, unit.tuid,
-            _score(props["x-score"]) if "x-score" in props else None,
-            reviewed or (flag is not None and _flag(flag, f"{path}:{unit.line}")),
-            unit.bead_kind or None, props.get("x-paragraph") or None,
-            _tmx_date(date) if date else header_date))
-    return ReadFile(path, "tmx", file_sha256(path), header.get("creationtool") or None, units, read, skipped)
+        bead = props.get("x-bead")
+        date = tu.get("changedate") or tu.get("creationdate")
+        source, target = _nfc(source), _nfc(target)
+        append((n, _hash(source), _hash(target), source, target, props.get("x-document") or document,
+                tu.get("tuid") or str(n), score,
+                reviewed or (flag is not None and _flag(flag, f"{path}:{tu.sourceline or 0}")),
+                bead if bead and _BEAD_KIND.match(bead) else None, props.get("x-paragraph") or None,
+                _tmx_date(date) if date else header_date))
+    return rows, n, skipped
+
+
+def _stage(rows: list[tuple]) -> bytes:
+    """``rows`` as a serialized SQLite database holding the table :data:`_STAGE`."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute(_STAGE)
+        with conn:
+            conn.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return conn.serialize()
+    finally:
+        conn.close()
 
 
 def _read_table(path: Path, kind: str, src_lang: str, tgt_lang: str, document: str | None,
@@ -216,34 +307,37 @@ def _read_table(path: Path, kind: str, src_lang: str, tgt_lang: str, document: s
     frame = read_table(path)
     table_units = frame_units(frame, src_lang, tgt_lang, path)
     flags = frame["reviewed"].tolist() if "reviewed" in frame.columns else [""] * len(frame)
-    units: list[IncomingUnit] = []
+    rows: list[tuple] = []
     skipped: Counter = Counter()
-    for unit, flag in zip(table_units, flags):
+    for n, (unit, flag) in enumerate(zip(table_units, flags)):
         source, target = unit.text(src_lang), unit.text(tgt_lang)
         if not source or not target:
             skipped["unaligned" if (source or target) else "empty row"] += 1
             continue
-        units.append(IncomingUnit(
-            normalize_space(source), normalize_space(target),
-            document=unit.props.get("x-document") or document, tuid=unit.tuid,
-            score=_score(unit.props.get("x-score")),
-            reviewed=reviewed or _flag(flag, f"{path}:{unit.line}"),
-            bead=unit.bead_kind or None, paragraph=unit.props.get("x-paragraph") or None))
-    return ReadFile(path, kind, file_sha256(path), None, units, len(table_units), skipped)
+        source, target = normalize_space(source), normalize_space(target)
+        rows.append((n, _hash(source), _hash(target), source, target, unit.props.get("x-document") or document,
+                     unit.tuid, _score(unit.props.get("x-score")), reviewed or _flag(flag, f"{path}:{unit.line}"),
+                     unit.bead_kind or None, unit.props.get("x-paragraph") or None, None))
+    return ReadFile(path, kind, file_sha256(path), None, _stage(rows), len(rows), len(table_units), skipped)
 
 
-_INCOMING = """CREATE TEMP TABLE IF NOT EXISTS incoming (
-    pos INTEGER PRIMARY KEY, sh INTEGER, th INTEGER, source TEXT, target TEXT,
-    document TEXT, tuid TEXT, score REAL, reviewed INTEGER, bead TEXT, paragraph TEXT, date TEXT)"""
+@contextmanager
+def _attached(tm: TranslationMemory, read: ReadFile) -> Iterator[str]:
+    """The file's staged rows attached to the memory's connection (outside any transaction, as SQLite wants)."""
+    conn = tm.conn
+    conn.execute(f"ATTACH DATABASE ':memory:' AS {_STAGE_SCHEMA}")
+    try:
+        conn.deserialize(read.staged, name=_STAGE_SCHEMA)
+        yield _STAGE_SCHEMA
+    finally:
+        conn.execute(f"DETACH DATABASE {_STAGE_SCHEMA}")
 
 
 def write_units(tm: TranslationMemory, read: ReadFile, force: bool = False) -> ImportResult:
     """Write one read file in one transaction (all of it or, on any failure, none)."""
     result = ImportResult(str(read.path), read.format, read.units_read, skipped=sum(read.skipped.values()),
                           skipped_reasons=dict(read.skipped))
-    rows = [(n, _hash(u.source), _hash(u.target), u.source, u.target, u.document, u.tuid,
-             u.score, int(u.reviewed), u.bead, u.paragraph, u.date) for n, u in enumerate(read.units)]
-    with tm.transaction() as conn:
+    with _attached(tm, read) as stage, tm.transaction() as conn:
         if not force:
             earlier = conn.execute("SELECT imported_at FROM imports WHERE sha256 = ? ORDER BY id LIMIT 1",
                                    (read.sha256,)).fetchone()
@@ -255,29 +349,23 @@ def write_units(tm: TranslationMemory, read: ReadFile, force: bool = False) -> I
             "units_skipped) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)",
             (str(read.path.resolve()), read.sha256, read.format, read.tool, _now(), read.units_read, result.skipped))
         result.import_id = cursor.lastrowid
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute(_INCOMING)
-        conn.execute("DELETE FROM incoming")
-        conn.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         before = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
         # The first occurrence of a new pair gives the unit its id (file order);
         # a pair already in the memory, or met earlier in the file, is ignored here
         # and counted through its occurrence below. Two pairs are the same when
         # both 64-bit hashes agree (a chance collision is ~2^-128).
-        conn.execute("INSERT OR IGNORE INTO units(source, target, source_hash, target_hash) "
-                     "SELECT source, target, sh, th FROM incoming ORDER BY pos")
-        result.added = conn.execute("SELECT count(*) FROM units WHERE id > ?", (before,)).fetchone()[0]
-        result.merged = len(rows) - result.added
+        result.added = conn.execute("INSERT OR IGNORE INTO units(source, target, source_hash, target_hash) "
+                                    f"SELECT source, target, sh, th FROM {stage}.incoming ORDER BY pos").rowcount
+        result.merged = read.count - result.added
         conn.execute("INSERT INTO units_words(rowid, source) SELECT id, source FROM units WHERE id > ?", (before,))
         conn.execute("INSERT INTO units_fts(rowid, source, target) SELECT id, source, target FROM units "
                      "WHERE id > ?", (before,))
         conn.execute("INSERT INTO occurrences(unit_id, import_id, document, tuid, score, reviewed, bead, paragraph, "
                      "date) SELECT u.id, ?, i.document, i.tuid, i.score, i.reviewed, i.bead, i.paragraph, i.date "
-                     "FROM incoming i JOIN units u ON u.source_hash = i.sh AND u.target_hash = i.th ORDER BY i.pos",
-                     (result.import_id,))
+                     f"FROM {stage}.incoming i JOIN units u ON u.source_hash = i.sh AND u.target_hash = i.th "
+                     "ORDER BY i.pos", (result.import_id,))
         conn.execute("UPDATE imports SET units_added = ?, units_merged = ? WHERE id = ?",
                      (result.added, result.merged, result.import_id))
-        conn.execute("DELETE FROM incoming")
     return result
 
 
