@@ -520,3 +520,113 @@ def test_lookups_while_an_import_runs(tmp_path):
     assert lookups >= 3
     with TranslationMemory(db, readonly=True) as tm:
         assert tm.stats().units == 30_001
+
+
+# --- the import's own TMX reading ------------------------------------------------
+
+VARIED_BODY = """<tu tuid="a1" changedate="20050607T080910Z"><prop type="x-document"> A/58/98 </prop>
+<prop type="x-document">ignored, not the first</prop><prop type="x-score">0.75</prop><prop type="x-reviewed"> Sí </prop>
+<prop type="x-bead">2-1</prop><prop type="x-paragraph">12</prop><prop type="x-kind">heading</prop>
+<tuv xml:lang="ES-es"><seg>  Texto   con\tespacios\u00a0y
+ saltos. </seg></tuv><tuv xml:lang="en_GB"><seg>Text with <bpt i="1">{b}</bpt>code<ept i="1">{/b}</ept> and <hi>kept</hi> words.</seg></tuv></tu>
+<tu creationdate="20010101T000000Z"><note>  unaligned (1-0)</note><tuv xml:lang="es"><seg>Solo.</seg></tuv></tu>
+<tu><tuv xml:lang="es"><seg>Sin inglés.</seg></tuv><tuv xml:lang="fr"><seg>Sans anglais.</seg></tuv></tu>
+<tu><tuv xml:lang="es"><seg>   </seg></tuv><tuv xml:lang="en"><seg>Blank source.</seg></tuv></tu>
+<tu tuid=""><prop type="x-bead">not a bead</prop><prop type="x-score">high</prop><prop type="x-reviewed">no</prop>
+<tuv xml:lang="es"><seg>Cafe\u0301 de la man\u0303ana.</seg></tuv><tuv xml:lang="en"><seg>Morning coffee.</seg></tuv>
+<tuv xml:lang="es"><seg>Segunda variante española, ignorada.</seg></tuv></tu>
+<tu changedate="bad date"><prop type="x-document"></prop><tuv xml:lang="es-MX"><seg>Uno <ph x="1">&lt;br/&gt;</ph>dos.</seg></tuv>
+<tuv xml:lang="en-US"><seg>One two.</seg></tuv></tu>
+<tu><tuv xml:lang="es"><seg>Uno  dos.</seg></tuv><tuv xml:lang="en"><seg>One two.</seg></tuv></tu>
+"""
+
+
+def reference_units(path: Path, document: str | None, reviewed: bool) -> tuple[list[tuple], int, dict]:
+    """What the import must read from a TMX, through the general reader (alinea.tmx.reader.iter_units)."""
+    import unicodedata
+
+    from alinea.tm.importer import _flag, _score, _tmx_date, file_format  # noqa: F401
+    from alinea.tmx.reader import header_of, iter_units, parse_tmx
+
+    tree = parse_tmx(path)
+    header = header_of(tree)
+    units, skipped, read = [], {}, 0
+    for unit in iter_units(tree):
+        read += 1
+        source, target = unit.text("es"), unit.text("en")
+        if not source or not target:
+            why = "unaligned" if any(n.startswith("unaligned") for n in unit.notes) else \
+                f"without {'es' if not source else 'en'}"
+            skipped[why] = skipped.get(why, 0) + 1
+            continue
+        date = unit.element.get("changedate") or unit.element.get("creationdate")
+        flag = unit.props.get("x-reviewed")
+        units.append((unicodedata.normalize("NFC", source), unicodedata.normalize("NFC", target),
+                      unit.props.get("x-document") or document, unit.tuid,
+                      _score(unit.props["x-score"]) if "x-score" in unit.props else None,
+                      reviewed or (flag is not None and _flag(flag, "here")), unit.bead_kind or None,
+                      unit.props.get("x-paragraph") or None,
+                      _tmx_date(date) if date else _tmx_date(header.get("changedate") or header.get("creationdate"))))
+    return units, read, skipped
+
+
+@pytest.mark.parametrize("document, reviewed", [(None, False), ("D/1", True)])
+def test_import_reads_a_tmx_as_the_general_reader_does(tmp_path, document, reviewed):
+    """The import's direct <tu> loop gives the units iter_units() gives, on every kind of <tu>."""
+    from alinea.tm.importer import read_file
+
+    path = tmp_path / "varied.tmx"
+    path.write_text(HEADER + VARIED_BODY + "</body>\n</tmx>\n", encoding="utf-8")
+    read = read_file(path, document=document, reviewed=reviewed)
+    expected, units_read, skipped = reference_units(path, document, reviewed)
+    assert [tuple(unit) for unit in read.units] == expected
+    assert (read.units_read, dict(read.skipped)) == (units_read, skipped) == (7, {"unaligned": 1, "without en": 1,
+                                                                                  "without es": 1})
+    first = read.units[0]
+    assert first.source == "Texto con espacios y saltos." and first.target == "Text with code and kept words."
+    assert (first.document, first.tuid, first.reviewed, first.bead, first.paragraph, first.date) == \
+        ("A/58/98", "a1", True, "2-1", "12", "2005-06-07T08:09:10Z")
+    assert read.units[1].source == "Café de la mañana." and read.units[1].bead is None
+
+
+def test_import_refuses_a_bad_reviewed_flag_with_its_line(tmp_path):
+    from alinea.tm.importer import read_file
+
+    path = write_tmx_file(tmp_path / "flag.tmx", [("Uno.", "One."), ("Dos.", "Two.", {"x-reviewed": "maybe"})])
+    with pytest.raises(InputError, match=r"flag\.tmx:\d+: reviewed flag 'maybe' is neither yes nor no"):
+        read_file(path)
+    assert read_file(path, reviewed=True).count == 2  # --reviewed overrides what the file says
+
+
+def test_new_memory_has_large_pages_and_old_memories_are_upgraded(tmp_path):
+    """A version-1 memory (FTS5 indexes with column sizes) is upgraded to 2 with its indexes rebuilt."""
+    from alinea.tm import store
+
+    units = [(f"La trata de personas {k}.", f"Trafficking in persons {k}.") for k in range(50)]
+    tmx = write_tmx_file(tmp_path / "a.tmx", units)
+    db = tmp_path / "tm.sqlite"
+    with TranslationMemory(db, create=True) as tm:
+        assert tm.conn.execute("PRAGMA page_size").fetchone()[0] == store.PAGE_SIZE
+        tm.import_file(tmx)
+        expected = [(h.id, h.source) for h in tm.search("trata de personas", limit=100)]
+        assert len(expected) == 50
+    # Made back into version 1: the FTS5 tables as version 1 had them, indexed.
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("BEGIN")
+        conn.execute("DROP TABLE units_fts")
+        conn.execute("DROP TABLE units_words")
+        conn.execute("CREATE VIRTUAL TABLE units_fts USING fts5(source, target, content='units', content_rowid='id', "
+                     "tokenize='unicode61 remove_diacritics 2')")
+        conn.execute("CREATE VIRTUAL TABLE units_words USING fts5(source, content='units', content_rowid='id', "
+                     "tokenize='unicode61 remove_diacritics 2', detail='none')")
+        for index in ("units_fts", "units_words"):
+            conn.execute(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("COMMIT")
+    with TranslationMemory(db, readonly=True) as tm:  # upgraded on first open, then read
+        assert tm.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        sql = tm.conn.execute("SELECT group_concat(sql) FROM sqlite_schema WHERE name LIKE 'units_%'").fetchone()[0]
+        assert sql.count("columnsize=0") == 2
+        assert [(h.id, h.source) for h in tm.search("trata de personas", limit=100)] == expected
+        assert tm.lookup("La trata de personas 7.")[0].score == 100
+        assert tm.conn.execute("SELECT count(*) FROM units_words WHERE units_words MATCH 'trata'").fetchone()[0] == 50

@@ -59,6 +59,8 @@ class IncomingUnit(NamedTuple):
 _STAGE = """CREATE TABLE incoming (
     pos INTEGER PRIMARY KEY, sh INTEGER NOT NULL, th INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
     document TEXT, tuid TEXT, score REAL, reviewed INTEGER NOT NULL, bead TEXT, paragraph TEXT, date TEXT)"""
+#: The columns of a staged row, in the order the readers make them (``pos`` is the row id: file order).
+_STAGE_COLUMNS = "sh, th, source, target, document, tuid, score, reviewed, bead, paragraph, date"
 #: The schema name the staged rows are attached under while a file is written.
 _STAGE_SCHEMA = "alinea_stage"
 
@@ -223,30 +225,43 @@ def _tmx_rows(tree, path: Path, src_lang: str, tgt_lang: str, document: str | No
 
     This reads what :func:`alinea.tmx.reader.iter_units` reads (the same texts,
     properties and notes; ``tests/test_tm.py`` compares them) straight into
-    rows, without a TranslationUnit per ``<tu>``: it is most of the reading
+    columns, without a TranslationUnit per ``<tu>``: it is most of the reading
     time of a million-unit import.
     """
     from alinea.tmx.reader import _BEAD_KIND, XML_LANG, match_lang, segment_text
 
-    rows: list[tuple] = []
-    append = rows.append
+    sources: list[str] = []
+    targets: list[str] = []
+    tuids: list[str] = []
+    documents: list[str | None] = []
+    scores: list[float | None] = []
+    flags: list[bool] = []
+    beads: list[str | None] = []
+    paragraphs: list[str | None] = []
+    dates: list[str | None] = []
     skipped: Counter = Counter()
     # Caches: language attributes, which variant is source and target per set of codes
-    # (a file has one or two such sets), score texts ("0.93" is in thousands of units).
+    # (a file has one or two such sets), and the values repeated across thousands of units
+    # (documents, scores, reviewed flags, dates).
     langs: dict[str, str] = {}
     sides: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
-    scores: dict[str, float | None] = {}
+    score_of: dict[str, float | None] = {}
+    document_of: dict[str | None, str | None] = {None: document}
+    date_of: dict[str | None, str | None] = {None: header_date}
+    flag_of: dict[str | None, bool] = {None: reviewed}
     n = 0
     for n, tu in enumerate(tree.getroot().find("body").iterchildren("tu"), start=1):
         variants: dict[str, str] = {}
         props: dict[str, str] = {}
-        notes: list[str] = []
         for child in tu:
             tag = child.tag
             if tag == "tuv":
-                seg = child.find("seg")
-                if seg is None:
-                    continue
+                # A checked <tuv> ends with its one <seg> (the DTD's "(note|prop)*, seg").
+                seg = child[-1] if len(child) else None
+                if seg is None or seg.tag != "seg":
+                    seg = child.find("seg")
+                    if seg is None:
+                        continue
                 raw = child.get(XML_LANG) or child.get("lang") or ""
                 lang = langs.get(raw)
                 if lang is None:
@@ -257,10 +272,7 @@ def _tmx_rows(tree, path: Path, src_lang: str, tgt_lang: str, document: str | No
             elif tag == "prop":
                 kind = child.get("type", "")
                 if kind not in props:
-                    text = child.text
-                    props[kind] = _collapse_space(text) if text else ""
-            elif tag == "note":
-                notes.append(" ".join((child.text or "").split()))
+                    props[kind] = child.text or ""
         codes = tuple(variants)
         side = sides.get(codes)
         if side is None:
@@ -268,23 +280,46 @@ def _tmx_rows(tree, path: Path, src_lang: str, tgt_lang: str, document: str | No
         source = variants[side[0]] if side[0] else None
         target = variants[side[1]] if side[1] else None
         if not source or not target:
-            if any(note.startswith("unaligned") for note in notes):
+            # Notes matter only here: " ".join(note.split()).startswith(...) is lstrip().startswith(...).
+            if any((note.text or "").lstrip().startswith("unaligned") for note in tu.iterchildren("note")):
                 skipped["unaligned"] += 1
             else:
                 skipped[f"without {src_lang if not source else tgt_lang}"] += 1
             continue
-        score = props.get("x-score")
-        if score is not None:
-            score = scores[score] if score in scores else scores.setdefault(score, _score(score))
-        flag = props.get("x-reviewed")
-        bead = props.get("x-bead")
-        date = tu.get("changedate") or tu.get("creationdate")
-        source, target = _nfc(source), _nfc(target)
-        append((n, _hash(source), _hash(target), source, target, props.get("x-document") or document,
-                tu.get("tuid") or str(n), score,
-                reviewed or (flag is not None and _flag(flag, f"{path}:{tu.sourceline or 0}")),
-                bead if bead and _BEAD_KIND.match(bead) else None, props.get("x-paragraph") or None,
-                _tmx_date(date) if date else header_date))
+        sources.append(_nfc(source))
+        targets.append(_nfc(target))
+        tuids.append(tu.get("tuid") or str(n))
+        if props:
+            value = props.get("x-document")
+            if value not in document_of:
+                document_of[value] = _collapse_space(value) or document
+            documents.append(document_of[value])
+            value = props.get("x-score")
+            if value is None:
+                scores.append(None)
+            else:
+                scores.append(score_of[value] if value in score_of else score_of.setdefault(value, _score(value)))
+            value = props.get("x-reviewed")
+            if value not in flag_of:
+                flag_of[value] = reviewed or _flag(_collapse_space(value), f"{path}:{tu.sourceline or 0}")
+            flags.append(flag_of[value])
+            value = props.get("x-bead")
+            beads.append(None if value is None else (_collapse_space(value) if _BEAD_KIND.match(_collapse_space(value))
+                                                     else None))
+            value = props.get("x-paragraph")
+            paragraphs.append(_collapse_space(value) or None if value is not None else None)
+        else:
+            documents.append(document)
+            scores.append(None)
+            flags.append(reviewed)
+            beads.append(None)
+            paragraphs.append(None)
+        value = tu.get("changedate") or tu.get("creationdate") or None
+        if value not in date_of:
+            date_of[value] = _tmx_date(value)
+        dates.append(date_of[value])
+    rows = list(zip(map(_hash, sources), map(_hash, targets), sources, targets, documents, tuids, scores, flags,
+                    beads, paragraphs, dates))
     return rows, n, skipped
 
 
@@ -294,7 +329,7 @@ def _stage(rows: list[tuple]) -> bytes:
     try:
         conn.execute(_STAGE)
         with conn:
-            conn.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany(f"INSERT INTO incoming({_STAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return conn.serialize()
     finally:
         conn.close()
@@ -309,13 +344,13 @@ def _read_table(path: Path, kind: str, src_lang: str, tgt_lang: str, document: s
     flags = frame["reviewed"].tolist() if "reviewed" in frame.columns else [""] * len(frame)
     rows: list[tuple] = []
     skipped: Counter = Counter()
-    for n, (unit, flag) in enumerate(zip(table_units, flags)):
+    for unit, flag in zip(table_units, flags):
         source, target = unit.text(src_lang), unit.text(tgt_lang)
         if not source or not target:
             skipped["unaligned" if (source or target) else "empty row"] += 1
             continue
         source, target = normalize_space(source), normalize_space(target)
-        rows.append((n, _hash(source), _hash(target), source, target, unit.props.get("x-document") or document,
+        rows.append((_hash(source), _hash(target), source, target, unit.props.get("x-document") or document,
                      unit.tuid, _score(unit.props.get("x-score")), reviewed or _flag(flag, f"{path}:{unit.line}"),
                      unit.bead_kind or None, unit.props.get("x-paragraph") or None, None))
     return ReadFile(path, kind, file_sha256(path), None, _stage(rows), len(rows), len(table_units), skipped)
