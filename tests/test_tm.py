@@ -630,3 +630,55 @@ def test_new_memory_has_large_pages_and_old_memories_are_upgraded(tmp_path):
         assert [(h.id, h.source) for h in tm.search("trata de personas", limit=100)] == expected
         assert tm.lookup("La trata de personas 7.")[0].score == 100
         assert tm.conn.execute("SELECT count(*) FROM units_words WHERE units_words MATCH 'trata'").fetchone()[0] == 50
+
+
+# --- several files ---------------------------------------------------------------
+
+def _content(db: Path) -> dict:
+    """Everything an import writes, but dates and paths of the imports."""
+    with closing(sqlite3.connect(db)) as conn:
+        return {
+            "units": conn.execute("SELECT * FROM units ORDER BY id").fetchall(),
+            "occurrences": conn.execute("SELECT * FROM occurrences ORDER BY rowid").fetchall(),
+            "imports": conn.execute("SELECT id, sha256, format, tool, units_read, units_added, units_merged, "
+                                    "units_skipped FROM imports ORDER BY id").fetchall(),
+            "fts": conn.execute("SELECT rowid FROM units_fts WHERE units_fts MATCH 'migracion' ORDER BY rowid").fetchall(),
+            "words": conn.execute("SELECT rowid FROM units_words WHERE units_words MATCH 'desarrollo 42'"
+                                  ).fetchall(),
+        }
+
+
+def test_files_read_by_several_processes_give_the_same_memory(tmp_path):
+    """import_files (reading processes, then one transaction per file) = one import_file after another."""
+    files = [_big_tmx(tmp_path / f"f{k}.tmx", 6_000 + 500 * k) for k in range(4)]  # overlapping units: merges
+    one_by_one = tmp_path / "one.sqlite"
+    with TranslationMemory(one_by_one, create=True) as tm:
+        expected = [tm.import_file(f) for f in files]
+    pooled = tmp_path / "pooled.sqlite"
+    done = []
+    with TranslationMemory(pooled, create=True) as tm:
+        results = tm.import_files(files, progress=done.append, workers=2)
+    assert [(r.added, r.merged) for r in results] == [(r.added, r.merged) for r in expected] == \
+        [(6_000, 0), (500, 6_000), (500, 6_500), (500, 7_000)]
+    assert done == results  # progress reported each file
+    assert _content(pooled) == _content(one_by_one)
+    assert _consistent(pooled) == (7_500, 4)
+
+
+def test_kill_during_a_several_file_import(tmp_path):
+    """Killed at any moment of a several-file import: every file all in or all out, the memory consistent."""
+    small = write_tmx_file(tmp_path / "small.tmx", [("Hola.", "Hello.")])
+    files = [_big_tmx(tmp_path / f"f{k}.tmx", 15_000) for k in range(3)]  # the same units: later files merge
+    for n, extra in enumerate((0.0, 0.3, 1.0)):
+        db = tmp_path / f"tm{n}.sqlite"
+        with TranslationMemory(db, create=True) as tm:
+            tm.import_file(small)
+        process = subprocess.Popen([sys.executable, "-m", "alinea", "tm", "import", *map(str, files), "--db", str(db)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while process.poll() is None and not _writer_active(db):
+            time.sleep(0.005)
+        time.sleep(extra)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        units, imports = _consistent(db)  # occurrences = units read by the imports recorded: whole files only
+        assert (units, imports) in ((1, 1), (15_001, 2), (15_001, 3), (15_001, 4)), (extra, units, imports)

@@ -444,9 +444,14 @@ def read_files(paths: Iterable[str | os.PathLike], src_lang: str = "es", tgt_lan
 
 def import_files(tm: TranslationMemory, paths: Iterable[str | os.PathLike], *, document: str | None = None,
                  reviewed: bool = False, force: bool = False,
-                 progress: Callable[[ImportResult], None] | None = None) -> list[ImportResult]:
-    """Read and check every file (bad input: nothing imported), then import each in its own transaction."""
-    read = read_files(paths, tm.src_lang, tm.tgt_lang, document=document, reviewed=reviewed, memory=tm.path)
+                 progress: Callable[[ImportResult], None] | None = None,
+                 workers: int | None = None) -> list[ImportResult]:
+    """Read and check every file (bad input: nothing imported), then import each in its own transaction.
+
+    ``workers``: processes reading the files (default: one per CPU; see :func:`read_files`).
+    """
+    read = read_files(paths, tm.src_lang, tm.tgt_lang, document=document, reviewed=reviewed, memory=tm.path,
+                      workers=workers)
     results = []
     for item in read:
         result = write_units(tm, item, force)
