@@ -528,14 +528,17 @@ VARIED_BODY = """<tu tuid="a1" changedate="20050607T080910Z"><prop type="x-docum
 <prop type="x-document">ignored, not the first</prop><prop type="x-score">0.75</prop><prop type="x-reviewed"> Sí </prop>
 <prop type="x-bead">2-1</prop><prop type="x-paragraph">12</prop><prop type="x-kind">heading</prop>
 <tuv xml:lang="ES-es"><seg>  Texto   con\tespacios\u00a0y
- saltos. </seg></tuv><tuv xml:lang="en_GB"><seg>Text with <bpt i="1">{b}</bpt>code<ept i="1">{/b}</ept> and <hi>kept</hi> words.</seg></tuv></tu>
+ saltos. </seg></tuv>
+<tuv xml:lang="en_GB"><seg>Text with <bpt i="1">{b}</bpt>code<ept i="1">{/b}</ept> and <hi>kept</hi> words.</seg>
+</tuv></tu>
 <tu creationdate="20010101T000000Z"><note>  unaligned (1-0)</note><tuv xml:lang="es"><seg>Solo.</seg></tuv></tu>
 <tu><tuv xml:lang="es"><seg>Sin inglés.</seg></tuv><tuv xml:lang="fr"><seg>Sans anglais.</seg></tuv></tu>
 <tu><tuv xml:lang="es"><seg>   </seg></tuv><tuv xml:lang="en"><seg>Blank source.</seg></tuv></tu>
-<tu tuid=""><prop type="x-bead">not a bead</prop><prop type="x-score">high</prop><prop type="x-reviewed">no</prop>
+<tu tuid=""><prop type="x-bead"> 1-1 </prop><prop type="x-score">high</prop><prop type="x-reviewed">no</prop>
 <tuv xml:lang="es"><seg>Cafe\u0301 de la man\u0303ana.</seg></tuv><tuv xml:lang="en"><seg>Morning coffee.</seg></tuv>
 <tuv xml:lang="es"><seg>Segunda variante española, ignorada.</seg></tuv></tu>
-<tu changedate="bad date"><prop type="x-document"></prop><tuv xml:lang="es-MX"><seg>Uno <ph x="1">&lt;br/&gt;</ph>dos.</seg></tuv>
+<tu changedate="bad date"><prop type="x-document"></prop>
+<tuv xml:lang="es-MX"><seg>Uno <ph x="1">&lt;br/&gt;</ph>dos.</seg></tuv>
 <tuv xml:lang="en-US"><seg>One two.</seg></tuv></tu>
 <tu><tuv xml:lang="es"><seg>Uno  dos.</seg></tuv><tuv xml:lang="en"><seg>One two.</seg></tuv></tu>
 """
@@ -586,7 +589,7 @@ def test_import_reads_a_tmx_as_the_general_reader_does(tmp_path, document, revie
     assert first.source == "Texto con espacios y saltos." and first.target == "Text with code and kept words."
     assert (first.document, first.tuid, first.reviewed, first.bead, first.paragraph, first.date) == \
         ("A/58/98", "a1", True, "2-1", "12", "2005-06-07T08:09:10Z")
-    assert read.units[1].source == "Café de la mañana." and read.units[1].bead is None
+    assert read.units[1].source == "Café de la mañana." and read.units[1].bead == "1-1"
 
 
 def test_import_refuses_a_bad_reviewed_flag_with_its_line(tmp_path):
@@ -596,6 +599,20 @@ def test_import_refuses_a_bad_reviewed_flag_with_its_line(tmp_path):
     with pytest.raises(InputError, match=r"flag\.tmx:\d+: reviewed flag 'maybe' is neither yes nor no"):
         read_file(path)
     assert read_file(path, reviewed=True).count == 2  # --reviewed overrides what the file says
+
+
+def test_import_refuses_a_bad_bead_type_as_the_general_reader_does(tmp_path):
+    from alinea.tm.importer import read_file
+    from alinea.tmx.reader import iter_units, parse_tmx
+
+    path = write_tmx_file(tmp_path / "bead.tmx", [("Uno.", "One.", {"x-bead": "1-1"}),
+                                                  ("Dos.", "Two.", {"x-bead": "banana"})])
+    with pytest.raises(InputError) as general:
+        [unit.bead_kind for unit in iter_units(parse_tmx(path))]
+    with pytest.raises(InputError) as imported:
+        read_file(path)
+    assert str(imported.value) == str(general.value)
+    assert "unit 2: x-bead 'banana' is not a bead type" in str(imported.value)
 
 
 def test_new_memory_has_large_pages_and_old_memories_are_upgraded(tmp_path):
@@ -642,7 +659,8 @@ def _content(db: Path) -> dict:
             "occurrences": conn.execute("SELECT * FROM occurrences ORDER BY rowid").fetchall(),
             "imports": conn.execute("SELECT id, sha256, format, tool, units_read, units_added, units_merged, "
                                     "units_skipped FROM imports ORDER BY id").fetchall(),
-            "fts": conn.execute("SELECT rowid FROM units_fts WHERE units_fts MATCH 'migracion' ORDER BY rowid").fetchall(),
+            "fts": conn.execute("SELECT rowid FROM units_fts WHERE units_fts MATCH 'migracion' ORDER BY rowid"
+                                ).fetchall(),
             "words": conn.execute("SELECT rowid FROM units_words WHERE units_words MATCH 'desarrollo 42'"
                                   ).fetchall(),
         }

@@ -228,7 +228,8 @@ def _tmx_rows(tree, path: Path, src_lang: str, tgt_lang: str, document: str | No
     columns, without a TranslationUnit per ``<tu>``: it is most of the reading
     time of a million-unit import.
     """
-    from alinea.tmx.reader import _BEAD_KIND, XML_LANG, match_lang, segment_text
+    from alinea.tmx.props import bead_numbers, bead_problem
+    from alinea.tmx.reader import XML_LANG, match_lang, segment_text
 
     sources: list[str] = []
     targets: list[str] = []
@@ -242,13 +243,14 @@ def _tmx_rows(tree, path: Path, src_lang: str, tgt_lang: str, document: str | No
     skipped: Counter = Counter()
     # Caches: language attributes, which variant is source and target per set of codes
     # (a file has one or two such sets), and the values repeated across thousands of units
-    # (documents, scores, reviewed flags, dates).
+    # (documents, scores, reviewed flags, bead types, dates).
     langs: dict[str, str] = {}
     sides: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
     score_of: dict[str, float | None] = {}
     document_of: dict[str | None, str | None] = {None: document}
     date_of: dict[str | None, str | None] = {None: header_date}
     flag_of: dict[str | None, bool] = {None: reviewed}
+    bead_of: dict[str, str | None] = {}
     n = 0
     for n, tu in enumerate(tree.getroot().find("body").iterchildren("tu"), start=1):
         variants: dict[str, str] = {}
@@ -304,8 +306,16 @@ def _tmx_rows(tree, path: Path, src_lang: str, tgt_lang: str, document: str | No
                 flag_of[value] = reviewed or _flag(_collapse_space(value), f"{path}:{tu.sourceline or 0}")
             flags.append(flag_of[value])
             value = props.get("x-bead")
-            beads.append(None if value is None else (_collapse_space(value) if _BEAD_KIND.match(_collapse_space(value))
-                                                     else None))
+            if value is None:
+                beads.append(None)
+            else:  # refused unless a bead type, as TranslationUnit.bead_kind refuses it
+                if value not in bead_of:
+                    kind = _collapse_space(value)
+                    if kind and bead_numbers(kind) is None:
+                        raise InputError(f"{path}:{tu.sourceline or 0}: unit {tu.get('tuid') or n}: "
+                                         f"{bead_problem(kind, None, None)}")
+                    bead_of[value] = kind or None
+                beads.append(bead_of[value])
             value = props.get("x-paragraph")
             paragraphs.append(_collapse_space(value) or None if value is not None else None)
         else:
