@@ -101,3 +101,13 @@ def formula_unescape(cell: str) -> str:
     if cell.startswith("'") and cell[1:2] and cell[1] in (*FORMULA_STARTS, "'"):
         return cell[1:]
     return cell
+
+
+def fold(text: str) -> str:
+    """Text for searching, case and accents ignored ("Migración" finds "MIGRACION"), compatibility
+    characters spelled out ("ﬁ" is "fi"): what SQLite FTS5's ``remove_diacritics 2`` tokenizer sees.
+    The one folding of the review's search and the memory's concordance."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from alinea.align.errors import InputError
-from alinea.tm.match import BANDS, band_of, match_score, tokenize
+from alinea.tm.match import band_of, match_score, tokenize
 from alinea.tm.store import APPLICATION_ID, SCHEMA_VERSION, TranslationMemory
 
 HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n<header creationtool="test" '
@@ -32,7 +32,8 @@ def tmx_text(units, header: str = HEADER) -> str:
         attrs = "".join(f' {k}="{v}"' for k, v in (unit[3] if len(unit) > 3 else {}).items())
         out.append(f'<tu tuid="{n}"{attrs}>')
         out += [f'<prop type="{k}">{escape(v)}</prop>' for k, v in props.items()]
-        out.append(f'<tuv xml:lang="es"><seg>{escape(es)}</seg></tuv><tuv xml:lang="en"><seg>{escape(en)}</seg></tuv></tu>\n')
+        out.append(f'<tuv xml:lang="es"><seg>{escape(es)}</seg></tuv>'
+                   f'<tuv xml:lang="en"><seg>{escape(en)}</seg></tuv></tu>\n')
     out.append("</body>\n</tmx>\n")
     return "".join(out)
 
@@ -138,7 +139,8 @@ def test_provenance_is_kept(memory):
 def test_identical_units_merged_and_conflicts_kept(memory, tmp_path, small_tmx):
     table = tmp_path / "more.tsv"
     table.write_text("source\ttarget\tdocument\treviewed\n"
-                     "La trata de personas es un delito grave.\tTrafficking in persons is a serious crime.\tA/60/1\tno\n"
+                     "La trata de personas es un delito grave.\tTrafficking in persons is a serious crime."
+                     "\tA/60/1\tno\n"
                      "Texto nuevo.\tNew text.\t\tyes\n", encoding="utf-8")
     result = memory.import_file(table)
     assert (result.added, result.merged, result.units_read) == (1, 1, 2)
@@ -251,8 +253,8 @@ def test_bad_tmx_refused_like_validate(tmp_path):
     db = tmp_path / "tm.sqlite"
     good = write_tmx_file(tmp_path / "good.tmx", [("Hola.", "Hello.")])
     bad = tmp_path / "bad.tmx"
-    bad.write_text(tmx_text([("Uno.", "One.")]).replace('<tuv xml:lang="es">', '<tuv xml:lang="es"><prop type="x">p</prop><seg>a</seg>', 1),
-                   encoding="utf-8")
+    misplaced = '<tuv xml:lang="es"><prop type="x">p</prop><seg>a</seg>'
+    bad.write_text(tmx_text([("Uno.", "One.")]).replace('<tuv xml:lang="es">', misplaced, 1), encoding="utf-8")
     run = cli("tm", "import", good, bad, "--db", db)
     assert run.returncode == 2
     problem = validate_tmx(bad).errors[0]
@@ -281,7 +283,8 @@ def test_screen_never_lets_an_invalid_tmx_through(tmp_path):
     mutations = [
         ('<tu tuid="1">', '<tu tuid="1" foo="bar">'), ('<tu tuid="1">', '<tu tuid="1" segtype="word">'),
         ('xml:lang="es"', 'xml:lang=""'), ('<prop type="x-document">', '<prop type="">'),
-        ('<seg>Uno.</seg>', '<seg>Uno.</seg><seg>Bis.</seg>'), ('<seg>Uno.</seg>', '<seg>Uno <bpt i="1">{</bpt>.</seg>'),
+        ('<seg>Uno.</seg>', '<seg>Uno.</seg><seg>Bis.</seg>'),
+        ('<seg>Uno.</seg>', '<seg>Uno <bpt i="1">{</bpt>.</seg>'),
         ('<seg>Uno.</seg>', '<seg>Uno <foo/>.</seg>'), ('<tu tuid="1">', '<tu tuid="1">text'),
         ('</tu>', '</tu><note>n</note>'), ('<prop type="x-document">D</prop>', ''),
         ('<tuv xml:lang="en"><seg>One.</seg></tuv>', '<tuv xml:lang="en"><seg>One.</seg><note>n</note></tuv>'),
@@ -317,8 +320,9 @@ def test_dtd_is_at_least_as_strict_as_the_structural_checks():
     dtd = etree.DTD(str(official_dtd()))
     declared = {}
     for element in dtd.iterelements():
-        declared[element.name] = {(f"{{http://www.w3.org/XML/1998/namespace}}{a.name}" if a.prefix == "xml" else a.name):
-                                  a.default for a in element.iterattributes()}
+        xml_ns = "{http://www.w3.org/XML/1998/namespace}"
+        declared[element.name] = {(f"{xml_ns}{a.name}" if a.prefix == "xml" else a.name): a.default
+                                  for a in element.iterattributes()}
     assert set(declared) == set(ATTRIBUTES)
     for name, attributes in declared.items():
         assert set(attributes) <= ATTRIBUTES[name], name  # the DTD allows no attribute the checks refuse

@@ -9,10 +9,10 @@ all beads when the order or the filter needs them.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from alinea.align.utils import fold
 
 from .edits import ReviewBead
 
@@ -33,13 +33,6 @@ ORDERS = {"document": "document order", "risk": "riskiest first"}
 NEEDS_CHECKS = {"review", "problems"}
 
 
-#: Combining marks (accents, tildes, cedillas) as Unicode decomposes them.
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def fold(text: str) -> str:
-    """Text for searching: case and accents ignored ("Migración" matches "migracion")."""
-    return _MARKS.sub("", unicodedata.normalize("NFD", text.casefold()))
 
 
 class CheckCache:

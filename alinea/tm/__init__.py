@@ -20,7 +20,8 @@ _EXPORTS = {
     "import_file": "importer", "import_files": "importer", "search": "search", "lookup": "search",
     "analyze": "analysis", "export": "export", "stats": "export", "match_score": "match", "band_of": "match",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = ["TranslationMemory", "analyze", "band_of", "default_db", "export", "import_file", "import_files",
+           "lookup", "match_score", "open_memory", "search", "stats"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import analyze

@@ -10,9 +10,9 @@ Conflicting translations of one source are separate units, as in the memory.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from alinea.align.errors import InputError
 

@@ -22,10 +22,11 @@ import re
 import sqlite3
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from alinea.align.errors import InputError
 from alinea.align.read import require_file

@@ -186,7 +186,3 @@ def band_of(score: int | None) -> str:
     return NO_MATCH
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form (as the FTS5 tokenizer ``remove_diacritics 2`` sees words)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -34,8 +34,9 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from alinea.align.errors import InputError
+from alinea.align.utils import fold
 
-from .match import MAX_PENALTY, Encoder, final_score, fold, number_difference, numbers_of, tokenize, word_keys
+from .match import MAX_PENALTY, Encoder, final_score, number_difference, numbers_of, tokenize, word_keys
 from .store import TranslationMemory
 
 #: At most this many query terms go into the candidate query.
@@ -310,9 +311,9 @@ def candidates(tm: TranslationMemory, tokens, column: str = "source", limit: int
     top = max(idf.values())
     # Summed with numpy: a GROUP BY over tens of thousands of postings costs
     # SQLite a temporary B-tree; a sort of one array is several times cheaper.
-    import numpy as np
-
     from itertools import chain
+
+    import numpy as np
 
     ids, weights = [], []
     for term, _ in terms:

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from alinea.align.errors import InputError
 
@@ -129,7 +129,7 @@ def default_db() -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _describe(path: Path, exc: sqlite3.Error) -> InputError:
@@ -342,7 +342,7 @@ class TranslationMemory:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "TranslationMemory":
+    def __enter__(self) -> TranslationMemory:
         return self
 
     def __exit__(self, *exc) -> None:
