@@ -10,14 +10,17 @@ NAME.tmx, NAME.tsv and the HTML review) is then timed four ways, in one run:
   process (imports and warm-up done beforehand);
 - ``run_batch`` on a local Dask cluster of 1 worker process, then of 2;
 - ``run_batch`` against an external ``dask scheduler`` and two ``dask worker`` processes
-  started on 127.0.0.1 by this script (their start-up is not in the time).
+  started on 127.0.0.1 by this script (their start-up is not in the time), with the
+  Dask settings README recommends for your own workers (``dask_environment()``).
 
 Every batch starts from an empty output folder and includes what ``alinea batch`` does
 beyond the loop: pairing and hashing the inputs, starting the cluster, warming the
 workers, and merging corpus.tmx, summary.json and index.html at the end. Printed: pairs
-per second, CPU seconds (this process and its children, so the workers too), the speed-up of 2 workers over
-1 (target >= 1.7 on 2 free cores), the overhead per pair against the loop, and the
-load average before and after each measurement (the machine may be shared).
+per second, CPU seconds in all and per pair (this process and its children, so the workers
+too), the speed-up of 2 workers over 1 (target >= 1.7 on 2 free cores), the overhead per
+pair against the loop, and the load average before and after each measurement (the machine
+may be shared). ``--rounds R`` measures everything R times, in reverse order every other
+round, so that a change of load does not always fall on the same run.
 """
 from __future__ import annotations
 
@@ -123,16 +126,19 @@ def start_external_cluster(logs: Path) -> tuple[str, list[subprocess.Popen], flo
     """`dask scheduler` + two single-threaded `dask worker`s on 127.0.0.1; returns (address, processes, start-up s)."""
     from distributed import Client
 
+    from alinea.batch.run import dask_environment
+
     dask = Path(sys.executable).parent / "dask"
+    env = {**os.environ, **dask_environment()}  # the settings README recommends for your own workers
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     started = time.perf_counter()
     procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                              stdout=subprocess.DEVNULL, stderr=open(logs / "scheduler.log", "wb"))]
+                              stdout=subprocess.DEVNULL, stderr=open(logs / "scheduler.log", "wb"), env=env)]
     for i in range(2):
         procs.append(subprocess.Popen([str(dask), "worker", address, "--nthreads", "1", "--no-dashboard",
                                        "--host", "127.0.0.1", "--name", f"bench-{i}"],
-                                      stdout=subprocess.DEVNULL, stderr=open(logs / f"worker{i}.log", "wb")))
+                                      stdout=subprocess.DEVNULL, stderr=open(logs / f"worker{i}.log", "wb"), env=env))
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -157,22 +163,55 @@ def stop(procs: list[subprocess.Popen]) -> None:
             proc.wait()
 
 
+RUNS = {"loop": "peer: pipeline in a loop (1 process)", "local1": "alinea batch, local cluster, 1 worker",
+        "local2": "alinea batch, local cluster, 2 workers", "external": "alinea batch, dask scheduler + 2 workers"}
+
+
+def measure(key: str, tmp: Path, names: list[str], no_report: bool, tag: str) -> tuple[Measure, dict | None]:
+    """One run of ``key`` into a fresh output folder."""
+    out = tmp / f"{key}-{tag}"
+    if key == "loop":
+        with Measure() as m:
+            run_loop(tmp / "in", out, names, no_report)
+        return m, None
+    if key.startswith("local"):
+        with Measure() as m:
+            phases = run_dask(tmp / "in", out, no_report, workers=int(key[len("local"):]))
+        return m, phases
+    logs = tmp / f"dask-logs-{tag}"
+    logs.mkdir()
+    cpu_before = _cpu()
+    address, procs, startup = start_external_cluster(logs)
+    try:
+        with Measure() as m:
+            phases = run_dask(tmp / "in", out, no_report, scheduler=address)
+    finally:
+        stop(procs)
+    # the workers' CPU is known once they have exited; it includes their start-up
+    m.cpu = _cpu() - cpu_before
+    phases["startup"] = startup
+    return m, phases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs", type=int, default=1000, help="document pairs (default 1000)")
     parser.add_argument("--no-report", action="store_true", help="skip the HTML review of each pair, everywhere")
     parser.add_argument("--skip", default="", help="comma-separated runs to leave out: loop,1,2,external")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure every run this many times, in reverse order every other round (default 1)")
     args = parser.parse_args()
     if not DATA.with_suffix(".es").is_file():
         print(f"bench_batch: {DATA}.es is absent; this benchmark needs ../shared/data beside the repository",
               file=sys.stderr)
         return 2
     skip = set(filter(None, args.skip.split(",")))
+    keys = [k for k in RUNS if k.removeprefix("local") not in skip]
 
     from alinea.batch.job import warm_up
 
     warm_up()  # the loop gets its imports and first figure for free; each batch pays its workers'
-    results: dict[str, tuple[Measure, dict | None]] = {}
+    results: dict[str, list[tuple[Measure, dict | None]]] = {k: [] for k in keys}
     with tempfile.TemporaryDirectory(prefix="bench_batch.") as tmp:
         tmp = Path(tmp)
         sentences = make_corpus(tmp / "in", args.pairs)
@@ -180,68 +219,48 @@ def main() -> int:
         print(f"corpus: {args.pairs} synthetic pairs from {DATA.name}.{{es,en}}, {sentences} sentences per side "
               f"({sentences / args.pairs:.1f} per document); outputs per pair: tmx, tsv"
               f"{'' if args.no_report else ', review html'}; {os.cpu_count()} CPUs", flush=True)
-        if "loop" not in skip:
-            with Measure() as m:
-                run_loop(tmp / "in", tmp / "loop", names, args.no_report)
-            results["loop"] = (m, None)
-            print(f"  measured loop: {m.seconds:.1f} s ({m.load()})", flush=True)
-        for workers in (1, 2):
-            if str(workers) in skip:
-                continue
-            with Measure() as m:
-                phases = run_dask(tmp / "in", tmp / f"local{workers}", args.no_report, workers=workers)
-            results[f"local{workers}"] = (m, phases)
-            print(f"  measured local cluster, {workers} worker(s): {m.seconds:.1f} s ({m.load()})", flush=True)
-        if "external" not in skip:
-            logs = tmp / "dask-logs"
-            logs.mkdir()
-            cpu_before = _cpu()
-            address, procs, startup = start_external_cluster(logs)
-            try:
-                with Measure() as m:
-                    phases = run_dask(tmp / "in", tmp / "external", args.no_report, scheduler=address)
-            finally:
-                stop(procs)
-            # the workers' CPU is known once they have exited; it includes their start-up
-            m.cpu = _cpu() - cpu_before
-            phases["startup"] = startup
-            results["external"] = (m, phases)
-            print(f"  measured external scheduler + 2 workers: {m.seconds:.1f} s ({m.load()})", flush=True)
+        for round_ in range(args.rounds):
+            for key in (keys if round_ % 2 == 0 else keys[::-1]):
+                m, phases = measure(key, tmp, names, args.no_report, str(round_))
+                results[key].append((m, phases))
+                print(f"  measured {RUNS[key]}: {m.seconds:.1f} s, cpu {m.cpu:.1f} s ({m.load()})", flush=True)
 
     n = args.pairs
     print()
-    print(f"{'run':<44} {'wall s':>8} {'pairs/s':>8} {'cpu s':>8}  phases")
-    labels = {"loop": "peer: pipeline in a loop (1 process)", "local1": "alinea batch, local cluster, 1 worker",
-              "local2": "alinea batch, local cluster, 2 workers",
-              "external": "alinea batch, dask scheduler + 2 workers"}
-    for key, label in labels.items():
-        if key not in results:
-            continue
-        m, phases = results[key]
-        detail = ""
-        if phases:
-            detail = (f"pairs {phases['pairs']:.1f} s (sum of per-pair times {phases['pair_seconds']:.1f} s), "
-                      f"corpus outputs {phases['corpus']:.1f} s")
-            if "startup" in phases:
-                detail += (f"; cluster start-up before the run {phases['startup']:.1f} s "
-                           "(not in wall, in cpu)")
-        print(f"{label:<44} {m.seconds:>8.1f} {n / m.seconds:>8.2f} {m.cpu:>8.1f}  {detail}; {m.load()}")
-    if "local1" in results and "local2" in results:
-        speedup = results["local1"][0].seconds / results["local2"][0].seconds
-        verdict = "met" if speedup >= TARGET else "not met"
-        print(f"speed-up 2 workers / 1 worker: {speedup:.2f}x (target >= {TARGET}x on 2 free cores: {verdict})")
-    if "loop" in results:
-        loop = results["loop"][0].seconds
+    print(f"{'run':<44} {'wall s':>8} {'pairs/s':>8} {'cpu s':>8} {'cpu/pair':>9}  phases")
+    for key, runs in results.items():
+        for m, phases in runs:
+            detail = ""
+            if phases:
+                detail = (f"pairs {phases['pairs']:.1f} s (sum of per-pair times {phases['pair_seconds']:.1f} s), "
+                          f"corpus outputs {phases['corpus']:.1f} s; ")
+                if "startup" in phases:
+                    detail += f"cluster start-up before the run {phases['startup']:.1f} s (not in wall, in cpu); "
+            print(f"{RUNS[key]:<44} {m.seconds:>8.1f} {n / m.seconds:>8.2f} {m.cpu:>8.1f} "
+                  f"{m.cpu / n * 1000:>6.0f} ms  {detail}{m.load()}")
+
+    def best(key: str) -> Measure:
+        return min((m for m, _ in results[key]), key=lambda m: m.seconds)
+
+    if results.get("local1") and results.get("local2"):
+        for i, ((one, _), (two, _)) in enumerate(zip(results["local1"], results["local2"])):
+            speedup = one.seconds / two.seconds
+            print(f"speed-up 2 workers / 1 worker{f' (round {i + 1})' if args.rounds > 1 else ''}: {speedup:.2f}x "
+                  f"(target >= {TARGET}x on 2 free cores: {'met' if speedup >= TARGET else 'not met'}; "
+                  f"load {one.load_before:.2f}-{one.load_after:.2f} and {two.load_before:.2f}-{two.load_after:.2f})")
+    if results.get("loop"):
+        loop = best("loop")
         for key in ("local1", "local2", "external"):
-            if key in results:
-                m, phases = results[key]
-                overhead = (m.seconds - loop) / n * 1000
-                print(f"vs the loop: {labels[key]}: {m.seconds / loop:.2f}x the loop's wall time "
-                      f"({overhead:+.1f} ms per pair)")
-        if "local1" in results:
-            m, phases = results["local1"]
-            print(f"overhead per pair of 1 worker, corpus outputs excluded: "
-                  f"{(phases['pairs'] - loop) / n * 1000:+.1f} ms")
+            if results.get(key):
+                m = best(key)
+                print(f"vs the loop (fastest runs): {RUNS[key]}: {m.seconds / loop.seconds:.2f}x the loop's wall time "
+                      f"({(m.seconds - loop.seconds) / n * 1000:+.1f} ms per pair)")
+        if results.get("local1"):
+            for (m, phases), (peer, _) in zip(results["local1"], results["loop"]):
+                print(f"CPU per pair, 1 worker against the loop: {m.cpu / n * 1000:.0f} ms against "
+                      f"{peer.cpu / n * 1000:.0f} ms ({(m.cpu - peer.cpu) / n * 1000:+.1f} ms, cluster start-up, "
+                      f"warm-up and corpus outputs included); wall, corpus outputs excluded: "
+                      f"{(phases['pairs'] - peer.seconds) / n * 1000:+.1f} ms")
     return 0
 
 
