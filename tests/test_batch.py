@@ -570,6 +570,46 @@ def test_dask_is_imported_only_by_the_batch_command():
     assert proc.stdout.strip() == "[]"
 
 
+def _worker_settings() -> dict:
+    import dask
+
+    return {"tick": dask.config.get("distributed.admin.tick.interval"),
+            "profile": dask.config.get("distributed.worker.profile.enabled"),
+            "monitor": dask.config.get("distributed.worker.memory.monitor-interval"),
+            "malloc_trim": os.environ.get("MALLOC_TRIM_THRESHOLD_")}
+
+
+def test_local_cluster_workers_run_with_the_batch_dask_settings():
+    """Dask's defaults (20 ms event-loop tick, profiler, MALLOC_TRIM_THRESHOLD_=65536 in the
+    worker's environment) cost the workers CPU; the local cluster's workers must not have them."""
+    import dask
+
+    from alinea.batch.run import LOCAL_CLUSTER_CONFIG, dask_client
+
+    with dask_client(1) as client:
+        settings = list(client.run(_worker_settings).values())
+    assert settings == [{"tick": LOCAL_CLUSTER_CONFIG["distributed.admin.tick.interval"], "profile": False,
+                         "monitor": LOCAL_CLUSTER_CONFIG["distributed.worker.memory.monitor-interval"],
+                         "malloc_trim": None}]
+    assert settings[0]["tick"] != dask.config.get("distributed.admin.tick.interval")  # Dask's own default here
+
+
+def test_dask_environment_gives_hand_started_workers_the_same_settings():
+    from alinea.batch.run import LOCAL_CLUSTER_CONFIG, dask_environment
+
+    code = ("import dask, distributed, json\n"
+            "print(json.dumps([dask.config.get(k) for k in ('distributed.admin.tick.interval', "
+            "'distributed.worker.profile.enabled', 'distributed.worker.memory.monitor-interval', "
+            "'distributed.admin.system-monitor.interval')]))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**env, **dask_environment()})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [LOCAL_CLUSTER_CONFIG[k] for k in (
+        "distributed.admin.tick.interval", "distributed.worker.profile.enabled",
+        "distributed.worker.memory.monitor-interval", "distributed.admin.system-monitor.interval")]
+
+
 def test_a_task_that_dies_fails_its_pair_only(tmp_path, sentence_pairs, monkeypatch):
     """What a worker crash looks like to the batch (an exception instead of a result): that pair
     is failed with the reason, its stale outputs go, the others are unaffected."""
