@@ -164,6 +164,7 @@ def stop(procs: list[subprocess.Popen]) -> None:
 
 
 RUNS = {"loop": "peer: pipeline in a loop (1 process)", "local1": "alinea batch, local cluster, 1 worker",
+        "before1": "1 worker, Dask's defaults (as before)",
         "local2": "alinea batch, local cluster, 2 workers", "external": "alinea batch, dask scheduler + 2 workers"}
 
 
@@ -177,6 +178,17 @@ def measure(key: str, tmp: Path, names: list[str], no_report: bool, tag: str) ->
     if key.startswith("local"):
         with Measure() as m:
             phases = run_dask(tmp / "in", out, no_report, workers=int(key[len("local"):]))
+        return m, phases
+    if key == "before1":  # the settings alinea batch had before: Dask's defaults, profiler off
+        import alinea.batch.run as batch_run
+
+        tuned = batch_run.LOCAL_CLUSTER_CONFIG
+        batch_run.LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
+        try:
+            with Measure() as m:
+                phases = run_dask(tmp / "in", out, no_report, workers=1)
+        finally:
+            batch_run.LOCAL_CLUSTER_CONFIG = tuned
         return m, phases
     logs = tmp / f"dask-logs-{tag}"
     logs.mkdir()
@@ -198,6 +210,8 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=1000, help="document pairs (default 1000)")
     parser.add_argument("--no-report", action="store_true", help="skip the HTML review of each pair, everywhere")
     parser.add_argument("--skip", default="", help="comma-separated runs to leave out: loop,1,2,external")
+    parser.add_argument("--before", action="store_true",
+                        help="also 1 worker with Dask's default settings (what alinea batch had before)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure every run this many times, in reverse order every other round (default 1)")
     args = parser.parse_args()
@@ -206,7 +220,7 @@ def main() -> int:
               file=sys.stderr)
         return 2
     skip = set(filter(None, args.skip.split(",")))
-    keys = [k for k in RUNS if k.removeprefix("local") not in skip]
+    keys = [k for k in RUNS if k.removeprefix("local") not in skip and (k != "before1" or args.before)]
 
     from alinea.batch.job import warm_up
 
@@ -261,6 +275,10 @@ def main() -> int:
                       f"{peer.cpu / n * 1000:.0f} ms ({(m.cpu - peer.cpu) / n * 1000:+.1f} ms, cluster start-up, "
                       f"warm-up and corpus outputs included); wall, corpus outputs excluded: "
                       f"{(phases['pairs'] - peer.seconds) / n * 1000:+.1f} ms")
+        if results.get("before1"):
+            for (m, _), (peer, _) in zip(results["before1"], results["loop"]):
+                print(f"CPU per pair, 1 worker with Dask's defaults against the loop: {m.cpu / n * 1000:.0f} ms "
+                      f"against {peer.cpu / n * 1000:.0f} ms ({(m.cpu - peer.cpu) / n * 1000:+.1f} ms)")
     return 0
 
 
