@@ -30,8 +30,12 @@ def write_html(path: str | os.PathLike, template: str, **context) -> None:
         fh.write(html)
 
 
-def figure_data_uri(fig) -> str:
-    """A matplotlib figure as an embeddable PNG data URI."""
+def figure_data_uri(fig, tight: bool = True) -> str:
+    """A matplotlib figure as an embeddable PNG data URI.
+
+    ``tight``: crop to what is drawn (``bbox_inches="tight"``), which draws the figure twice;
+    a figure whose margins are set by hand passes False (the review's plot: a third of its cost).
+    """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight" if tight else None)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

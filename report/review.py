@@ -118,6 +118,9 @@ def path_plot(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> str:
     ys = [0] + [p[1] for p in points]
     fig = Figure(figsize=(11, 4.8))
     path_ax, dev_ax = fig.subplots(1, 2)
+    # Margins set by hand (room for the axis labels) instead of a tight crop at save time, which
+    # would draw the figure a second time: this plot is drawn for every review page and batch pair.
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.11, top=0.93, wspace=0.2)
     path_ax.plot([0, n_src], [0, n_tgt], color="#bbbbbb", lw=1, ls="--", label="diagonal")
     path_ax.step(xs, ys, where="post", color="#1f5fa8", lw=1.2, label="alignment path")
     # deviation: how many target sentences the path is above (+) or below (-) the diagonal
@@ -150,7 +153,7 @@ def path_plot(bitext: Bitext, threshold: float = LOW_CONFIDENCE) -> str:
     dev_ax.set_xlabel(f"source sentence ({bitext.src_lang})")
     dev_ax.set_ylabel("target sentences above (+) / below (−) the diagonal")
     dev_ax.set_title("Deviation from the diagonal")
-    return figure_data_uri(fig)
+    return figure_data_uri(fig, tight=False)
 
 
 REVIEW_COLUMNS = ["bead", "type", "score", "paragraph", "review", "src_ids", "tgt_ids", "source", "target"]
