@@ -69,7 +69,7 @@ def _cpu() -> float:
 class Measure:
     """Wall and CPU seconds and the 1-minute load average around a block."""
 
-    def __enter__(self) -> "Measure":
+    def __enter__(self) -> Measure:
         self.load_before = os.getloadavg()[0]
         self.cpu = _cpu()
         self.started = time.perf_counter()

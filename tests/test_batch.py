@@ -673,3 +673,21 @@ def test_dashboard_sorts_in_a_real_browser(local_batch, tmp_path):
     assert [confidence[n] for n in ascending] == sorted(confidence.values())
     assert [confidence[n] for n in descending] == sorted(confidence.values(), reverse=True)
     assert by_name == sorted(summary)
+
+
+def test_a_pair_that_is_not_a_translation_is_aligned_and_warned_about(tmp_path, sentence_pairs, run_cli):
+    """The aligner's warning (documents that do not look like translations of each other) reaches
+    the batch's stderr and the dashboard, as `alinea align` would print it; the pair is still ok."""
+    src = tmp_path / "in"
+    make_corpus(src, sentence_pairs, 1, size=16)
+    write_doc([es for es, _ in sentence_pairs[:16]], src / "crossed.es.txt")
+    write_doc([en for _, en in sentence_pairs[-16:]], src / "crossed.en.txt")
+    out = tmp_path / "out"
+    result = run_cli("batch", src, "-o", out, "--shard", "1/1")
+    assert result.exit_code == 0, result.output
+    assert "warning: crossed: the two documents do not look like translations" in result.output
+    assert "warning: doc000:" not in result.output
+    merged = run_cli("batch", "--merge", out)  # a slice writes no dashboard; the merge does
+    assert merged.exit_code == 0, merged.output
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert page.count("do not look like translations") == 1  # the crossed pair's row only

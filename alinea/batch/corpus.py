@@ -173,7 +173,8 @@ def write_dashboard(outcome: BatchOutcome, path: Path) -> None:
     from alinea.report.review import LOW_CONFIDENCE
 
     rows = [{"result": r, "links": _links(outcome, r), "to_review": r.details.get("to_review"),
-             "low_confidence": r.details.get("low_confidence")} for r in worst_first(outcome.results)]
+             "low_confidence": r.details.get("low_confidence"), "warnings": r.details.get("warnings", [])}
+            for r in worst_first(outcome.results)]
     write_html(path, "batch.html.j2", title=outcome.source.name or str(outcome.source),
                outcome=outcome, totals=outcome.totals(), rows=rows, plot=confidence_plot(outcome),
                threshold=LOW_CONFIDENCE, corpus=CORPUS_TMX, summary=SUMMARY_JSON,

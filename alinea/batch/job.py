@@ -79,7 +79,7 @@ class PairResult:
         return {key: values[key] for key in SUMMARY_KEYS}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "PairResult":
+    def from_dict(cls, data: dict) -> PairResult:
         return cls(**{key: data.get(key) for key in (*SUMMARY_KEYS, "details") if key in data})
 
     def as_dict(self) -> dict:
@@ -186,8 +186,8 @@ def align_pair(job: PairJob) -> PairResult:
 
 def _align_and_write(job: PairJob) -> PairResult:
     from alinea.pipeline import align_files
-    from alinea.report.review import summary, to_review, review_rows, write_review
-    from alinea.tmx.tabular import bitext_frame, write_table
+    from alinea.report.review import review_rows, summary, to_review, write_review
+    from alinea.tmx.tabular import write_bead_table
     from alinea.tmx.writer import write_tmx
 
     pair, options = job.pair, job.options
@@ -197,7 +197,7 @@ def _align_and_write(job: PairJob) -> PairResult:
     bitext = align_files(pair.es, pair.en, options.src_lang, options.tgt_lang, meta={"symbol": pair.name})
     units = write_tmx(bitext, paths["tmx"], options.src_lang, options.tgt_lang,
                       keep_unaligned=options.keep_unaligned)
-    write_table(bitext_frame(bitext), paths["tsv"])
+    write_bead_table(bitext, paths["tsv"])
     if "report" in paths:
         write_review(bitext, paths["report"])
     figures = summary(bitext)
@@ -210,7 +210,11 @@ def _align_and_write(job: PairJob) -> PairResult:
         details={"beads": figures["beads"], "bead_counts": figures["bead_counts"],
                  "low_confidence": figures["low_confidence"],
                  "to_review": len(to_review(review_rows(bitext))),
-                 "histogram": _histogram([b.score for b in bitext.beads if not b.is_null])},
+                 "histogram": _histogram([b.score for b in bitext.beads if not b.is_null]),
+                 # The aligner's warnings (documents that do not look like translations of each
+                 # other, dropped anchors, runs of unaligned sentences) and the share of beads
+                 # that look translated: what `alinea align` would have printed for this pair.
+                 "translated": round(bitext.translated, 4), "warnings": list(bitext.warnings)},
     )
 
 

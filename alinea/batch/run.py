@@ -21,17 +21,30 @@ import fcntl
 import json
 import os
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Iterator
 
 from alinea.align.errors import InputError
 from alinea.align.utils import atomic_write
 
 from .corpus import CORPUS_TMX, INDEX_HTML, SUMMARY_JSON, BatchOutcome, write_corpus_outputs
-from .job import (STATE_DIR, PairJob, PairOptions, PairResult, align_pair, alinea_version, failed, fingerprint,
-                  is_current, output_paths, remove_outputs, warm_up, worker_check)
+from .job import (
+    STATE_DIR,
+    PairJob,
+    PairOptions,
+    PairResult,
+    align_pair,
+    alinea_version,
+    failed,
+    fingerprint,
+    is_current,
+    output_paths,
+    remove_outputs,
+    warm_up,
+    worker_check,
+)
 from .pairs import Orphan, Pairing, find_pairs, shard_of
 
 #: Seconds to wait for a remote scheduler to answer, and for its first worker to join.
@@ -310,7 +323,8 @@ def check_workers(client, source: Path, outdir: Path) -> None:
         problems += [f"{worker} {p}" for p in answer["problems"]]
     if problems:
         raise InputError("the Dask workers cannot run this batch: " + "; ".join(problems) +
-                         " (workers need the same alinea and the folders at the same paths, e.g. on a shared filesystem)")
+                         " (workers need the same alinea and the folders at the same paths, e.g. on a shared "
+                         "filesystem)")
 
 
 def run_on_dask(client, jobs: list[PairJob], emit: Progress) -> None:
@@ -405,9 +419,10 @@ def merge_shards(outdir: str | os.PathLike) -> BatchOutcome:
         loaded[data["shard"][0]] = data
     missing = [i for i in range(1, count + 1) if i not in loaded]
     if missing:
-        raise InputError(f"{outdir}: slice{'s' if len(missing) > 1 else ''} "
+        plural = len(missing) > 1
+        raise InputError(f"{outdir}: slice{'s' if plural else ''} "
                          f"{', '.join(f'{i}/{count}' for i in missing)} not finished: run "
-                         f"`alinea batch INPUT -o {outdir} --shard I/{count}` for {'them' if len(missing) > 1 else 'it'}")
+                         f"`alinea batch INPUT -o {outdir} --shard I/{count}` for {'them' if plural else 'it'}")
     first = loaded[1]
     for key, what in (("input", "input"), ("options", "options"), ("alinea", "alinea version")):
         values = {json.dumps(d[key], sort_keys=True) for d in loaded.values()}

@@ -73,9 +73,16 @@ def _print_outcome(outcome, wrote: list[Path], what: str) -> None:
         click.echo(f"failed: {result.name}: {result.error}", err=True)
     for orphan in outcome.orphans[:_LISTED]:
         click.echo(f"orphan: {orphan.describe()}", err=True)
+    # The aligner's warnings of the pairs aligned in this run (e.g. documents that do not look
+    # like translations of each other): what `alinea align` would have said about each.
+    warned = [(r.name, w) for r in outcome.results if r.status == "ok" for w in r.details.get("warnings", [])]
+    for name, warning in warned[:_LISTED]:
+        click.echo(f"warning: {name}: {warning}", err=True)
     hidden = max(0, len(outcome.failed) - _LISTED) + max(0, len(outcome.orphans) - _LISTED)
     if hidden:
         click.echo(f"... and {hidden} more failures and orphans: see summary.json", err=True)
+    if len(warned) > _LISTED:
+        click.echo(f"... and {len(warned) - _LISTED} more warnings: see index.html", err=True)
     if outcome.ignored:
         names = ", ".join(str(p) for p in outcome.ignored[:5])
         click.echo(f"ignored (no .es/.en in the name, not in es/ or en/): {names}"
