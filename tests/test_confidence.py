@@ -203,3 +203,15 @@ def test_the_match_share_is_measured_on_the_document():
         return aligner.observed_match_share(beads, src, tgt, model, weights)
     literal, free = share(STORY_ES, STORY_EN), share(STORY_ES, FREE_EN)
     assert free < aligner.CostModel.refit_below < literal
+
+
+def test_upper_quartile_is_numpys_default_quantile():
+    import numpy as np
+
+    from alinea.align.evidence import upper_quartile
+
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 3, 4, 5, 7, 10, 101, 1000):
+        for _ in range(20):
+            values = rng.normal(size=size) * rng.uniform(0.1, 50)
+            assert upper_quartile(values) == float(np.quantile(values, 0.75))
