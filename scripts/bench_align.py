@@ -180,7 +180,8 @@ def run_hunalign(docs, binary: str) -> tuple[list, float]:
             tgt.write_text("\n".join(d["en"]) + "\n", encoding="utf-8")
             paths.append((src, tgt))
         started = time.perf_counter()
-        outputs = [subprocess.run([binary, "-utf", str(tmp_path / "null.dic"), str(s), str(t)],
+        # cwd: hunalign writes a translate.txt into its working folder
+        outputs = [subprocess.run([binary, "-utf", str(tmp_path / "null.dic"), str(s), str(t)], cwd=tmp_path,
                                   capture_output=True, text=True, check=True).stdout for s, t in paths]
         seconds = time.perf_counter() - started
     for _doc, out in zip(docs, outputs):
@@ -312,7 +313,7 @@ def hunalign_qualities(docs, binary: str) -> list[float]:
             src, tgt = tmp_path / f"{k}.es", tmp_path / f"{k}.en"
             src.write_text("\n".join(d["es"]) + "\n", encoding="utf-8")
             tgt.write_text("\n".join(d["en"]) + "\n", encoding="utf-8")
-            out = subprocess.run([binary, "-utf", str(tmp_path / "null.dic"), str(src), str(tgt)],
+            out = subprocess.run([binary, "-utf", str(tmp_path / "null.dic"), str(src), str(tgt)], cwd=tmp_path,
                                  capture_output=True, text=True, check=True).stdout
             rungs = [line.split("\t") for line in out.splitlines() if line.strip()]
             qualities += [float(r[2]) for r in rungs[:-1]]   # the last rung closes the ladder

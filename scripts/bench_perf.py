@@ -212,7 +212,8 @@ def scaling(tmp: Path, sizes: list[int], hunalign: str | None, hunalign_sizes: s
             src.write_text("\n".join(doc["es"]) + "\n", encoding="utf-8")
             tgt.write_text("\n".join(doc["en"]) + "\n", encoding="utf-8")
             (tmp / "null.dic").write_text("", encoding="utf-8")
-            done = measured([hunalign, "-utf", str(tmp / "null.dic"), str(src), str(tgt)], timeout=timeout)
+            # cwd: hunalign writes a translate.txt into its working folder
+            done = measured([hunalign, "-utf", str(tmp / "null.dic"), str(src), str(tgt)], timeout=timeout, cwd=tmp)
             if done is None:
                 print(f"  {size:>7} pairs: hunalign gave no result within {timeout:.0f} s")
             else:
