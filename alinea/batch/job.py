@@ -11,7 +11,6 @@ why, and stale outputs of an earlier success are removed.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -108,14 +107,12 @@ def record_path(outdir: Path, name: str) -> Path:
 
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes; "" when it cannot be read (the pair then fails in the worker)."""
-    digest = hashlib.sha256()
+    from alinea.align.utils import file_sha256
+
     try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        return file_sha256(path)
     except OSError:
         return ""
-    return digest.hexdigest()
 
 
 def fingerprint(pair: DocumentPair, options: PairOptions, version: str) -> dict:
@@ -235,14 +232,14 @@ def warm_up() -> None:
     from alinea.align.segment import segment_text
     from alinea.pipeline import align_texts
     from alinea.report.review import write_review
-    from alinea.tmx.tabular import bitext_frame, write_table
+    from alinea.tmx.tabular import write_bead_table
     from alinea.tmx.writer import write_tmx
 
     bitext = align_texts(segment_text("El informe fue aprobado. La sesión terminó.", "es"),
                          segment_text("The report was adopted. The session ended.", "en"))
     with tempfile.TemporaryDirectory(prefix="alinea-warm-up.") as folder:
         write_tmx(bitext, Path(folder) / "w.tmx")
-        write_table(bitext_frame(bitext), Path(folder) / "w.tsv")
+        write_bead_table(bitext, Path(folder) / "w.tsv")  # as _align_and_write does: no pandas
         write_review(bitext, Path(folder) / "w.html")
 
 
