@@ -23,12 +23,31 @@ def test_help_on_every_command(run_cli, command):
 
 
 def test_every_registered_command_has_help(run_cli):
+    import click
+
     from alinea.cli import main
 
-    for name in main.commands:
+    for name in main.list_commands(click.Context(main)):
         result = run_cli(name, "--help")
         assert result.exit_code == 0, name
         assert "Usage:" in result.output
+
+
+def test_lazy_command_table_matches_the_command_modules():
+    """Commands are imported when used: the name -> module table must list every command of every
+    command module, under the module that defines it, and nothing else."""
+    import importlib
+    import pkgutil
+
+    import alinea.cli
+    from alinea.cli import COMMAND_MODULES
+
+    defined = {}
+    for info in pkgutil.iter_modules(alinea.cli.__path__):
+        module = importlib.import_module(f"alinea.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            defined[command.name] = info.name
+    assert defined == COMMAND_MODULES
 
 
 def test_align_writes_tmx_tsv_and_report(run_cli, es_path, en_path, tmp_path):
