@@ -1,8 +1,8 @@
 """Small helpers shared by every stage."""
 from __future__ import annotations
 
-import hashlib
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,8 +21,48 @@ def check_lang(lang: str) -> str:
     return base
 
 
+#: A BCP 47-looking language code: es, es-ES, es-419, en_GB (TMX files write "_" too).
+_LANG_CODE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def tmx_lang(code: str) -> str:
+    """A language code as TMX writes it: ``es``, ``es-ES``, ``en-US`` (``es_ES`` accepted)."""
+    code = (code or "").strip().replace("_", "-")
+    if not _LANG_CODE.match(code):
+        from .errors import InputError
+
+        raise InputError(f"invalid language code {code!r}: use a code such as es, es-ES, en or en-US")
+    return canonical_lang(code)
+
+
+def canonical_lang(code: str) -> str:
+    """A language code in BCP 47's conventional case: ``es-ES``, ``en-GB``, ``es-419``, ``sr-Latn-RS``.
+
+    BCP 47 codes are case-insensitive (and TMX files write ``_`` too): ``EN-GB``,
+    ``en-gb`` and ``en_GB`` are one language, shown as ``en-GB``. Any string is
+    accepted; it is only re-cased.
+    """
+    base, *rest = (code or "").strip().replace("_", "-").split("-")
+    parts = [base.lower()]
+    for part in rest:
+        if len(part) == 2 and part.isalpha():
+            parts.append(part.upper())  # region
+        elif len(part) == 4 and part.isalpha():
+            parts.append(part.title())  # script
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
+
+
+def base_lang(code: str) -> str:
+    """``es`` for ``es-ES``, ``ES_es`` or ``es``."""
+    return (code or "").replace("_", "-").split("-")[0].lower()
+
+
 def file_sha256(path: str | os.PathLike) -> str:
     """The SHA-256 of a file's bytes, as hex (read in 1 MiB blocks: memory stays flat on a big file)."""
+    import hashlib  # (its OpenSSL binding costs ~3 ms of every start; only batch and review hash files)
+
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -36,9 +76,9 @@ def resource_rows(name: str, width: int) -> list[tuple[str, ...]]:
     One row a line, tab-separated cells, stripped; blank lines and ``#``
     comments skipped; each row cut or padded with "" to ``width`` cells.
     """
-    from importlib import resources
-
-    text = (resources.files(__package__) / "resources" / name).read_text(encoding="utf-8")
+    # Read beside this module, not through importlib.resources (whose import costs ~5 ms of
+    # every start): alinea is installed as files, never run from a zip.
+    text = (Path(__file__).parent / "resources" / name).read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):

@@ -13,7 +13,8 @@ from __future__ import annotations
 import html
 import re
 
-from alinea.align.errors import InputError
+# The language-code helpers live with check_lang: commands validate codes without this module.
+from alinea.align.utils import base_lang, canonical_lang, tmx_lang  # noqa: F401 (re-exported)
 
 # XML 1.0 forbids C0 controls except tab/LF/CR; C1 controls (U+0080-U+009F) are
 # legal but in practice are cp1252 bytes decoded as Latin-1: debris as well.
@@ -32,7 +33,6 @@ _MARKUP_TAG = re.compile(
 # Character references left in text by a double-escaping converter: &amp;amp;,
 # &nbsp;, &#233;, &#xE9;. Only known named references are decoded.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
-_LANG_CODE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 def _decode_entity(match: re.Match) -> str:
@@ -69,35 +69,3 @@ def clean_segment(text: str) -> str:
 def clean_attribute(text: str) -> str:
     """Property values and notes: XML-safe and on one line."""
     return " ".join(_ILLEGAL.sub("", text or "").split())
-
-
-def tmx_lang(code: str) -> str:
-    """A language code as TMX writes it: ``es``, ``es-ES``, ``en-US`` (``es_ES`` accepted)."""
-    code = (code or "").strip().replace("_", "-")
-    if not _LANG_CODE.match(code):
-        raise InputError(f"invalid language code {code!r}: use a code such as es, es-ES, en or en-US")
-    return canonical_lang(code)
-
-
-def canonical_lang(code: str) -> str:
-    """A language code in BCP 47's conventional case: ``es-ES``, ``en-GB``, ``es-419``, ``sr-Latn-RS``.
-
-    BCP 47 codes are case-insensitive (and TMX files write ``_`` too): ``EN-GB``,
-    ``en-gb`` and ``en_GB`` are one language, shown as ``en-GB``. Any string is
-    accepted; it is only re-cased.
-    """
-    base, *rest = (code or "").strip().replace("_", "-").split("-")
-    parts = [base.lower()]
-    for part in rest:
-        if len(part) == 2 and part.isalpha():
-            parts.append(part.upper())  # region
-        elif len(part) == 4 and part.isalpha():
-            parts.append(part.title())  # script
-        else:
-            parts.append(part.lower())
-    return "-".join(parts)
-
-
-def base_lang(code: str) -> str:
-    """``es`` for ``es-ES``, ``ES_es`` or ``es``."""
-    return (code or "").replace("_", "-").split("-")[0].lower()

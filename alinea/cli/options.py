@@ -18,7 +18,7 @@ class LanguageCode(click.ParamType):
     name = "LANG"
 
     def convert(self, value, param, ctx) -> str:
-        from alinea.tmx.hygiene import tmx_lang
+        from alinea.align.utils import tmx_lang
 
         try:
             check_lang(str(value))
