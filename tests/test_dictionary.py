@@ -50,6 +50,38 @@ def test_stems_join_the_forms_of_a_word():
     assert es_stem("año") != es_stem("ano")          # ñ is a letter of its own
 
 
+def _reference_stems(words: list[str], lang: str) -> list[str]:
+    """The stemmer's specification as one regular expression (the implementation of alinea 0.2):
+    the shortest prefix of at least three letters after which a whole suffix remains."""
+    import re
+
+    from alinea.align.dictionary import _DOUBLED_END, _MIN_STEM, _SUFFIXES, _fold
+
+    suffixes = sorted(set(_SUFFIXES[lang].split()), key=len, reverse=True)
+    if lang == "en":
+        suffixes.insert(0, r"(?:(?<=[sxzo])|(?<=[cs]h))es")
+    pattern = re.compile(rf"^(.{{0,{_MIN_STEM - 1}}}$|.{{{_MIN_STEM},}}?)(?:{'|'.join(suffixes)})?$")
+    found = [pattern.match(w).group(1) for w in _fold("\n".join(words)).split("\n")]
+    if lang == "en":
+        found = [_DOUBLED_END.sub(r"\1", w) for w in found]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_stems_equal_the_reference_regular_expression(lang):
+    import random
+
+    rng = random.Random(17)
+    letters = "abcdehilmnorstxyzñáéíóúüç"
+    suffixes = [s for lang_ in ("es", "en") for s in __import__("alinea.align.dictionary", fromlist=["x"])
+                ._SUFFIXES[lang_].split()]
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(0, 9))) + rng.choice(suffixes + [""])
+             for _ in range(20_000)]
+    words += ["es", "ses", "boxes", "houses", "churches", "ashes", "goes", "oes", "hes", "running", "stopped",
+              "Hablándoselo", "NIÑITOS", "", "a", "ab", "abc"]
+    assert stems(words, lang) == _reference_stems(words, lang)
+
+
 def test_hunalign_dictionary_lines_are_english_at_spanish(tmp_path):
     path = tmp_path / "es-en.dic"
     path.write_text("house @ casa\nboarding house @ casa de huéspedes\n\ndog @ perro\n", encoding="utf-8")
