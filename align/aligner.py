@@ -691,7 +691,7 @@ def chance_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: Cost
     """
     n, m = len(src_f), len(tgt_f)
     size = CHANCE_SENTENCES // 2
-    rng = np.random.default_rng(0)
+    rng = None   # numpy.random costs ~7 ms to import: made only for a short document (below)
     half = len(beads) // 2
     src_cut = sum(len(p) for p, *_ in beads[:half])
     tgt_cut = sum(len(q) for _, q, *_ in beads[:half])
@@ -705,6 +705,7 @@ def chance_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: Cost
         tgt_part = tgt_half[(len(tgt_half) - tgt_count) // 2:][:tgt_count]
         src_parts, tgt_parts = [src_part], [tgt_part]
         while sum(len(x) for x in src_parts) < CHANCE_MIN_SENTENCES and len(src_parts) < CHANCE_COPIES:
+            rng = rng or np.random.default_rng(0)
             src_parts.append(rng.permutation(src_part))   # other chance neighbours for each sentence
             tgt_parts.append(rng.permutation(tgt_part))
         src_order, tgt_order = np.concatenate(src_parts), np.concatenate(tgt_parts)
