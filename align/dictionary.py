@@ -29,7 +29,8 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from .errors import InputError
-from .utils import resource_rows
+from .utils import resource_text as _resource_text
+from .utils import table_rows as _table_rows
 
 #: Where Debian's dict-freedict-spa-eng puts its files.
 FREEDICT_DIR = Path("/usr/share/dictd")
@@ -184,15 +185,60 @@ def from_entries(entries: Iterable[tuple[str, str]], source: str) -> Dictionary:
 
 # --------------------------------------------------------------------------- the shipped table
 
+#: The shipped table, and its stems as :func:`from_entries` computes them (written by
+#: ``scripts/build_resources``, so that a process does not stem the table again: ~15 ms).
+GENERAL_TABLE = "es_en_general.tsv"
+GENERAL_STEMS = "es_en_general.stems.tsv"
+_GENERAL_SOURCE = "alinea general-language table (es_en_general.tsv, Apache-2.0)"
+
+
 @cache
 def builtin_dictionary() -> Dictionary:
     """The general-language table shipped with alinea (``resources/es_en_general.tsv``).
 
     Each line is a concept: Spanish forms, a tab, English forms (comma-separated);
-    every Spanish form translates every English form of the line.
+    every Spanish form translates every English form of the line. Read from its
+    precomputed stems when they are up to date with the table and the stemmer's
+    suffix lists (a checksum says so), else stemmed here.
     """
-    return from_entries(_concept_lines(resource_rows("es_en_general.tsv", 2)),
-                        "alinea general-language table (es_en_general.tsv, Apache-2.0)")
+    text = _resource_text(GENERAL_TABLE)
+    stemmed = _resource_text(GENERAL_STEMS, missing_ok=True)
+    lines = stemmed.split("\n") if stemmed else []
+    if len(lines) > 1 and lines[1] == f"# checksum {_stems_checksum(text)}":
+        pairs, phrases = set(), set()
+        for line in lines[2:]:
+            if line:
+                es, en = line.split("\t")
+                if " " in es or " " in en:
+                    phrases.add((tuple(es.split(" ")), tuple(en.split(" "))))
+                else:
+                    pairs.add((es, en))
+        return Dictionary(frozenset(pairs), frozenset(phrases), (_GENERAL_SOURCE,))
+    return from_entries(_concept_lines(_table_rows(text, 2)), _GENERAL_SOURCE)
+
+
+def _stems_checksum(table_text: str) -> str:
+    """What the stems depend on besides the stemmer's code: the table and the suffix lists."""
+    import zlib
+
+    return f"{zlib.crc32(repr((table_text, _SUFFIXES, _MIN_STEM, _ACCENTS)).encode()):08x}"
+
+
+def stem_table(dictionary: Dictionary, table_text: str) -> str:
+    """The text of ``es_en_general.stems.tsv`` for ``dictionary`` (the table's entries stemmed)."""
+    rows = sorted(f"{es}\t{en}" for es, en in dictionary.pairs)
+    rows += sorted(f"{' '.join(es)}\t{' '.join(en)}" for es, en in dictionary.phrases)
+    return (f"# stems of {GENERAL_TABLE}, written by scripts/build_resources: do not edit\n"
+            f"# checksum {_stems_checksum(table_text)}\n" + "".join(row + "\n" for row in rows))
+
+
+def write_stem_table() -> Path:
+    """Write ``resources/es_en_general.stems.tsv`` afresh from the table (``scripts/build_resources``)."""
+    text = _resource_text(GENERAL_TABLE)
+    fresh = from_entries(_concept_lines(_table_rows(text, 2)), _GENERAL_SOURCE)
+    path = Path(__file__).parent / "resources" / GENERAL_STEMS
+    path.write_text(stem_table(fresh, text), encoding="utf-8")
+    return path
 
 
 def _concept_lines(rows: Iterable[tuple[str, ...]]) -> Iterable[tuple[str, str]]:

@@ -70,15 +70,19 @@ def file_sha256(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def resource_rows(name: str, width: int) -> list[tuple[str, ...]]:
-    """The rows of a table shipped in ``alinea/align/resources/`` (``es_en_words.tsv`` …).
-
-    One row a line, tab-separated cells, stripped; blank lines and ``#``
-    comments skipped; each row cut or padded with "" to ``width`` cells.
-    """
+def resource_text(name: str, missing_ok: bool = False) -> str:
+    """The text of a file shipped in ``alinea/align/resources/`` ("" if absent and ``missing_ok``)."""
     # Read beside this module, not through importlib.resources (whose import costs ~5 ms of
     # every start): alinea is installed as files, never run from a zip.
-    text = (Path(__file__).parent / "resources" / name).read_text(encoding="utf-8")
+    path = Path(__file__).parent / "resources" / name
+    if missing_ok and not path.is_file():
+        return ""
+    return path.read_text(encoding="utf-8")
+
+
+def table_rows(text: str, width: int) -> list[tuple[str, ...]]:
+    """The rows of a resource table's text: one row a line, tab-separated cells, stripped; blank
+    lines and ``#`` comments skipped; each row cut or padded with "" to ``width`` cells."""
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -86,6 +90,11 @@ def resource_rows(name: str, width: int) -> list[tuple[str, ...]]:
         cells = [cell.strip() for cell in line.split("\t")][:width]
         rows.append(tuple(cells + [""] * (width - len(cells))))
     return rows
+
+
+def resource_rows(name: str, width: int) -> list[tuple[str, ...]]:
+    """The rows (:func:`table_rows`) of a table shipped in ``alinea/align/resources/`` (``es_en_words.tsv`` …)."""
+    return table_rows(resource_text(name), width)
 
 
 @contextmanager

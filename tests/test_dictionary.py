@@ -82,6 +82,46 @@ def test_stems_equal_the_reference_regular_expression(lang):
     assert stems(words, lang) == _reference_stems(words, lang)
 
 
+def _fresh_general_dictionary():
+    from alinea.align.dictionary import GENERAL_TABLE, _concept_lines, from_entries
+    from alinea.align.utils import resource_rows
+
+    return from_entries(_concept_lines(resource_rows(GENERAL_TABLE, 2)), "fresh")
+
+
+def test_shipped_stems_are_up_to_date_with_the_table():
+    """es_en_general.stems.tsv must be what the stemmer makes of es_en_general.tsv today
+    (after editing either: scripts/build_resources)."""
+    from alinea.align.dictionary import GENERAL_STEMS, GENERAL_TABLE, stem_table
+    from alinea.align.utils import resource_text
+
+    fresh = _fresh_general_dictionary()
+    shipped = resource_text(GENERAL_STEMS)
+    assert shipped == stem_table(fresh, resource_text(GENERAL_TABLE)), "run scripts/build_resources"
+    builtin_dictionary.cache_clear()
+    loaded = builtin_dictionary()
+    assert (loaded.pairs, loaded.phrases) == (fresh.pairs, fresh.phrases)
+    assert len(loaded.phrases) > 10 and len(loaded.pairs) > 1000
+
+
+def test_stale_stems_are_not_used(monkeypatch):
+    """A table edited without regenerating the stems: the checksum differs and the table is stemmed afresh."""
+    import alinea.align.dictionary as dictionary
+
+    real = dictionary._resource_text
+
+    def edited(name, missing_ok=False):
+        text = real(name, missing_ok)
+        return text + "ornitorrinco\tplatypus\n" if name == dictionary.GENERAL_TABLE else text
+
+    monkeypatch.setattr(dictionary, "_resource_text", edited)
+    builtin_dictionary.cache_clear()
+    try:
+        assert (es_stem("ornitorrinco"), en_stem("platypus")) in builtin_dictionary().pairs
+    finally:
+        builtin_dictionary.cache_clear()
+
+
 def test_hunalign_dictionary_lines_are_english_at_spanish(tmp_path):
     path = tmp_path / "es-en.dic"
     path.write_text("house @ casa\nboarding house @ casa de huéspedes\n\ndog @ perro\n", encoding="utf-8")
