@@ -10,6 +10,7 @@ out for that reason). Short texts give no answer rather than a guess.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 #: Function words of each language; none is a word of the other.
@@ -27,21 +28,15 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def function_word_counts(text: str) -> dict[str, int]:
     """How many of ``text``'s words are Spanish and English function words: ``{"es": 5, "en": 0}``."""
-    counts = {lang: 0 for lang in FUNCTION_WORDS}
-    for word in _WORD.findall(text.lower()):
-        for lang, words in FUNCTION_WORDS.items():
-            if word in words:
-                counts[lang] += 1
-    return counts
+    found = Counter(_WORD.findall(text.lower()))
+    return {lang: sum(found[word] for word in words if word in found) for lang, words in FUNCTION_WORDS.items()}
 
 
 def guess_language(texts: Iterable[str] | Iterable[object]) -> str | None:
     """"es" or "en" for a document (its sentences: strings or objects with ``.text``), by
     function-word counts; None when it has fewer than :data:`MIN_DOCUMENT_WORDS` of them."""
-    totals = {lang: 0 for lang in FUNCTION_WORDS}
-    for item in texts:
-        for lang, n in function_word_counts(item if isinstance(item, str) else item.text).items():
-            totals[lang] += n
+    # One pass over the whole document (no word spans the line breaks that join its sentences).
+    totals = function_word_counts("\n".join(item if isinstance(item, str) else item.text for item in texts))
     if sum(totals.values()) < MIN_DOCUMENT_WORDS:
         return None
     return max(totals, key=totals.get)

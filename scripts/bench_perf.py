@@ -101,6 +101,10 @@ def startup(tmp: Path, rounds: int, hunalign: str | None) -> None:
     a58 = ROOT / "corpora" / "A_58_98"
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
+        # The floor of any command that aligns: the interpreter, numpy (one BLAS thread, as the CLI
+        # sets it) and click, and nothing of alinea's.
+        "floor: import numpy, click": [sys.executable, "-c", "import os; os.environ['OPENBLAS_NUM_THREADS'] = "
+                                       "os.environ['OMP_NUM_THREADS'] = '1'; import numpy, click"],
         "alinea align-lines (100 pairs)": alinea_cmd() + ["align-lines", "s100.es", "s100.en", "-o", "out.tsv"],
         "alinea align A/58/98 (TMX)": alinea_cmd() + ["align", str(a58 / "es.txt"), str(a58 / "en.txt"),
                                                       "-o", "out.tmx"],
