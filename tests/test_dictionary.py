@@ -82,6 +82,17 @@ def test_stems_equal_the_reference_regular_expression(lang):
     assert stems(words, lang) == _reference_stems(words, lang)
 
 
+def test_stems_remembered_or_not_are_the_same(monkeypatch):
+    import alinea.align.dictionary as dictionary
+
+    words = ["hablaron", "Niñitos", "boxes", "hablaron", "", "casas"] * 3
+    first = {lang: stems(words, lang) for lang in ("es", "en")}
+    monkeypatch.setattr(dictionary, "_KNOWN_STEMS_LIMIT", 3)     # the memory is cleared on every call
+    for lang in ("es", "en"):
+        assert stems(words, lang) == first[lang] == _reference_stems(words, lang)
+        assert stems(list(reversed(words)), lang) == list(reversed(first[lang]))
+
+
 def _fresh_general_dictionary():
     from alinea.align.dictionary import GENERAL_TABLE, _concept_lines, from_entries
     from alinea.align.utils import resource_rows
