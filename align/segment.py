@@ -40,11 +40,14 @@ import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
 from .model import BODY, Document, Sentence
+from .nltk_punkt import punkt_module
 from .normalize import normalize
 from .utils import check_lang
+
+# NLTK's Punkt, without importing the rest of NLTK (see alinea.align.nltk_punkt).
+PunktParameters = punkt_module().PunktParameters
+PunktSentenceTokenizer = punkt_module().PunktSentenceTokenizer
 
 if TYPE_CHECKING:
     from .srx import SrxRules
