@@ -657,28 +657,31 @@ def _rebase_refs(old: str, new: str, refs: list[tuple[int, str]]) -> tuple[tuple
     """Map footnote offsets from the cleaned text onto the rebuilt text.
 
     Both texts have the same non-space characters in the same order, so an
-    offset is carried over by counting the non-space characters before it.
+    offset is carried over by counting the non-space characters before it: the
+    offset in ``new`` is the first one with as many non-space characters before it.
+    The counting is done by ``str.split`` over the stretches between the offsets
+    (a Python loop over every character took ~13 ms a side on a 60,000-character report).
     """
     if not refs:
         return ()
-    before = [0] * (len(old) + 1)
-    count = 0
-    for i, ch in enumerate(old):
-        before[i] = count
-        if not ch.isspace():
-            count += 1
-    before[len(old)] = count
-    wanted = sorted((before[offset], index, marker) for index, (offset, marker) in enumerate(refs))
+    counted_at: dict[int, int] = {}
+    counted = position = 0
+    for offset in sorted({offset for offset, _ in refs}):
+        counted += _non_space(old[position:offset])
+        counted_at[offset], position = counted, offset
+    wanted = sorted((counted_at[offset], index, marker) for index, (offset, marker) in enumerate(refs))
     out: list[tuple[int, str]] = []
-    count = 0
-    item = 0
-    for i, ch in enumerate(new):
-        while item < len(wanted) and wanted[item][0] == count:
-            out.append((i, wanted[item][2]))
-            item += 1
-        if not ch.isspace():
-            count += 1
-    while item < len(wanted):
-        out.append((len(new), wanted[item][2]))
-        item += 1
+    counted = position = 0  # non-space characters in new[:position]
+    for target, _index, marker in wanted:
+        # Never past the first offset with `target` before it: each character adds at most one.
+        while counted < target and position < len(new):
+            step = target - counted
+            counted += _non_space(new[position:position + step])
+            position += step
+        out.append((min(position, len(new)), marker))
     return tuple(out)
+
+
+def _non_space(text: str) -> int:
+    """The number of non-space characters of ``text`` (space as ``str.isspace`` says)."""
+    return sum(map(len, text.split()))

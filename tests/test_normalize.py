@@ -436,3 +436,50 @@ def test_a58_printed_to_pdf_by_chromium_gives_the_units_of_its_text(lang, es_pat
         # A bold span of the text file (**…**) that crosses a page break keeps its opening marker.
         kept = [(k, n, t.replace("54. **Over", "54. Over")) for k, n, t in kept]
     assert kept == expected
+
+
+def _rebase_refs_by_character(old: str, new: str, refs):
+    """The reference: the per-character count _rebase_refs replaced (the same offsets, run by run)."""
+    if not refs:
+        return ()
+    before, count = [], 0
+    for ch in old:
+        before.append(count)
+        count += not ch.isspace()
+    before.append(count)
+    wanted = sorted((before[offset], index, marker) for index, (offset, marker) in enumerate(refs))
+    out, count, item = [], 0, 0
+    for i, ch in enumerate(new):
+        while item < len(wanted) and wanted[item][0] == count:
+            out.append((i, wanted[item][2]))
+            item += 1
+        count += not ch.isspace()
+    out.extend((len(new), marker) for _, _, marker in wanted[item:])
+    return tuple(out)
+
+
+_SPACES = st.sampled_from([" ", "\n", "\n\n", "\t", "\u00a0", "\u2003", "\u3000", "\x1c"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="ab.¹*", min_size=1, max_size=4), _SPACES, _SPACES), max_size=12),
+       st.lists(st.tuples(st.integers(0, 60), st.sampled_from(["1", "2", "a", "*"])), max_size=6),
+       st.booleans(), st.booleans())
+def test_footnote_offsets_are_rebased_as_by_counting_every_character(words, refs, lead, trail):
+    # The same non-space characters, spaced differently in the rebuilt text (the contract of _rebase_refs).
+    old = (" " if lead else "") + "".join(w + a for w, a, _ in words)
+    new = "".join(w + b for w, _, b in words).strip() + ("\n" if trail else "")
+    refs = [(min(offset, len(old)), marker) for offset, marker in refs]
+    from alinea.align.normalize import _rebase_refs
+
+    assert _rebase_refs(old, new, refs) == _rebase_refs_by_character(old, new, refs)
+
+
+def test_footnote_offsets_of_the_un_report_are_rebased_as_by_counting_every_character(es_path, en_path):
+    from alinea.align.normalize import _rebase_refs
+
+    for path, lang in ((es_path, "es"), (en_path, "en")):
+        cleaned, refs = clean_text(read_document(path), lang)
+        doc = normalize(read_document(path), lang)
+        assert refs and _rebase_refs(cleaned, doc.text, refs) == _rebase_refs_by_character(cleaned, doc.text, refs)
+        assert doc.footnote_refs == _rebase_refs_by_character(cleaned, doc.text, refs)
