@@ -54,6 +54,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from .model import BODY, CONTENTS, FOOTNOTE, HEADER, HEADING, Block, Document
 
@@ -63,6 +64,7 @@ _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 #: The Latin typographic ligatures (U+FB00-FB06: ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ) that PDF text extraction
 #: leaves in words, as their letters; nothing else of NFKC is applied.
 _LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+_LIGATURE_CHARS = tuple(map(chr, _LIGATURES))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u00ad\ufeff\u200b]")
 _HTML_SUP = re.compile(r"<sup>\s*(\d{1,3}|[a-z]|\*{1,3})\s*</sup>", re.I)
 _HTML_EMPHASIS = re.compile(r"</?(?:i|b|em|strong|u|sup|sub)>", re.I)
@@ -123,7 +125,9 @@ def clean_text(text: str, lang: str = "") -> tuple[str, list[tuple[int, str]]]:
     before ``offset`` of the returned text.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n\n")
-    text = unicodedata.normalize("NFC", text).translate(_LIGATURES)
+    text = unicodedata.normalize("NFC", text)
+    if any(ligature in text for ligature in _LIGATURE_CHARS):  # str.translate looks up every character
+        text = text.translate(_LIGATURES)
     text = _CONTROL.sub("", text)
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     text = _HTML_SUP.sub(r"^\1", text)
@@ -146,10 +150,15 @@ def _strip_emphasis(text: str) -> str:
         closing = match.group()[: len(match.group()) - len(opening)]
         return f"{closing}\n\n{opening}"
 
+    if "*" not in text:
+        return text
     text = _GLUED_MARKERS.sub(split_glued, text)
     out = []
     # Emphasis never spans a blank line: pair the markers paragraph by paragraph.
     for chunk in re.split(r"(\n[ \t]*\n)", text):
+        if "*" not in chunk:
+            out.append(chunk)
+            continue
         chunk = _BOLD.sub(lambda m: _one_line(m.group(1)), chunk)
         chunk = _ITALIC.sub(lambda m: _one_line(m.group(1)), chunk)
         out.append(chunk)
@@ -171,13 +180,17 @@ def _dehyphenate(text: str, lang: str = "") -> str:
     """
     if "-" not in text:
         return text
-    hyphenated = set(re.findall(r"\w+-\w+", text))
-    words = set(re.findall(r"\w+", text))
+
+    @cache
+    def vocabulary() -> tuple[set[str], set[str]]:
+        # The document's hyphenated and plain words, collected only if a line-end hyphen is found.
+        return set(re.findall(r"\w+-\w+", text)), set(re.findall(r"\w+", text))
 
     def join(match: re.Match) -> str:
         left = re.search(r"\w+$", text[max(0, match.start() - 60):match.start()])
         right = re.match(r"\w+", text[match.end():match.end() + 60])
         if left and right:
+            hyphenated, words = vocabulary()
             if f"{left.group()}-{right.group()}" in hyphenated:
                 return "-"
             if f"{left.group()}{right.group()}" in words:
