@@ -514,3 +514,54 @@ def test_unit_kind_travels_through_tmx_and_table(tmp_path):
     write_table(frame, tmp_path / "t.tsv")
     from_table = load_bitext(tmp_path / "t.tsv")
     assert [from_table.unit_kind(b) for b in from_table.beads] == kinds
+
+
+def _unit_through_translate_toolkit(store, tuid, src, tgt, src_lang, tgt_lang, props, notes):
+    """The reference: a <tu> made by translate-toolkit's addsourceunit/settarget, as alinea did before
+    building the <tuv>s itself (the notes and props added as alinea adds them)."""
+    if src and tgt:
+        unit = store.addsourceunit(src)
+        unit.settarget(tgt, tgt_lang)
+    else:
+        unit = store.addsourceunit(src, src_lang) if src else store.addsourceunit(tgt, tgt_lang)
+        if src:
+            unit.xmlelement.attrib.pop("srclang", None)
+    for note in notes:
+        unit.addnote(note)
+    unit.xmlelement.set("tuid", tuid)
+    first_tuv = unit.xmlelement.find("tuv")
+    for ptype, value in props:
+        prop = etree.Element("prop", type=ptype)
+        prop.text = value
+        first_tuv.addprevious(prop)
+
+
+_SEGMENT_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("<>&\"' \t"),
+                        max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_SEGMENT_TEXT, _SEGMENT_TEXT, st.booleans()), min_size=1, max_size=6),
+       st.sampled_from([("es", "en"), ("es-ES", "en-US"), ("en", "es")]))
+def test_units_are_the_bytes_translate_toolkits_own_unit_methods_write(rows, langs):
+    import io
+
+    from alinea.tmx.writer import _add_unit, _new_store
+
+    src_lang, tgt_lang = langs
+    stores = [_new_store(src_lang, tgt_lang, {"es": 1, "en": 2}) for _ in range(2)]
+    for n, (src, tgt, one_sided) in enumerate(rows, start=1):
+        src, tgt = clean_segment(src) or "a", clean_segment(tgt) or "b"
+        if one_sided:  # one side only, alternately the source and the target
+            src, tgt = (src, "") if n % 2 else ("", tgt)
+        props = [("x-document", "A/58/98"), ("x-bead", f"{int(bool(src))}-{int(bool(tgt))}")]
+        notes = [] if src and tgt else ["unaligned: no counterpart"]
+        _add_unit(stores[0], str(n), src, tgt, src_lang, tgt_lang, props, notes)
+        _unit_through_translate_toolkit(stores[1], str(n), src, tgt, src_lang, tgt_lang, props, notes)
+    written = []
+    for store in stores:
+        out = io.BytesIO()
+        store.serialize(out)
+        written.append(re.sub(rb'creationdate="[^"]*"', b"", out.getvalue()))
+    assert written[0] == written[1]
+    assert written[0].count(b"<tu ") == len(rows)
