@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from translate.storage import tmx as tt_tmx
@@ -27,7 +28,9 @@ from alinea.align.model import Bead, Bitext
 from alinea.align.utils import atomic_write
 
 from .hygiene import base_lang, clean_attribute, clean_segment, tmx_lang
-from .reader import TranslationUnit, left_out_prop
+
+if TYPE_CHECKING:  # the reader (and the table module it imports) is not needed to write a TMX
+    from .reader import TranslationUnit
 
 __all__ = ["build_tmx", "build_units_tmx", "clean_segment", "header_attributes", "null_note", "write_tmx",
            "write_translation_units", "write_units"]
@@ -75,6 +78,8 @@ def null_note(has_source: bool, src_lang: str, tgt_lang: str) -> str:
 
 
 def _new_store(src_lang: str, tgt_lang: str, left_out: Mapping[str, int] | None) -> tt_tmx.tmxfile:
+    from .reader import left_out_prop
+
     store = tt_tmx.tmxfile(sourcelanguage=src_lang, targetlanguage=tgt_lang)
     header = store.document.getroot().find(store.namespaced("header"))
     for name, value in header_attributes(src_lang).items():
@@ -139,7 +144,8 @@ def _written_kind(bitext: Bitext, bead: Bead, src: str, tgt: str) -> str:
     """
     counts = []
     for text, ids, side in ((src, bead.src, bitext.src), (tgt, bead.tgt, bitext.tgt)):
-        kept = sum(1 for i in ids if clean_segment(side[i].text))
+        # One sentence: ``text`` is that sentence cleaned, no need to clean it again.
+        kept = int(bool(text)) if len(ids) == 1 else sum(1 for i in ids if clean_segment(side[i].text))
         counts.append(min(kept, len(text.split())) if text else 0)
     return f"{counts[0]}-{counts[1]}"
 
