@@ -18,8 +18,8 @@ from lxml import etree
 from alinea.align.errors import InputError
 
 from .hygiene import base_lang, canonical_lang, tmx_lang
+from .props import LEFT_OUT_PREFIX
 from .reader import (
-    LEFT_OUT_PREFIX,
     TABLE_SUFFIXES,
     TranslationUnit,
     header_of,

@@ -33,7 +33,18 @@ import re
 
 from alinea.align.model import UNIT_KINDS
 
+from .hygiene import base_lang
+
 _BEAD = re.compile(r"^(\d{1,6})-(\d{1,6})$")
+#: Header properties counting the sentences left out of a file, by language: ``x-unaligned-es``.
+LEFT_OUT_PREFIX = "x-unaligned-"
+
+
+def left_out_prop(lang: str) -> str:
+    """The header property counting the sentences in ``lang`` left out of the file: ``x-unaligned-es``."""
+    return LEFT_OUT_PREFIX + base_lang(lang)
+
+
 #: The properties commands refuse when their value breaks the rules.
 CHECKED = ("x-bead", "x-score")
 

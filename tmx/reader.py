@@ -29,7 +29,7 @@ from alinea.align.model import BODY, UNIT_KINDS, Bead, Bitext, Sentence
 from alinea.tables import TABLE_SUFFIXES
 
 from .hygiene import base_lang, canonical_lang
-from .props import bead_numbers, bead_problem, kind_problem, score_problem
+from .props import bead_numbers, bead_problem, kind_problem, left_out_prop, score_problem
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: Inline elements whose content is native code (RTF, HTML...), not segment text.
@@ -271,15 +271,6 @@ def header_props(tree: etree._ElementTree) -> dict[str, str]:
     for prop in (header.iterchildren("prop") if header is not None else ()):
         props.setdefault(prop.get("type", ""), " ".join((prop.text or "").split()))
     return props
-
-
-#: Header properties counting the sentences left out of a file, by language: ``x-unaligned-es``.
-LEFT_OUT_PREFIX = "x-unaligned-"
-
-
-def left_out_prop(lang: str) -> str:
-    """The header property counting the sentences in ``lang`` left out of the file: ``x-unaligned-es``."""
-    return LEFT_OUT_PREFIX + base_lang(lang)
 
 
 def left_out_counts(props: dict[str, str], *langs: str) -> dict[str, int] | None:

@@ -28,6 +28,7 @@ from alinea.align.model import Bead, Bitext
 from alinea.align.utils import atomic_write
 
 from .hygiene import base_lang, clean_attribute, clean_segment, tmx_lang
+from .props import left_out_prop
 
 if TYPE_CHECKING:  # the reader (and the table module it imports) is not needed to write a TMX
     from .reader import TranslationUnit
@@ -78,8 +79,6 @@ def null_note(has_source: bool, src_lang: str, tgt_lang: str) -> str:
 
 
 def _new_store(src_lang: str, tgt_lang: str, left_out: Mapping[str, int] | None) -> tt_tmx.tmxfile:
-    from .reader import left_out_prop
-
     store = tt_tmx.tmxfile(sourcelanguage=src_lang, targetlanguage=tgt_lang)
     header = store.document.getroot().find(store.namespaced("header"))
     for name, value in header_attributes(src_lang).items():
