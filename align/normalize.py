@@ -656,7 +656,7 @@ def normalize(text: str, lang: str = "") -> Document:
     blocks: list[Block] = []
     pos = 0
     for unit in units:
-        body = unit.text.strip() if unit.kind == CONTENTS else re.sub(r"\s+", " ", unit.text).strip()
+        body = unit.text.strip() if unit.kind == CONTENTS else " ".join(unit.text.split())
         if not body:
             continue
         blocks.append(Block(body, pos, pos + len(body), len(blocks), unit.kind, unit.number))
