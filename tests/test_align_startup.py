@@ -72,3 +72,53 @@ print(json.dumps({"sentences": result,
     assert report["shared"]
     assert report["sentences"] == first
     assert len(first["en"]) > 4 and len(first["es"]) > 4
+
+
+# Records every module the command imports, including those it takes out of sys.modules again.
+_RECORDING_RUNNER = """
+import atexit, json, os, sys
+imported = []
+class Recorder:
+    def find_spec(self, name, path=None, target=None):
+        imported.append(name)
+        return None
+sys.meta_path.insert(0, Recorder())
+def _report():
+    with open(os.environ["ALINEA_TEST_MODULES"], "w") as fh:
+        json.dump({"imported": imported, "at_exit": sorted(sys.modules)}, fh)
+atexit.register(_report)
+sys.argv = ["alinea"] + sys.argv[1:]
+from alinea.cli import main
+main()
+"""
+
+
+def _loaded(modules, names) -> list[str]:
+    return sorted({n for n in names for m in modules if m == n or m.startswith(n + ".")})
+
+
+def test_align_to_tmx_imports_punkt_alone_and_only_the_tmx_writer(tmp_path):
+    import os
+
+    from alinea.corpora import corpus
+
+    pair = corpus("A_58_98")
+    report = tmp_path / "modules.json"
+    done = subprocess.run([sys.executable, "-c", _RECORDING_RUNNER, "align", str(pair.path("es")),
+                           str(pair.path("en")), "-o", "out.tmx"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300, env=dict(os.environ, ALINEA_TEST_MODULES=str(report)))
+    assert done.returncode == 0, done.stderr
+    assert "translation units written: " in done.stderr and (tmp_path / "out.tmx").stat().st_size > 0
+    modules = json.loads(report.read_text(encoding="utf-8"))
+    imported, at_exit = set(modules["imported"]), set(modules["at_exit"])
+    # NLTK's Punkt module and the two pretrained models, each loaded alone ...
+    assert {"nltk.tokenize.punkt", "punkt.data.spanish", "punkt.data.english"} <= imported
+    # ... not the packages around them (all of NLTK, the punkt package's trainer and tokenizer) ...
+    assert _loaded(imported, ("nltk.corpus", "nltk.translate", "nltk.metrics", "nltk.tag", "nltk.tokenize.casual",
+                              "punkt.training", "punkt.inference", "punkt.annotate", "punkt.model")) == []
+    # ... and none of them is left where the program's own `import nltk` would find it.
+    assert _loaded(at_exit, ("nltk", "punkt")) == []
+    # A TMX is written with translate-toolkit and lxml; no TMX reader, table module, pandas or report code.
+    assert {"translate.storage.tmx", "lxml.etree", "alinea.tmx.writer"} <= imported
+    assert _loaded(imported, ("alinea.tmx.reader", "alinea.tables", "alinea.tmx.tabular", "alinea.report",
+                              "pandas", "jinja2", "rich", "matplotlib", "openpyxl")) == []
