@@ -13,24 +13,35 @@ that top-level package it added back out of ``sys.modules``. The program's own
 ``import nltk``, before or after alinea's, is therefore a complete, ordinary
 import; alinea keeps a private copy of the module (the package's code, run
 unchanged). When the program has already imported the package, its module is
-used as it is.
+used as it is. (A program that imports NLTK in another thread at the very moment
+alinea loads its Punkt module, once per process, could see a placeholder.)
 """
 from __future__ import annotations
 
 import importlib
 import importlib.util
 import sys
+import threading
 from functools import cache
 from types import ModuleType
+
+# One loading at a time: two threads segmenting their first documents would otherwise
+# add and remove each other's placeholders.
+_LOADING = threading.RLock()
 
 
 def _in_package(name: str, top: str) -> bool:
     return name == top or name.startswith(top + ".")
 
 
-@cache
 def import_alone(name: str) -> ModuleType:
     """Module ``name`` (dotted), executed without its parent packages' ``__init__``; see the module docstring."""
+    with _LOADING:
+        return _import_alone(name)
+
+
+@cache
+def _import_alone(name: str) -> ModuleType:
     top = name.partition(".")[0]
     if top in sys.modules:  # the program's own package: its modules as they are
         return importlib.import_module(name)

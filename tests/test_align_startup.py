@@ -74,6 +74,27 @@ print(json.dumps({"sentences": result,
     assert len(first["en"]) > 4 and len(first["es"]) > 4
 
 
+
+def test_threads_segmenting_their_first_documents_at_once_get_the_same_sentences():
+    report = _python("""
+import json, sys, threading
+texts = json.loads(sys.argv[1])
+start, results = threading.Barrier(6), {}
+def work(k):
+    start.wait()
+    from alinea.align.segment import split_sentences
+    lang = "es" if k % 2 else "en"
+    results[k] = split_sentences(texts[lang], lang)
+threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(json.dumps({"results": [results[k] for k in range(6)],
+                  "left": sorted(m for m in sys.modules if m.split(".")[0] in ("nltk", "punkt"))}))
+""")
+    first = _python(_SPLIT + "print(json.dumps(result))")
+    assert report["left"] == []
+    assert report["results"] == [first["es"] if k % 2 else first["en"] for k in range(6)]
+
 # Records every module the command imports, including those it takes out of sys.modules again.
 _RECORDING_RUNNER = """
 import atexit, json, os, sys
