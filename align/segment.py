@@ -44,12 +44,14 @@ from .nltk_punkt import pretrained_parameters, punkt_module
 from .normalize import normalize
 from .utils import check_lang
 
-# NLTK's Punkt, without importing the rest of NLTK (see alinea.align.nltk_punkt).
-PunktParameters = punkt_module().PunktParameters
-PunktSentenceTokenizer = punkt_module().PunktSentenceTokenizer
-
 if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     from .srx import SrxRules
+else:
+    # NLTK's Punkt, without importing the rest of NLTK (see alinea.align.nltk_punkt).
+    PunktParameters = punkt_module().PunktParameters
+    PunktSentenceTokenizer = punkt_module().PunktSentenceTokenizer
 
 _PUNKT_MODULES = {"es": "spanish", "en": "english"}
 
