@@ -32,8 +32,7 @@ import math
 import re
 
 from alinea.align.model import UNIT_KINDS
-
-from .hygiene import base_lang
+from alinea.align.utils import base_lang
 
 _BEAD = re.compile(r"^(\d{1,6})-(\d{1,6})$")
 #: Header properties counting the sentences left out of a file, by language: ``x-unaligned-es``.
