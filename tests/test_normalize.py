@@ -483,3 +483,58 @@ def test_footnote_offsets_of_the_un_report_are_rebased_as_by_counting_every_char
         doc = normalize(read_document(path), lang)
         assert refs and _rebase_refs(cleaned, doc.text, refs) == _rebase_refs_by_character(cleaned, doc.text, refs)
         assert doc.footnote_refs == _rebase_refs_by_character(cleaned, doc.text, refs)
+
+
+# The cleaning patterns as they were written first (each starting with its look-behind): the
+# reference for the rewritten ones, which start with the character they match.
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_LOWER_LETTERS = "a-záéíóúñüàèìòùçâêîôûäëïö"
+_REFERENCE_PATTERNS = {
+    "_HYPHENATED": rf"(?<=[{_LOWER_LETTERS}]{{2}})-[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[{_LOWER_LETTERS}])",
+    "_HYPHEN_BEFORE_CAPITAL": r"(?<=\w)-[ \t]*\n[ \t]*(?=[A-ZÁÉÍÓÚÑ])",
+    "_FOOTNOTE_REF": rf"(?<=[\w.,;:)\]”\"»’'])(?:([{_SUPERSCRIPTS}]+)|\^(\d{{1,3}}|[ivxlc]{{2,6}}(?=\^)|[a-z]|"
+                     rf"\*{{1,3}})\^?|(\*{{1,3}})(?=[\s.,;:)\]]|$))",
+    "_SPACED_SUPERSCRIPT": rf"(?<=\w)[ \t]+([{_SUPERSCRIPTS}]+)(?:[ \t]+(?=[,.;:)\]]))?",
+}
+
+
+def _matches(pattern: re.Pattern, text: str):
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+_PIECES = ["ab", "ñé", "x", "iv", "A", "É", "Z", "1", "12", " ", "  ", "\t", "\n", "\n\n", "-", ".", ",", ";",
+           ")", "]", "»", "'", "\"", "^", "*", "**", "²", "¹³", "⁴"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_cleaning_patterns_match_what_their_look_behind_first_versions_match(text):
+    import importlib
+
+    module = importlib.import_module("alinea.align.normalize")
+    for name, reference in _REFERENCE_PATTERNS.items():
+        assert _matches(getattr(module, name), text) == _matches(re.compile(reference), text), name
+
+
+def test_cleaning_patterns_match_as_before_on_every_short_text():
+    """Every text of up to 5 characters over the characters the patterns turn on."""
+    import importlib
+    from itertools import product
+
+    module = importlib.import_module("alinea.align.normalize")
+    pairs = [(getattr(module, name), re.compile(reference)) for name, reference in _REFERENCE_PATTERNS.items()]
+    for length in range(1, 6):
+        for chars in product("aA1 \n-)²^*", repeat=length):
+            text = "".join(chars)
+            for rewritten, reference in pairs:
+                assert _matches(rewritten, text) == _matches(reference, text), (rewritten.pattern, text)
+
+
+def test_cleaning_patterns_match_as_before_on_the_un_report(es_path, en_path):
+    import importlib
+
+    module = importlib.import_module("alinea.align.normalize")
+    for path in (es_path, en_path):
+        text = read_document(path)
+        for name, reference in _REFERENCE_PATTERNS.items():
+            assert _matches(getattr(module, name), text) == _matches(re.compile(reference), text), name
