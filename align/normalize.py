@@ -70,9 +70,10 @@ _HTML_SUP = re.compile(r"<sup>\s*(\d{1,3}|[a-z]|\*{1,3})\s*</sup>", re.I)
 _HTML_EMPHASIS = re.compile(r"</?(?:i|b|em|strong|u|sup|sub)>", re.I)
 # A run of 3-4 asterisks between two non-space characters closes one
 # emphasised span and opens the next: "Title one****Title two".
-_GLUED_MARKERS = re.compile(r"(?<=[^\s*])\*{3,4}(?=[^\s*])")
-_BOLD = re.compile(r"(?<!\*)\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)", re.S)
-_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?!\*)", re.S)
+# (?=\*): tried only at asterisks, not at every character (see the footnote patterns below).
+_GLUED_MARKERS = re.compile(r"(?=\*)(?<=[^\s*])\*{3,4}(?=[^\s*])")
+_BOLD = re.compile(r"(?=\*)(?<!\*)\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)", re.S)
+_ITALIC = re.compile(r"(?=\*)(?<![\w*])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?!\*)", re.S)
 _LOWER = "a-záéíóúñüàèìòùçâêîôûäëïö"
 # The patterns below start with what they match ("-", a space, a marker) and look behind it
 # afterwards: a pattern that starts with a look-behind is tried at every character of the
