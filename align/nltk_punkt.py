@@ -13,8 +13,13 @@ that top-level package it added back out of ``sys.modules``. The program's own
 ``import nltk``, before or after alinea's, is therefore a complete, ordinary
 import; alinea keeps a private copy of the module (the package's code, run
 unchanged). When the program has already imported the package, its module is
-used as it is. (A program that imports NLTK in another thread at the very moment
-alinea loads its Punkt module, once per process, could see a placeholder.)
+used as it is.
+
+Two consequences of the private copy: its objects (the parameters
+:func:`alinea.align.segment.punkt_parameters` returns) do not pickle once the
+program has imported NLTK's own module under the same name, and a program that
+imports NLTK in another thread at the very moment alinea loads its Punkt module
+(once per process) could see a placeholder.
 """
 from __future__ import annotations
 
