@@ -16,8 +16,9 @@ unchanged). When the program has already imported the package, its module is
 used as it is.
 
 Two consequences of the private copy: its objects (the parameters
-:func:`alinea.align.segment.punkt_parameters` returns) do not pickle once the
-program has imported NLTK's own module under the same name, and a program that
+:func:`alinea.align.segment.punkt_parameters` returns) do not pickle, since pickle
+looks their class up in NLTK's own module (they do when the program imported NLTK
+before alinea, whose module alinea then uses), and a program that
 imports NLTK in another thread at the very moment alinea loads its Punkt module
 (once per process) could see a placeholder.
 """
