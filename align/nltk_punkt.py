@@ -51,6 +51,15 @@ def _import_alone(name: str) -> ModuleType:
     top = name.partition(".")[0]
     if top in sys.modules:  # the program's own package: its modules as they are
         return importlib.import_module(name)
+    try:
+        return _under_placeholders(name, top)
+    except ImportError:
+        # A version of the package whose module needs what a parent's __init__ defines
+        # (or no such package: then the ordinary import says so): imported the ordinary way.
+        return importlib.import_module(name)
+
+
+def _under_placeholders(name: str, top: str) -> ModuleType:
     before = set(sys.modules)
     parts = name.split(".")
     try:

@@ -143,3 +143,46 @@ def test_align_to_tmx_imports_punkt_alone_and_only_the_tmx_writer(tmp_path):
     assert {"translate.storage.tmx", "lxml.etree", "alinea.tmx.writer"} <= imported
     assert _loaded(imported, ("alinea.tmx.reader", "alinea.tables", "alinea.tmx.tabular", "alinea.report",
                               "pandas", "jinja2", "rich", "matplotlib", "openpyxl")) == []
+
+
+def _fake_package(root, module_source: str) -> None:
+    """fakepkg/__init__.py (marks that it ran), fakepkg/sub/__init__.py (likewise), fakepkg/helper.py,
+    and fakepkg/sub/mod.py with ``module_source``."""
+    (root / "fakepkg" / "sub").mkdir(parents=True)
+    (root / "fakepkg" / "__init__.py").write_text("import sys\nsys.ran_init = True\nVALUE = 41\n", encoding="utf-8")
+    (root / "fakepkg" / "helper.py").write_text("ANSWER = 42\n", encoding="utf-8")
+    (root / "fakepkg" / "sub" / "__init__.py").write_text("import sys\nsys.ran_sub_init = True\n", encoding="utf-8")
+    (root / "fakepkg" / "sub" / "mod.py").write_text(module_source, encoding="utf-8")
+
+
+_IMPORT_FAKE = """
+import json, sys
+from alinea.align.nltk_punkt import import_alone
+mod = import_alone("fakepkg.sub.mod")
+left = sorted(m for m in sys.modules if m.split(".")[0] == "fakepkg")
+print(json.dumps({"answer": mod.ANSWER, "inits": [hasattr(sys, "ran_init"), hasattr(sys, "ran_sub_init")],
+                  "left": left, "same_again": import_alone("fakepkg.sub.mod") is mod}))
+"""
+
+
+def test_import_alone_runs_the_module_and_what_it_imports_not_its_parents_inits(tmp_path):
+    import os
+
+    _fake_package(tmp_path, "from fakepkg import helper\nANSWER = helper.ANSWER\n")
+    done = subprocess.run([sys.executable, "-c", _IMPORT_FAKE], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"answer": 42, "inits": [False, False], "left": [], "same_again": True}
+
+
+def test_import_alone_falls_back_to_the_ordinary_import_when_the_module_needs_its_parents_init(tmp_path):
+    import os
+
+    # A version of a package whose module takes a name its package's __init__ defines.
+    _fake_package(tmp_path, "from fakepkg import VALUE\nANSWER = VALUE + 1\n")
+    done = subprocess.run([sys.executable, "-c", _IMPORT_FAKE], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["answer"] == 42 and report["inits"] == [True, True] and report["same_again"]
+    assert report["left"] == ["fakepkg", "fakepkg.sub", "fakepkg.sub.mod"]
