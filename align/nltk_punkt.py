@@ -13,7 +13,8 @@ that top-level package it added back out of ``sys.modules``. The program's own
 ``import nltk``, before or after alinea's, is therefore a complete, ordinary
 import; alinea keeps a private copy of the module (the package's code, run
 unchanged). When the program has already imported the package, its module is
-used as it is.
+used as it is; a version of the package whose module needs a name its parents'
+``__init__`` defines is imported the ordinary way (slower, the same module).
 
 Two consequences of the private copy: its objects (the parameters
 :func:`alinea.align.segment.punkt_parameters` returns) do not pickle, since pickle
