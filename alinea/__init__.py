@@ -10,12 +10,6 @@ holds the end-to-end pipeline and the command line.
 """
 from __future__ import annotations
 
+from alinea._version import __version__
 
-def __getattr__(name: str) -> str:
-    # The version has one source, pyproject.toml; it is read from the installed
-    # metadata only when asked for, since importlib.metadata costs ~30 ms to import.
-    if name == "__version__":
-        from importlib.metadata import version
-
-        return version("alinea")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["__version__"]

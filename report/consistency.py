@@ -791,10 +791,10 @@ class CheckResult:
         return [(c, by_name.get(c.name, [])) for c in self.checks]
 
     def to_dict(self) -> dict:
-        from importlib.metadata import version
+        from alinea import __version__
 
         return {
-            "tool": "alinea", "version": version("alinea"), "input": self.source,
+            "tool": "alinea", "version": __version__, "input": self.source,
             "segments": self.segments, "counts": counts(self.findings),
             "checks": [{"name": c.name, "severity": c.severity, "description": c.description,
                         "count": len(fs)} for c, fs in self.groups()],

@@ -19,9 +19,9 @@ _ENV = Environment(
 
 def render(template: str, **context) -> str:
     """Render a template; every value is HTML-escaped unless marked safe."""
-    from importlib.metadata import version
+    from alinea import __version__
 
-    return _ENV.get_template(template).render(version=version("alinea"), **context)
+    return _ENV.get_template(template).render(version=__version__, **context)
 
 
 def write_html(path: str | os.PathLike, template: str, **context) -> None:

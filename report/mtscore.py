@@ -646,11 +646,11 @@ def ranked_table(result: ScoreResult, width: int = 1) -> list[str]:
 
 def to_json(result: ScoreResult) -> dict[str, Any]:
     """The machine-readable form of a :class:`ScoreResult` (see the README)."""
-    from importlib.metadata import version
+    from alinea import __version__
 
     labels = [result.labels[m] for m in result.metrics]
     return {
-        "alinea_version": version("alinea"),
+        "alinea_version": __version__,
         "reference": result.reference_name,
         "reference_files": result.reference_names,
         "source": result.source_name,

@@ -42,11 +42,11 @@ PROPS = ("x-document", "x-paragraph", "x-bead", "x-score", "x-kind")
 
 def header_attributes(src_lang: str, segtype: str = "sentence", datatype: str = "plaintext") -> dict[str, str]:
     """The <header> attributes alinea writes (all those the DTD requires, plus creationdate)."""
-    from importlib.metadata import version
+    from alinea import __version__
 
     return {
         "creationtool": "alinea",
-        "creationtoolversion": version("alinea"),
+        "creationtoolversion": __version__,
         "segtype": segtype,
         "o-tmf": "alinea",
         "adminlang": "en",

@@ -31,9 +31,9 @@ HISTOGRAM_BINS = 20
 
 
 def alinea_version() -> str:
-    from importlib.metadata import version
+    from alinea import __version__
 
-    return version("alinea")
+    return __version__
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import sys
 
 import click
 
+from alinea import __version__
 from alinea.align.errors import InputError
 
 EXIT_INPUT = 2
@@ -125,7 +126,7 @@ class AlineaGroup(click.Group):
 
 
 @click.group("alinea", cls=AlineaGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(None, "-V", "--version", package_name="alinea", prog_name="alinea")
+@click.version_option(__version__, "-V", "--version", prog_name="alinea")
 def main() -> None:
     """alinea: align Spanish and English documents into translation memories."""
 

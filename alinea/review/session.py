@@ -214,7 +214,7 @@ class ReviewSession:
 
         ``save``: keep it in the review file (else in memory only, gone when closed).
         """
-        from importlib.metadata import version
+        from alinea import __version__
 
         input_path = Path(input_path)
         review_path = Path(review_file) if review_file else review_path_for(input_path)
@@ -227,7 +227,7 @@ class ReviewSession:
             "src_lang": bitext.src_lang, "tgt_lang": bitext.tgt_lang,
             "bitext_meta": json.dumps(bitext_meta, ensure_ascii=False),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "alinea_version": version("alinea"),
+            "alinea_version": __version__,
         }
         src = [replace(s, index=n) for n, s in enumerate(bitext.src)]
         tgt = [replace(s, index=n) for n, s in enumerate(bitext.tgt)]

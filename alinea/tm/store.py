@@ -295,14 +295,14 @@ class TranslationMemory:
             self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('upgraded', ?)", (_now(),))
 
     def _create(self, src_lang: str, tgt_lang: str) -> None:
-        from importlib.metadata import version
+        from alinea import __version__
 
         with self._write():
             for statement in _statements(SCHEMA + FTS_SCHEMA):
                 self.conn.execute(statement)
             self.conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", [
                 ("src_lang", src_lang), ("tgt_lang", tgt_lang), ("created", _now()),
-                ("created_by", f"alinea {version('alinea')}"),
+                ("created_by", f"alinea {__version__}"),
             ])
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
