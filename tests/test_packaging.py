@@ -51,7 +51,8 @@ def test_wheel_carries_stages_and_data_but_not_tests(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("alinea/align/aligner.py", "alinea/tmx/writer.py", "alinea/report/review.py",
                    "alinea/corpora/A_58_98/es.txt", "alinea/corpora/A_58_98/meta.json",
-                   "alinea/align/resources/un_bodies.tsv", "alinea/align/resources/es_en_general.stems.tsv", "alinea/report/templates/base.html.j2",
+                   "alinea/align/resources/un_bodies.tsv", "alinea/align/resources/es_en_general.stems.tsv",
+                   "alinea/report/templates/base.html.j2",
                    "alinea/tmx/schema/tmx14.dtd",
                    "alinea/cli/__init__.py", "alinea/review/static/index.html", "alinea/review/static/review.js",
                    "alinea/review/static/review.css"):
