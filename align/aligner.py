@@ -62,6 +62,7 @@ from .encoder import (
     BOTH,
     FROM_EN,
     FROM_ES,
+    Ragged,
     SideFeatures,
     Vocabulary,
     document_frequencies,
@@ -190,7 +191,7 @@ class KeyWeights:
             miss = np.where(informative, np.log((1 - missed) / (1 - p)), 0.0)
             gain = np.where(informative, np.log(rate / p), 0.0) - miss
             sentence = np.repeat(np.arange(len(feats)), feats.key_counts.astype(np.int64))
-            flat = np.concatenate(feats.keys) if len(feats) else np.zeros(0, np.int64)
+            flat = feats.keys.flat
             per_sentence_miss = np.bincount(sentence, miss[flat], minlength=len(feats))
             own = np.bincount(sentence, gain[flat], minlength=len(feats))
             informative = np.bincount(sentence, (gain[flat] > 0).astype(float), minlength=len(feats))
@@ -658,9 +659,8 @@ CHUNK_BEADS = 64
 
 def _rotated(side: SideFeatures, order: np.ndarray) -> SideFeatures:
     """The side with its sentences in ``order`` (repetitions allowed)."""
-    return SideFeatures(lengths=side.lengths[order], keys=tuple(side.keys[k] for k in order),
-                        key_counts=side.key_counts[order],
-                        words=tuple(side.words[k] for k in order) if side.words else ())
+    return SideFeatures(lengths=side.lengths[order], keys=side.keys.take(order), key_counts=side.key_counts[order],
+                        words=side.words.take(order) if len(side.words) else side.words)
 
 
 def _reordered_weights(weights: KeyWeights, src_order: np.ndarray, tgt_order: np.ndarray) -> KeyWeights:
@@ -912,14 +912,15 @@ def _verify_anchors(candidates: list[Anchor], src_f: SideFeatures, tgt_f: SideFe
 
 
 def _reversed(side: SideFeatures) -> SideFeatures:
-    return SideFeatures(lengths=side.lengths[::-1].copy(), keys=side.keys[::-1],
-                        key_counts=side.key_counts[::-1].copy(), words=side.words[::-1])
+    backwards = np.arange(len(side))[::-1]
+    return SideFeatures(lengths=side.lengths[::-1].copy(), keys=side.keys.take(backwards),
+                        key_counts=side.key_counts[::-1].copy(), words=side.words.take(backwards))
 
 
-def _content_words(side: SideFeatures, vocab: Vocabulary) -> tuple[np.ndarray, ...]:
+def _content_words(side: SideFeatures, vocab: Vocabulary) -> Ragged:
     """Each sentence's words of three letters or more (short function words only slow EM down)."""
     long_enough = vocab.word_lengths() >= 3
-    return tuple(w[long_enough[w]] for w in side.words)
+    return side.words.where(long_enough[side.words.flat])
 
 
 def _add_links(src_f: SideFeatures, tgt_f: SideFeatures, links, vocab: Vocabulary):

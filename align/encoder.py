@@ -241,6 +241,68 @@ class Vocabulary:
             self.word_stems += stems(self.words[len(self.word_stems):], lang)
 
 
+class Ragged:
+    """Rows of integers of different lengths, stored as one flat array and row bounds (CSR).
+
+    One array per sentence would cost about 100 bytes of object overhead each (more than
+    its ids on a long document); here a row is a view made when asked for. ``flat`` holds
+    int32 ids (cast to int64 before multiplying them into composite codes).
+    """
+
+    __slots__ = ("flat", "bounds")
+
+    def __init__(self, flat: np.ndarray, bounds: np.ndarray) -> None:
+        self.flat = flat
+        self.bounds = bounds
+
+    @classmethod
+    def from_rows(cls, rows, dtype=np.int32) -> Ragged:
+        """From a sequence of integer arrays (or lists)."""
+        counts = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        flat = np.concatenate([np.asarray(r, dtype=dtype) for r in rows]) if len(rows) else np.zeros(0, dtype)
+        return cls(flat.astype(dtype, copy=False), np.concatenate(([0], np.cumsum(counts))))
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        return self.flat[self.bounds[row]:self.bounds[row + 1]]
+
+    def __iter__(self):
+        bounds = self.bounds.tolist()
+        for lo, hi in zip(bounds, bounds[1:]):
+            yield self.flat[lo:hi]
+
+    def counts(self) -> np.ndarray:
+        """Length of each row."""
+        return np.diff(self.bounds)
+
+    def row_of_each(self, dtype=np.int64) -> np.ndarray:
+        """The row number of every entry of ``flat``."""
+        return np.repeat(np.arange(len(self), dtype=dtype), self.counts())
+
+    def span(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows ``lo .. hi - 1``: their entries (a view) and the row of each, counted from ``lo``."""
+        flat = self.flat[self.bounds[lo]:self.bounds[hi]]
+        return flat, np.repeat(np.arange(hi - lo), np.diff(self.bounds[lo:hi + 1]))
+
+    def take(self, order: np.ndarray) -> Ragged:
+        """The rows in ``order`` (repetitions allowed)."""
+        order = np.asarray(order, dtype=np.int64)
+        counts = np.diff(self.bounds)[order]
+        bounds = np.concatenate(([0], np.cumsum(counts)))
+        source = np.repeat(self.bounds[order] - bounds[:-1], counts) + np.arange(bounds[-1])
+        return Ragged(self.flat[source], bounds)
+
+    def where(self, keep: np.ndarray) -> Ragged:
+        """The same rows with only the entries where ``keep`` (one flag per entry of ``flat``) is true."""
+        kept = np.concatenate(([0], np.cumsum(keep)))
+        return Ragged(self.flat[keep], kept[self.bounds])
+
+
+_NO_ROWS = Ragged(np.zeros(0, np.int32), np.zeros(1, np.int64))
+
+
 @dataclass(frozen=True)
 class SideFeatures:
     """One side of a bitext as the aligner sees it."""
@@ -248,11 +310,11 @@ class SideFeatures:
     #: character length of each sentence
     lengths: np.ndarray
     #: key ids of each sentence (with repetitions)
-    keys: tuple[np.ndarray, ...]
+    keys: Ragged
     #: number of keys of each sentence
     key_counts: np.ndarray
     #: distinct word ids of each sentence (``Vocabulary.words``)
-    words: tuple[np.ndarray, ...] = ()
+    words: Ragged = _NO_ROWS
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -296,8 +358,10 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     for start in range(0, len(texts), _TOKEN_BLOCK):
         block = texts[start:start + _TOKEN_BLOCK]
         tokens = _WORD.findall(f" {_SEPARATOR} ".join(t.replace(_SEPARATOR, " ") for t in block) + f" {_SEPARATOR}")
-        parts.append(np.fromiter((position.setdefault(t, len(position)) for t in tokens), dtype=np.int64,
-                                 count=len(tokens)))
+        for token in dict.fromkeys(tokens):   # the block's distinct tokens, in order of appearance
+            if token not in position:
+                position[token] = len(position)
+        parts.append(np.fromiter(map(position.__getitem__, tokens), dtype=np.int64, count=len(tokens)))
         del tokens
     position.setdefault(_SEPARATOR, len(position))   # (no sentences: no token at all)
     codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
@@ -326,10 +390,8 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     width = max(len(vocab.words), 1)
     pairs = sorted_unique(sentence * np.int64(width) + np.array([w for _, w in analysed], dtype=np.int64)[codes])
     del sentence, codes
-    pair_word = pairs % width
-    word_bounds = np.searchsorted(pairs // width, np.arange(len(texts) + 1))
+    words = Ragged((pairs % width).astype(np.int32), np.searchsorted(pairs // width, np.arange(len(texts) + 1)))
     del pairs
-    words = tuple(pair_word[word_bounds[n]:word_bounds[n + 1]] for n in range(len(texts)))
     phrases = _phrase_keys(words, lang, vocab)
     # Punctuation, number and phrase keys of all sentences in one list, encoded in sentence order
     # (so keys get the ids a sentence-by-sentence pass would give), then placed after each
@@ -348,16 +410,15 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     all_keys = all_keys[order]
     bounds = np.searchsorted(all_sentences[order], np.arange(len(texts) + 1))
     del order, all_sentences
-    keys = tuple(np.split(all_keys, bounds[1:-1]))
     return SideFeatures(
         lengths=np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)),
-        keys=keys,
+        keys=Ragged(all_keys.astype(np.int32), bounds),
         key_counts=np.diff(bounds).astype(np.float64),
         words=words,
     )
 
 
-def _phrase_keys(words: tuple[np.ndarray, ...], lang: str, vocab: Vocabulary) -> dict[int, list[str]]:
+def _phrase_keys(words: Ragged, lang: str, vocab: Vocabulary) -> dict[int, list[str]]:
     """Keys of the dictionary's multi-word entries: "P:n" where every word of entry n's side occurs."""
     dictionary = vocab.dictionary
     if dictionary is None or not dictionary.phrases:
@@ -365,8 +426,10 @@ def _phrase_keys(words: tuple[np.ndarray, ...], lang: str, vocab: Vocabulary) ->
     by_first = dictionary.phrase_index[lang]
     word_stems = vocab.word_stems
     out: dict[int, list[str]] = {}
-    for s, ids in enumerate(words):
-        present = {word_stems[w] for w in ids.tolist()}
+    # Only sentences holding the first word of some phrase can hold a phrase.
+    opens = np.fromiter((stem in by_first for stem in word_stems), dtype=bool, count=len(word_stems))
+    for s in sorted_unique(words.row_of_each()[opens[words.flat]]).tolist():
+        present = {word_stems[w] for w in words[s].tolist()}
         for stem in sorted(present & by_first.keys()):   # sorted: the same order in every process
             out.setdefault(s, []).extend(f"P:{n}" for n, needed in by_first[stem] if needed <= present)
     return out
@@ -376,8 +439,7 @@ def with_link_keys(side: SideFeatures, link_words: np.ndarray, link_keys: np.nda
     """The same side where each sentence also has key ``link_keys[n]`` if it holds word ``link_words[n]``."""
     order = np.argsort(link_words, kind="stable")
     link_words, link_keys = link_words[order], link_keys[order]
-    counts = np.array([len(w) for w in side.words], dtype=np.int64)
-    words = np.concatenate(side.words) if len(side.words) else np.zeros(0, np.int64)
+    words = side.words.flat
     lo = np.searchsorted(link_words, words, "left")
     span = np.searchsorted(link_words, words, "right") - lo
     total = int(span.sum())
@@ -385,11 +447,12 @@ def with_link_keys(side: SideFeatures, link_words: np.ndarray, link_keys: np.nda
         return side
     starts = np.repeat(lo - (np.cumsum(span) - span), span)
     new_keys = link_keys[starts + np.arange(total)]
-    sentence = np.repeat(np.repeat(np.arange(len(counts)), counts), span)
-    bounds = np.searchsorted(sentence, np.arange(len(counts) + 1))
-    keys = tuple(np.concatenate((k, new_keys[bounds[n]:bounds[n + 1]])) if bounds[n + 1] > bounds[n] else k
-                 for n, k in enumerate(side.keys))
-    return replace(side, keys=keys, key_counts=np.array([len(k) for k in keys], dtype=np.float64))
+    # Each sentence's keys, then its new keys (one stable sort by sentence of the two lists).
+    sentence = np.concatenate((side.keys.row_of_each(np.int32), np.repeat(side.words.row_of_each(np.int32), span)))
+    order = np.argsort(sentence, kind="stable")
+    flat = np.concatenate((side.keys.flat, new_keys.astype(np.int32)))[order]
+    bounds = np.searchsorted(sentence[order], np.arange(len(side) + 1))
+    return replace(side, keys=Ragged(flat, bounds), key_counts=np.diff(bounds).astype(np.float64))
 
 
 def shares_key(src_word: str, tgt_word: str) -> bool:
@@ -401,8 +464,8 @@ def document_frequencies(side: SideFeatures, vocab_size: int) -> np.ndarray:
     """For each key id, the share of the side's sentences that contain it."""
     if not len(side):
         return np.zeros(vocab_size)
-    sent = np.repeat(np.arange(len(side)), [len(k) for k in side.keys])
-    flat = np.concatenate(side.keys) if len(sent) else np.zeros(0, np.int64)
+    sent = side.keys.row_of_each()
+    flat = side.keys.flat.astype(np.int64)
     pairs = sorted_unique(sent * vocab_size + flat) % vocab_size if len(flat) else flat
     return np.bincount(pairs, minlength=vocab_size) / len(side)
 
@@ -440,14 +503,12 @@ def hit_counts(src: SideFeatures, tgt: SideFeatures, src_rows: range, tgt_cols: 
     converse; ``src_n`` and ``tgt_n``, the same as plain counts. Keys of weight 0
     are ignored; weights are looked up by key id.
     """
-    s_keys = [src.keys[i] for i in src_rows]
-    t_keys = [tgt.keys[j] for j in tgt_cols]
-    shape = (len(s_keys), len(t_keys))
+    shape = (len(src_rows), len(tgt_cols))
     if not shape[0] or not shape[1]:
         return tuple(np.zeros(shape) for _ in range(4))
-    s_rows = np.repeat(np.arange(shape[0]), [len(k) for k in s_keys])
-    t_rows = np.repeat(np.arange(shape[1]), [len(k) for k in t_keys])
-    s_flat, t_flat = np.concatenate(s_keys), np.concatenate(t_keys)
+    s_flat, s_rows = src.keys.span(src_rows.start, src_rows.stop)
+    t_flat, t_rows = tgt.keys.span(tgt_cols.start, tgt_cols.stop)
+    s_flat, t_flat = s_flat.astype(np.int64), t_flat.astype(np.int64)
     # A source key counts where it has weight; it is found wherever the target holds it
     # (a dictionary key that is evidence only from one side is still present on the other).
     s_active, t_active = src_weights[s_flat] > 0, tgt_weights[t_flat] > 0
