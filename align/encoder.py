@@ -446,12 +446,18 @@ def with_link_keys(side: SideFeatures, link_words: np.ndarray, link_keys: np.nda
     if not total:
         return side
     starts = np.repeat(lo - (np.cumsum(span) - span), span)
-    new_keys = link_keys[starts + np.arange(total)]
-    # Each sentence's keys, then its new keys (one stable sort by sentence of the two lists).
-    sentence = np.concatenate((side.keys.row_of_each(np.int32), np.repeat(side.words.row_of_each(np.int32), span)))
-    order = np.argsort(sentence, kind="stable")
-    flat = np.concatenate((side.keys.flat, new_keys.astype(np.int32)))[order]
-    bounds = np.searchsorted(sentence[order], np.arange(len(side) + 1))
+    new_keys = link_keys[starts + np.arange(total)]   # in sentence order
+    # Each sentence's keys, then its new keys: the new ones take the last slots of each sentence,
+    # the old ones the other slots in order (no sort, no index array as long as the keys).
+    added = np.bincount(side.words.row_of_each(), span, minlength=len(side)).astype(np.int64)
+    bounds = side.keys.bounds + np.concatenate(([0], np.cumsum(added)))
+    flips = np.zeros(int(bounds[-1]) + 1, dtype=np.int8)
+    np.add.at(flips, bounds[1:] - added, 1)
+    np.add.at(flips, bounds[1:], -1)
+    is_new = np.cumsum(flips[:-1], dtype=np.int8).astype(bool)
+    flat = np.empty(int(bounds[-1]), dtype=np.int32)
+    flat[~is_new] = side.keys.flat
+    flat[is_new] = new_keys
     return replace(side, keys=Ragged(flat, bounds), key_counts=np.diff(bounds).astype(np.float64))
 
 
