@@ -56,7 +56,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import ibm1
-from .corelib import bead_posteriors, best_path, costs_through, length_cost
+from .corelib import bead_posteriors, best_path, best_paths_whole, costs_through, length_cost, searched_whole
 from .dictionary import Dictionary, default_dictionary, lang_code
 from .encoder import (
     BOTH,
@@ -67,6 +67,7 @@ from .encoder import (
     Vocabulary,
     document_frequencies,
     encode_side,
+    hit_count_blocks,
     hit_counts,
     shares_key,
     with_link_keys,
@@ -367,12 +368,16 @@ class _Cells:
             self._cols[db] = np.clip(self.j_abs - 1 - db - self.t_lo, 0, self.blocks[0].shape[1] - 1)
         return self._cols[db]
 
+    def _flat(self, da: int, db: int) -> np.ndarray:
+        """Where ``pair(da, db)`` of each cell is in the (flattened) blocks."""
+        return self._row(da) * self.blocks[0].shape[1] + self._col(db)
+
     def pair(self, da: int, db: int) -> tuple[np.ndarray, ...]:
         """Per cell: source key weight found, target key weight found, their counts (as
         ``hit_counts``), then the source count times log len(target sentence), the target count
         times log len(source sentence), and the total count (for the share discount and orphans)."""
         if (da, db) not in self._pairs:
-            flat = self._row(da) * self.blocks[0].shape[1] + self._col(db)
+            flat = self._flat(da, db)
             src_w, tgt_w, src_n, tgt_n = (block.ravel()[flat] for block in self.blocks)
             self._pairs[da, db] = (src_w, tgt_w, src_n, tgt_n,
                                    src_n * np.log(np.maximum(self.tgt_len(db), 1.0)),
@@ -421,6 +426,32 @@ class _Cells:
 
     def tgt_own(self, db: int) -> np.ndarray:
         return self.costs.weights.tgt_own[self._col(db) + self.t_lo]
+
+
+class _StretchCells(_Cells):
+    """The cells of many stretches at once (``_search_whole``): each cell reads the block of
+    shared keys of its own stretch (``encoder.hit_count_blocks``), clipped to that block as
+    ``_Cells`` clips to its one block. ``s_lo`` / ``t_lo`` / ``offsets`` / ``rows`` / ``cols`` are per
+    cell (broadcast): the stretch's first sentences, its block's start and its block's shape."""
+
+    def __init__(self, costs: BeadCosts, i_abs: np.ndarray, j_abs: np.ndarray, blocks: tuple[np.ndarray, ...],
+                 s_lo: np.ndarray, t_lo: np.ndarray, offsets: np.ndarray, rows: np.ndarray,
+                 cols: np.ndarray) -> None:
+        super().__init__(costs, i_abs, j_abs, blocks, s_lo, t_lo)   # type: ignore[arg-type]
+        self.offsets, self.block_rows, self.block_cols = offsets, rows, cols
+
+    def _row(self, da: int) -> np.ndarray:
+        if da not in self._rows:
+            self._rows[da] = np.clip(self.i_abs - 1 - da - self.s_lo, 0, self.block_rows - 1)
+        return self._rows[da]
+
+    def _col(self, db: int) -> np.ndarray:
+        if db not in self._cols:
+            self._cols[db] = np.clip(self.j_abs - 1 - db - self.t_lo, 0, self.block_cols - 1)
+        return self._cols[db]
+
+    def _flat(self, da: int, db: int) -> np.ndarray:
+        return self.offsets + self._row(da) * self.block_cols + self._col(db)
 
 
 def _texts(items: Sequence[str | Sentence]) -> list[str]:
@@ -502,6 +533,59 @@ def _search(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: Key
     return beads
 
 
+#: Cells whose bead costs ``_search_whole`` computes in one go (memory: a few dozen arrays this long).
+WHOLE_CELLS = 1 << 15
+
+
+def _search_whole(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: KeyWeights, stretches,
+                  structure) -> list[list[tuple] | None]:
+    """``_search`` of many small stretches (``corelib.searched_whole``) at once: the same beads.
+
+    Searched separately, each stretch pays a fixed cost (its block of shared keys, a few hundred
+    array operations for its bead costs, a row loop) that is most of its time. Here stretches of
+    similar shape are padded to one shape and go through each step together: one block of
+    shared keys per stretch from one call (``encoder.hit_count_blocks``), bead costs of all their
+    cells by the same ``BeadCosts.costs`` arithmetic, one row walk (``corelib.best_paths_whole``).
+    Returns each stretch's beads (None where the search found no path: the caller searches it alone).
+    """
+    out: list[list[tuple] | None] = [None] * len(stretches)
+    order = sorted(range(len(stretches)), key=lambda k: (stretches[k][1] - stretches[k][0],
+                                                          stretches[k][3] - stretches[k][2]))
+    group: list[int] = []
+    for position, k in enumerate(order):
+        group.append(k)
+        s0, s1, t0, t1 = stretches[k]
+        cells = len(group) * (s1 - s0) * (t1 - t0 + 1)        # the group's shape: sorted, this one is the largest
+        if cells >= WHOLE_CELLS or position == len(order) - 1:
+            for number, path in zip(group, _search_group(src, tgt, model, weights, [stretches[g] for g in group],
+                                                         structure)):
+                out[number] = path
+            group = []
+    return out
+
+
+def _search_group(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: KeyWeights, stretches,
+                  structure) -> list[list[tuple] | None]:
+    spans = np.array(stretches, dtype=np.int64).reshape(-1, 4)
+    s0, s1, t0, t1 = (spans[:, c] for c in range(4))
+    n, m = s1 - s0, t1 - t0
+    rows, width = int(n.max()), int(m.max()) + 1
+    blocks, offsets = hit_count_blocks(src, tgt, spans[:, 0:2], spans[:, 2:4], weights.src_gain, weights.tgt_gain)
+    per = (slice(None), None, None)            # one value per stretch, broadcast over its cells
+    # As _search asks BeadCosts: rows 1..n, columns 0..m (past a stretch's own size: its last row / column).
+    i_abs = s0[per] + np.minimum(np.arange(1, rows + 1)[None, :, None], n[per])
+    j_abs = t0[per] + np.minimum(np.arange(width)[None, None, :], m[per])
+    i_abs, j_abs = np.broadcast_arrays(i_abs, j_abs)
+    costs = BeadCosts(src, tgt, model, (s0[per], s1[per]), (t0[per], t1[per]), weights, structure)
+    cells = _StretchCells(costs, i_abs, j_abs, blocks, s0[per], t0[per], offsets[per], n[per], m[per])
+    table = np.stack([costs.costs(mv, cells) for mv in model.moves], axis=2)     # (stretches, rows, moves, width)
+    zero_one = np.full((len(spans), width - 1), model.prior_cost((0, 1)))
+    paths = best_paths_whole(list(zip(n.tolist(), m.tolist())), table, zero_one, model.moves)
+    return [None if path is None else
+            [(tuple(a + i for i in p), tuple(b + j for j in q), cost, margin) for p, q, cost, margin in path]
+            for a, b, path in zip(s0.tolist(), t0.tolist(), paths)]
+
+
 def _realign_plan(beads, stretches) -> list[tuple[tuple[int, int, int, int] | None, list[int]]]:
     """Where the second pass searches again: everything but the solid 1-1 chains.
 
@@ -538,11 +622,18 @@ def _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, changed_s
     A stretch none of whose sentences gained a key has the same costs as in the
     first pass, so its beads (an optimal sub-path) are kept without searching.
     """
+    searched = [stretch for stretch, _ in plan if stretch is not None and (changed_src[stretch[0]:stretch[1]].any()
+                                                                           or changed_tgt[stretch[2]:stretch[3]].any())]
+    # The small stretches (most of them) searched together, with the same results (_search_whole).
+    small = [st for st in searched if searched_whole(st[1] - st[0], st[3] - st[2])]
+    found = dict(zip(small, _search_whole(src_f, tgt_f, model, weights, small, structure))) if small else {}
     out = []
     for stretch, numbers in plan:
         if stretch is None or not (changed_src[stretch[0]:stretch[1]].any()
                                    or changed_tgt[stretch[2]:stretch[3]].any()):
             out += [beads[k] for k in numbers]
+        elif found.get(stretch) is not None:
+            out += found[stretch]
         else:
             out += _search(src_f, tgt_f, model, weights, [stretch], structure)
     return out

@@ -288,6 +288,95 @@ def costs_through(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, c
     return np.array([seen[i][j] for i, j in cells]), float(seen[n][m]), path
 
 
+
+def searched_whole(n: int, m: int) -> bool:
+    """Whether :func:`best_path` searches every cell of an ``n`` x ``m`` problem at once (its first
+    band already holds the whole matrix), as :func:`best_paths_whole` does for many problems."""
+    if n == 0 or m == 0 or n >= CHUNK_ROWS:
+        return False
+    tracked = initial_width(n, m) > TRACKED_WIDTH
+    width = TRACKED_WIDTH if tracked else initial_width(n, m)
+    return max(width, 2 * -(-m // n) + 4) >= m + 1
+
+
+def best_paths_whole(sizes: list[tuple[int, int]], costs: np.ndarray, zero_one: np.ndarray,
+                     moves: tuple[tuple[int, int], ...] = MOVES) -> list[Path | None]:
+    """:func:`best_path` of many small problems at once, each over all its cells (``searched_whole``).
+
+    ``costs[s, r, mv, k]``: the cost of a bead of type ``moves[mv]`` ending at source position
+    ``r + 1`` and target position ``k`` of problem ``s`` (shape: problems x the most rows x moves x
+    the most columns + 1); ``zero_one[s, j]`` the cost of leaving target sentence ``j`` alone.
+    Each row is one vector operation over all the problems, with the arithmetic of
+    :func:`_search` cell for cell, so each problem gets the path :func:`best_path` gives it
+    (``tests/test_perf_paths.py``); a problem without a path gives None (the caller searches it alone).
+    Padding cells (past a problem's own size) are masked here, whatever ``costs`` holds.
+    """
+    count, rows, n_moves, width = costs.shape
+    n_rows = np.array([n for n, _ in sizes], dtype=np.int64)
+    n_cols = np.array([m for _, m in sizes], dtype=np.int64)
+    move_a = np.array([a for a, _ in moves])
+    move_b = np.array([b for _, b in moves])
+    columns = np.arange(width)
+    in_matrix = columns[None, :] <= n_cols[:, None]                                   # (problems, width)
+    np.copyto(costs, np.inf, where=(columns[None, :] < move_b[:, None])[None, None] | ~in_matrix[:, None, None, :])
+    z = np.where(columns[None, :] <= n_cols[:, None],
+                 np.concatenate((np.full((count, 1), np.inf), zero_one), axis=1)[:, :width], np.inf)
+    z[:, 0] = 0.0
+    cum = np.cumsum(np.where(in_matrix, z, 0.0), axis=1)
+    # D with three rows and three columns of +inf before it: a bead (a, b) reads row r - a, column k - b.
+    pad = 3
+    table = np.full((count, rows + 1 + pad, width + pad), np.inf)
+    table[:, pad, pad:] = np.cumsum(z, axis=1)          # row 0: only 0-1 beads (z[:, 0] is 0)
+    codes = np.empty((count, rows, width), dtype=np.int64)
+    bests = np.empty((count, rows, width))
+    seconds = np.full((count, rows, width), np.inf)
+    runs = np.empty((count, rows, width))
+    lefts = np.empty((count, rows, width), dtype=bool)
+    cand = np.empty((count, n_moves, width))
+    for r in range(1, rows + 1):
+        for mv in range(n_moves):
+            row, shift = pad + r - move_a[mv], pad - move_b[mv]
+            np.add(table[:, row, shift:shift + width], costs[:, r - 1, mv], out=cand[:, mv])
+        code = cand.argmin(axis=1)
+        best = np.take_along_axis(cand, code[:, None, :], axis=1)[:, 0]
+        if n_moves > 1:
+            seconds[:, r - 1] = np.partition(cand, 1, axis=1)[:, 1]
+        h = best - cum
+        run = np.minimum.accumulate(h, axis=1)
+        from_left = (run < h) & in_matrix
+        table[:, pad + r, pad:] = np.where(from_left, run + cum, best)
+        codes[:, r - 1], bests[:, r - 1], runs[:, r - 1], lefts[:, r - 1] = code, best, run, from_left
+    zero_one_code = n_moves
+    back = np.where(lefts, zero_one_code, np.where(np.isfinite(bests), codes, -1))
+    chosen = np.take_along_axis(costs, codes[:, :, None, :], axis=2)[:, :, 0, :]
+    step = np.where(lefts, z[:, None, :], chosen).astype(np.float32)
+    value = np.where(lefts, runs + cum[:, None, :], bests)
+    via_left = np.concatenate((np.full((count, rows, 1), np.inf), runs[:, :, :-1]), axis=2) + cum[:, None, :]
+    other = np.where(lefts, bests, np.minimum(seconds, via_left))
+    with np.errstate(invalid="ignore", over="ignore"):   # -inf margins stay -inf in float32, as in _search
+        margin = np.nan_to_num(np.minimum(other - value, 1e4), nan=0.0).astype(np.float32)
+    all_moves = list(moves) + [ZERO_ONE]
+    out: list[Path | None] = []
+    for s in range(count):
+        back_s, step_s, margin_s, z_s = back[s].tolist(), step[s].tolist(), margin[s].tolist(), z[s]
+        path: Path = []
+        i, j = int(n_rows[s]), int(n_cols[s])
+        while i or j:
+            if i == 0:   # row 0: 0-1 beads only
+                path.append(((), (j - 1,), float(np.float32(z_s[j])), float(np.float32(1e4))))
+                j -= 1
+                continue
+            code = back_s[i - 1][j]
+            if code < 0:
+                path = None
+                break
+            a, b = all_moves[code]
+            path.append((tuple(range(i - a, i)), tuple(range(j - b, j)), step_s[i - 1][j], margin_s[i - 1][j]))
+            i, j = i - a, j - b
+        out.append(None if path is None else path[::-1])
+    return out
+
+
 #: Stands for log(0) in the posterior computation (finite, so that differences never give NaN).
 _LOG_ZERO = -1e30
 

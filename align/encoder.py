@@ -524,3 +524,67 @@ def hit_counts(src: SideFeatures, tgt: SideFeatures, src_rows: range, tgt_cols: 
     tgt_w, tgt_n = _cross(t_rows[t_active], t_flat[t_active], tgt_weights[t_flat[t_active]],
                           s_rows[s_found], s_flat[s_found], shape[::-1])
     return src_w, tgt_w.T, src_n, tgt_n.T
+
+
+def _cross_blocks(problem_a: np.ndarray, rows_a: np.ndarray, keys_a: np.ndarray, weights_a: np.ndarray,
+                  problem_b: np.ndarray, rows_b: np.ndarray, keys_b: np.ndarray, cell_a: np.ndarray,
+                  stride_b: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_cross`` of many blocks at once: a key of block p's side a is looked for in block p's side b only.
+
+    The cell of (occurrence in a, sentence ``rows_b`` of b) is ``cell_a`` of the occurrence plus
+    that row times the block's ``stride_b``. Per cell, the weights are summed in the order
+    ``_cross`` sums them (the occurrences of a in order), so each block's sums are ``_cross``'s.
+    """
+    vocab = int(max(keys_a.max(initial=0), keys_b.max(initial=0))) + 1
+    width = int(rows_b.max(initial=0)) + 1
+    present = sorted_unique((problem_b * vocab + keys_b) * width + rows_b)   # by block and key, then row
+    p_keys, p_rows = present // width, present % width
+    wanted = problem_a * vocab + keys_a
+    lo = np.searchsorted(p_keys, wanted, "left")
+    span = np.searchsorted(p_keys, wanted, "right") - lo
+    total = int(span.sum())
+    starts = np.repeat(lo - (np.cumsum(span) - span), span)
+    b_rows = p_rows[starts + np.arange(total)]
+    flat = np.repeat(cell_a, span) + b_rows * np.repeat(stride_b, span)
+    weighted = np.bincount(flat, np.repeat(weights_a, span), minlength=size)
+    counted = np.bincount(flat, minlength=size).astype(np.float64)
+    return weighted, counted
+
+
+def hit_count_blocks(src: SideFeatures, tgt: SideFeatures, src_ranges: np.ndarray, tgt_ranges: np.ndarray,
+                     src_weights: np.ndarray, tgt_weights: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """``hit_counts`` of many blocks at once: block p is source sentences ``src_ranges[p, 0] ..
+    src_ranges[p, 1] - 1`` by target sentences ``tgt_ranges[p, 0] .. tgt_ranges[p, 1] - 1``.
+
+    Returns the four arrays of ``hit_counts`` of every block, each block's cells row by row one
+    after the other in one flat array, and where each block starts in it. The same numbers as
+    ``hit_counts`` block by block, without its fixed cost per call (the second pass of the
+    aligner searches thousands of small stretches).
+    """
+    rows_n = (src_ranges[:, 1] - src_ranges[:, 0]).astype(np.int64)
+    cols_n = (tgt_ranges[:, 1] - tgt_ranges[:, 0]).astype(np.int64)
+    sizes = rows_n * cols_n
+    offsets = np.concatenate(([0], np.cumsum(sizes)))
+    size = int(offsets[-1])
+
+    def occurrences(side: SideFeatures, ranges: np.ndarray, counts: np.ndarray):
+        problem = np.repeat(np.arange(len(ranges)), counts)
+        local = np.arange(len(problem)) - np.repeat(np.cumsum(counts) - counts, counts)
+        taken = side.keys.take(ranges[problem, 0] + local)
+        which = taken.row_of_each()
+        return problem[which], local[which], taken.flat.astype(np.int64)
+
+    s_problem, s_rows, s_flat = occurrences(src, src_ranges, rows_n)
+    t_problem, t_rows, t_flat = occurrences(tgt, tgt_ranges, cols_n)
+    # As hit_counts: a key counts where it has weight and is found wherever the other side holds it.
+    s_active, t_active = src_weights[s_flat] > 0, tgt_weights[t_flat] > 0
+    s_found, t_found = tgt_weights[s_flat] > 0, src_weights[t_flat] > 0
+    src_cell = offsets[s_problem] + s_rows * cols_n[s_problem]          # cell (row, column 0)
+    tgt_cell = offsets[t_problem] + t_rows                                # cell (row 0, column)
+    src_w, src_n = _cross_blocks(s_problem[s_active], s_rows[s_active], s_flat[s_active],
+                                 src_weights[s_flat[s_active]], t_problem[t_found], t_rows[t_found],
+                                 t_flat[t_found], src_cell[s_active], np.ones(int(s_active.sum()), np.int64), size)
+    tgt_w, tgt_n = _cross_blocks(t_problem[t_active], t_rows[t_active], t_flat[t_active],
+                                 tgt_weights[t_flat[t_active]], s_problem[s_found], s_rows[s_found],
+                                 s_flat[s_found], tgt_cell[t_active], cols_n[t_problem[t_active]], size)
+    return (src_w, tgt_w, src_n, tgt_n), offsets[:-1]

@@ -201,3 +201,78 @@ def test_compiled_row_walks_give_the_numpy_results(monkeypatch):
     assert results["numba"] == results["numpy"]
     # The band that follows the path, compiled.
     assert _aligned(src, tgt, 24, monkeypatch) == results["numpy"]
+
+
+def _stretches_of(n: int, m: int, rng: random.Random, count: int) -> list[tuple[int, int, int, int]]:
+    """Disjoint random stretches of an n x m problem, small and large, some with an empty side."""
+    out, s, t = [], 0, 0
+    while len(out) < count:
+        a, b = rng.choice((0, 1, 2, 3, 5, 8, 13, 30, 60)), rng.choice((0, 1, 2, 4, 6, 9, 14, 33, 70))
+        if (a or b) and s + a <= n and t + b <= m:
+            out.append((s, s + a, t, t + b))
+        s, t = s + a + rng.randint(0, 3), t + b + rng.randint(0, 3)
+        if s >= n or t >= m:
+            s, t = rng.randint(0, 20), rng.randint(0, 20)
+            out = sorted(set(out))
+            out = [st for k, st in enumerate(out) if k == 0 or (st[0] >= out[k - 1][1] and st[2] >= out[k - 1][3])]
+    return out
+
+
+@pytest.mark.parametrize("seed, structured", [(31, False), (32, True), (33, False)])
+def test_stretches_searched_together_give_the_beads_searched_one_by_one(seed, structured):
+    # aligner._search_whole (the second pass's small stretches in one go) against aligner._search
+    # on each stretch: the same beads, bead costs and margins, on real keys and weights.
+    from alinea.align import aligner
+    from alinea.align.dictionary import default_dictionary
+    from alinea.align.encoder import Vocabulary, encode_side
+
+    src, tgt, _ = un_like_pair(900, seed, omission_rate=0.05)
+    vocab = Vocabulary(default_dictionary())
+    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
+    model = aligner.CostModel(ratio=float(tgt_f.lengths.sum() / src_f.lengths.sum()))
+    weights = aligner.KeyWeights.build(src_f, tgt_f, vocab, model)
+    structure = None
+    if structured:
+        rng = np.random.default_rng(seed)
+        structure = tuple(aligner.Structure(kinds=rng.integers(0, 3, size), paragraphs=np.cumsum(rng.random(size) < 0.3))
+                          for size in (len(src), len(tgt)))
+    stretches = [st for st in _stretches_of(len(src), len(tgt), random.Random(seed), 120)
+                 if corelib.searched_whole(st[1] - st[0], st[3] - st[2])]
+    assert len(stretches) > 40 and len({st[1] - st[0] for st in stretches}) > 5
+    together = aligner._search_whole(src_f, tgt_f, model, weights, stretches, structure)
+    alone = [aligner._search(src_f, tgt_f, model, weights, [st], structure) for st in stretches]
+    assert together == alone
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_whole_searches_at_once_equal_best_path_on_random_tables(seed):
+    rng = np.random.default_rng(seed)
+    sizes = [(int(rng.integers(1, 20)), int(rng.integers(1, 24))) for _ in range(40)]
+    sizes = [(n, m) for n, m in sizes if corelib.searched_whole(n, m)]
+    rows, width = max(n for n, _ in sizes), max(m for _, m in sizes) + 1
+    table = rng.random((len(sizes), rows, len(MOVES), width)) * 4 + rng.integers(0, 3, (len(sizes), rows, 1, width))
+    nulls = rng.random((len(sizes), width - 1)) * 5
+    together = corelib.best_paths_whole(sizes, table.copy(), nulls, MOVES)
+    for s, (n, m) in enumerate(sizes):
+        def costs(r, j_grid, s=s):
+            return {mv: table[s, r[:, None] - 1, k, j_grid] for k, mv in enumerate(MOVES)}
+        assert together[s] == best_path(n, m, costs, nulls[s, :m], MOVES)
+
+
+def test_ragged_rows_and_link_keys_equal_the_per_sentence_arrays():
+    from alinea.align.encoder import Ragged, SideFeatures, with_link_keys
+
+    rng = np.random.default_rng(4)
+    key_rows = [rng.integers(0, 50, rng.integers(0, 6)) for _ in range(300)]
+    word_rows = [np.unique(rng.integers(0, 40, rng.integers(0, 5))) for _ in range(300)]
+    side = SideFeatures(lengths=np.ones(300), keys=Ragged.from_rows(key_rows),
+                        key_counts=np.array([len(k) for k in key_rows], float), words=Ragged.from_rows(word_rows))
+    assert [k.tolist() for k in side.keys] == [k.tolist() for k in key_rows]
+    order = rng.integers(0, 300, 500)
+    assert [k.tolist() for k in side.keys.take(order)] == [key_rows[o].tolist() for o in order]
+    link_words, link_keys = np.array([3, 7, 7, 12, 39]), np.array([100, 101, 102, 103, 104])
+    linked = with_link_keys(side, link_words, link_keys)
+    expected = [list(k) + [int(key) for w in words for lw, key in zip(link_words, link_keys) if lw == w]
+                for k, words in zip(key_rows, word_rows)]
+    assert [k.tolist() for k in linked.keys] == expected
+    assert linked.key_counts.tolist() == [len(k) for k in expected]
