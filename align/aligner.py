@@ -667,29 +667,39 @@ def bead_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostMo
     """The lexical evidence of each bead: its LLR as the bead cost sees it (0 for a null bead).
 
     ``beads`` are (source indices, target indices, ...) in document order over the
-    whole of ``src_f`` x ``tgt_f``; computed a chunk of beads at a time (a block of
-    shared keys around their end cells).
+    whole of ``src_f`` x ``tgt_f``; computed for many beads of one type at a time, each
+    reading the shared keys of its own sentences only (``_bead_cells``).
     """
     out = np.zeros(len(beads))
     costs = BeadCosts(src_f, tgt_f, model, (0, len(src_f)), (0, len(tgt_f)), weights)
-    ends_i = np.cumsum([len(b[0]) for b in beads]).astype(np.int64)
-    ends_j = np.cumsum([len(b[1]) for b in beads]).astype(np.int64)
-    for first in range(0, len(beads), CHUNK_BEADS):
-        chunk = range(first, min(len(beads), first + CHUNK_BEADS))
-        sizes = [(len(beads[k][0]), len(beads[k][1])) for k in chunk]
-        linked = [k for k, (a, b) in zip(chunk, sizes) if a and b]
-        if not linked:
+    sizes_i = np.array([len(b[0]) for b in beads], dtype=np.int64)
+    sizes_j = np.array([len(b[1]) for b in beads], dtype=np.int64)
+    ends_i, ends_j = np.cumsum(sizes_i), np.cumsum(sizes_j)
+    for a, b in sorted(set(zip(sizes_i.tolist(), sizes_j.tolist()))):
+        if not a or not b:
             continue
-        i_abs = ends_i[linked][:, None]
-        j_abs = ends_j[linked][:, None]
-        blocks, s_lo, t_lo = costs._matches(i_abs[:, 0], j_abs)
-        cells = _Cells(costs, i_abs, j_abs, blocks, s_lo, t_lo)
-        moves = np.array([(len(beads[k][0]), len(beads[k][1])) for k in linked])
-        for a, b in {tuple(mv) for mv in moves.tolist()}:
-            llr = costs._lexical_llr(a, b, cells, np.maximum(i_abs - a, 0), np.maximum(j_abs - b, 0))[:, 0]
-            mine = (moves[:, 0] == a) & (moves[:, 1] == b)
-            out[np.array(linked)[mine]] = llr[mine]
+        of_type = np.flatnonzero((sizes_i == a) & (sizes_j == b))
+        for first in range(0, len(of_type), EVIDENCE_BEADS):
+            chunk = of_type[first:first + EVIDENCE_BEADS]
+            cells = _bead_cells(costs, ends_i[chunk], ends_j[chunk], a, b)
+            out[chunk] = costs._lexical_llr(a, b, cells, np.maximum(cells.i_abs - a, 0),
+                                            np.maximum(cells.j_abs - b, 0))[:, 0]
     return out
+
+
+def _bead_cells(costs: BeadCosts, ends_i: np.ndarray, ends_j: np.ndarray, a: int, b: int) -> _StretchCells:
+    """The end cells of a-b beads, each with the block of shared keys of its own sentences only
+    (``encoder.hit_count_blocks``: the numbers a block around many beads would give them)."""
+    starts_i, starts_j = ends_i - a, ends_j - b
+    blocks, offsets = hit_count_blocks(costs.src, costs.tgt, np.stack((starts_i, ends_i), axis=1),
+                                       np.stack((starts_j, ends_j), axis=1), costs.weights.src_gain,
+                                       costs.weights.tgt_gain)
+    return _StretchCells(costs, ends_i[:, None], ends_j[:, None], blocks, starts_i[:, None], starts_j[:, None],
+                         offsets[:, None], np.full((len(ends_i), 1), a), np.full((len(ends_i), 1), b))
+
+
+#: Beads whose evidence is computed in one call (memory: a few arrays of all their keys).
+EVIDENCE_BEADS = 1 << 13
 
 
 def standardized_evidence(beads, evidence: np.ndarray, weights: KeyWeights) -> np.ndarray:
@@ -728,15 +738,20 @@ def observed_match_share(beads, src_f: SideFeatures, tgt_f: SideFeatures, model:
     ends_i = np.cumsum([len(b[0]) for b in beads]).astype(np.int64)
     ends_j = np.cumsum([len(b[1]) for b in beads]).astype(np.int64)
     costs = BeadCosts(src_f, tgt_f, model, (0, len(src_f)), (0, len(tgt_f)), weights)
-    for first in range(0, len(one_one), CHUNK_BEADS):
-        chunk = one_one[first:first + CHUNK_BEADS]
-        i_abs, j_abs = ends_i[chunk][:, None], ends_j[chunk][:, None]
-        blocks, s_lo, t_lo = costs._matches(i_abs[:, 0], j_abs)
-        cells = _Cells(costs, i_abs, j_abs, blocks, s_lo, t_lo)
+    one_one = np.array(one_one, dtype=np.int64)
+    src_found, tgt_found = np.empty((len(one_one), 1)), np.empty((len(one_one), 1))
+    for first in range(0, len(one_one), EVIDENCE_BEADS):
+        part = slice(first, first + EVIDENCE_BEADS)
+        cells = _bead_cells(costs, ends_i[one_one[part]], ends_j[one_one[part]], 1, 1)
         src_n, tgt_n = cells.pair(0, 0)[2:4]
-        found += float(np.minimum(src_n, cells.src_informative(0)).sum()
-                       + np.minimum(tgt_n, cells.tgt_informative(0)).sum())
-        expected += float(weights.src_expected[i_abs[:, 0] - 1].sum() + weights.tgt_expected[j_abs[:, 0] - 1].sum())
+        src_found[part] = np.minimum(src_n, cells.src_informative(0))
+        tgt_found[part] = np.minimum(tgt_n, cells.tgt_informative(0))
+    # Summed CHUNK_BEADS beads at a time, in this order (the sums are compared with refit_below).
+    for first in range(0, len(one_one), CHUNK_BEADS):
+        part = slice(first, first + CHUNK_BEADS)
+        i_abs, j_abs = ends_i[one_one[part]], ends_j[one_one[part]]
+        found += float(src_found[part].sum() + tgt_found[part].sum())
+        expected += float(weights.src_expected[i_abs - 1].sum() + weights.tgt_expected[j_abs - 1].sum())
     return found / expected if expected > 0 else 1.0
 
 

@@ -276,3 +276,30 @@ def test_ragged_rows_and_link_keys_equal_the_per_sentence_arrays():
                 for k, words in zip(key_rows, word_rows)]
     assert [k.tolist() for k in linked.keys] == expected
     assert linked.key_counts.tolist() == [len(k) for k in expected]
+
+
+def test_bead_evidence_from_each_beads_own_block_equals_the_block_around_its_end():
+    # aligner.bead_evidence reads each bead's own sentences (hit_count_blocks); the reference reads
+    # a block of shared keys around the bead's end cell (BeadCosts._matches), as the search does.
+    from alinea.align import aligner
+    from alinea.align.dictionary import default_dictionary
+    from alinea.align.encoder import Vocabulary, encode_side
+
+    src, tgt, gold = un_like_pair(400, 41, omission_rate=0.05)
+    vocab = Vocabulary(default_dictionary())
+    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
+    model = aligner.CostModel()
+    weights = aligner.KeyWeights.build(src_f, tgt_f, vocab, model)
+    beads = [(p, q) for p, q in gold]
+    costs = aligner.BeadCosts(src_f, tgt_f, model, (0, len(src)), (0, len(tgt)), weights)
+    reference, i, j = [], 0, 0
+    for p, q in beads:
+        i, j = i + len(p), j + len(q)
+        if not p or not q:
+            reference.append(0.0)
+            continue
+        i_abs, j_abs = np.array([[i]]), np.array([[j]])
+        cells = aligner._Cells(costs, i_abs, j_abs, *costs._matches(i_abs[:, 0], j_abs))
+        reference.append(float(costs._lexical_llr(len(p), len(q), cells, i_abs - len(p), j_abs - len(q))[0, 0]))
+    assert aligner.bead_evidence(beads, src_f, tgt_f, model, weights).tolist() == reference
+    assert len({(len(p), len(q)) for p, q in beads}) >= 4
