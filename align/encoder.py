@@ -25,6 +25,7 @@ encoded as a :class:`SideFeatures`.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
@@ -476,6 +477,34 @@ def document_frequencies(side: SideFeatures, vocab_size: int) -> np.ndarray:
     return np.bincount(pairs, minlength=vocab_size) / len(side)
 
 
+_tables = threading.local()
+
+
+def _key_runs(sorted_keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``wanted`` starts in ``sorted_keys`` and how many times it occurs there.
+
+    What two ``np.searchsorted`` calls give (the start is only meaningful where the count is
+    not 0), through a table indexed by key: a binary search per key costs more on these
+    sizes. The table (per thread) is left all zeros after each call.
+    """
+    if not len(sorted_keys) or not len(wanted):
+        return np.zeros(len(wanted), np.int64), np.zeros(len(wanted), np.int64)
+    size = int(max(sorted_keys[-1], wanted.max())) + 1
+    table = getattr(_tables, "runs", None)
+    if table is None or table.shape[1] < size:
+        table = _tables.runs = np.zeros((2, max(size, 2 * (0 if table is None else table.shape[1]))), np.int64)
+    first = np.empty(len(sorted_keys), dtype=bool)
+    first[0] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    keys = sorted_keys[starts]
+    table[0, keys] = starts
+    table[1, keys] = np.diff(np.append(starts, len(sorted_keys)))
+    lo, span = table[0, wanted], table[1, wanted]
+    table[1, keys] = 0
+    return lo, span
+
+
 def _cross(rows_a: np.ndarray, keys_a: np.ndarray, weights_a: np.ndarray,
            rows_b: np.ndarray, keys_b: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """For every (sentence a, sentence b): summed weights and count of a's key occurrences found in b.
@@ -487,8 +516,7 @@ def _cross(rows_a: np.ndarray, keys_a: np.ndarray, weights_a: np.ndarray,
     n_b = shape[1]
     present = sorted_unique(keys_b * n_b + rows_b)      # sorted by key, then by sentence
     p_keys, p_rows = present // n_b, present % n_b
-    lo = np.searchsorted(p_keys, keys_a, "left")
-    span = np.searchsorted(p_keys, keys_a, "right") - lo
+    lo, span = _key_runs(p_keys, keys_a)
     total = int(span.sum())
     starts = np.repeat(lo - (np.cumsum(span) - span), span)
     b_rows = p_rows[starts + np.arange(total)]
