@@ -39,6 +39,10 @@ ZERO_ONE = (0, 1)
 #: Rows whose bead costs are computed in one vectorized call.
 CHUNK_ROWS = 64
 
+#: Rows of the posterior pass whose bead costs are asked for in one call (the cost function splits
+#: them into blocks of CHUNK_ROWS rows: same costs, fewer calls).
+POSTERIOR_COST_ROWS = 1024
+
 CostBlock = Callable[[np.ndarray, np.ndarray], dict[tuple[int, int], np.ndarray]]
 Path = list[tuple[tuple[int, ...], tuple[int, ...], float, float]]
 
@@ -438,13 +442,18 @@ def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
     step0[0] = 0.0
     cum0 = np.cumsum(step0)
     alpha[0] = np.where(in_matrix[0], cum0 + np.logaddexp.accumulate(row0 - cum0), _LOG_ZERO)
-    for first in range(1, n + 1, CHUNK_ROWS):
-        rows = np.arange(first, min(n, first + CHUNK_ROWS - 1) + 1)
+    # The bead log-probabilities of many rows per cost_block call (the band is known: no row
+    # depends on the walk), then the walk a chunk of rows at a time.
+    for first in range(1, n + 1, POSTERIOR_COST_ROWS):
+        rows = np.arange(first, min(n, first + POSTERIOR_COST_ROWS - 1) + 1)
         j_grid = columns[rows]
         block = cost_block(rows, np.minimum(j_grid, m))
         lp = np.stack([-block[mv] / temperature for mv in moves], axis=1)
         bad = (j_grid[:, None, :] < move_b[None, :, None]) | ~in_matrix[rows][:, None, :] | ~np.isfinite(lp)
         logp[rows] = np.where(bad, _LOG_ZERO, lp)
+    for first in range(1, n + 1, CHUNK_ROWS):
+        rows = np.arange(first, min(n, first + CHUNK_ROWS - 1) + 1)
+        j_grid = columns[rows]
         # Where each bead type ending in these rows starts: (row, band column), and whether it is in the band.
         prev_rows = rows[:, None] - move_a[None, :]                                   # (rows, moves)
         prev_k = j_grid[:, None, :] - move_b[None, :, None] - base[np.maximum(prev_rows, 0)][:, :, None]

@@ -303,3 +303,32 @@ def test_bead_evidence_from_each_beads_own_block_equals_the_block_around_its_end
         reference.append(float(costs._lexical_llr(len(p), len(q), cells, i_abs - len(p), j_abs - len(q))[0, 0]))
     assert aligner.bead_evidence(beads, src_f, tgt_f, model, weights).tolist() == reference
     assert len({(len(p), len(q)) for p, q in beads}) >= 4
+
+
+def test_costs_of_many_rows_at_once_equal_one_call_per_chunk_of_rows():
+    # BeadCosts._by_blocks (the posterior pass's many rows per call) against the search's calls of
+    # CHUNK_ROWS rows: the same costs in every cell, structure penalties included.
+    from alinea.align import aligner
+    from alinea.align.dictionary import default_dictionary
+    from alinea.align.encoder import Vocabulary, encode_side
+
+    src, tgt, _ = un_like_pair(700, 51, omission_rate=0.05)
+    vocab = Vocabulary(default_dictionary())
+    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
+    model = aligner.CostModel()
+    weights = aligner.KeyWeights.build(src_f, tgt_f, vocab, model)
+    rng = np.random.default_rng(5)
+    structure = tuple(aligner.Structure(kinds=rng.integers(0, 3, size), paragraphs=np.cumsum(rng.random(size) < 0.3))
+                      for size in (len(src), len(tgt)))
+    s0, t0 = 37, 29
+    costs = aligner.BeadCosts(src_f, tgt_f, model, (s0, len(src) - 5), (t0, len(tgt) - 3), weights, structure)
+    n, m = costs.shape
+    rows = np.arange(1, n + 1)
+    base = np.clip(np.rint(rows * m / n).astype(int) - 8 + rng.integers(-3, 4, n), 0, m - 16)
+    j_grid = np.minimum(base[:, None] + np.arange(18)[None, :], m)
+    together = costs(rows, j_grid)
+    step = corelib.CHUNK_ROWS
+    for first in range(0, n, step):
+        alone = costs(rows[first:first + step], j_grid[first:first + step])
+        for mv in model.moves:
+            assert np.array_equal(together[mv][first:first + step], alone[mv])
