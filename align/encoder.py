@@ -567,9 +567,20 @@ def _cross_blocks(problem_a: np.ndarray, rows_a: np.ndarray, keys_a: np.ndarray,
     width = int(rows_b.max(initial=0)) + 1
     present = sorted_unique((problem_b * vocab + keys_b) * width + rows_b)   # by block and key, then row
     p_keys, p_rows = present // width, present % width
+    # Each (block, key)'s run of sentences in ``present``: one binary search per occurrence of a,
+    # in the list of runs (shorter than ``present``), instead of two in ``present``.
+    first = np.empty(len(p_keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(p_keys[1:], p_keys[:-1], out=first[1:])
+    run_starts = np.flatnonzero(first)
+    run_keys = p_keys[run_starts]
+    run_lengths = np.diff(np.append(run_starts, len(p_keys)))
+    if not len(run_keys):
+        return np.zeros(size), np.zeros(size)
     wanted = problem_a * vocab + keys_a
-    lo = np.searchsorted(p_keys, wanted, "left")
-    span = np.searchsorted(p_keys, wanted, "right") - lo
+    run = np.minimum(np.searchsorted(run_keys, wanted), len(run_keys) - 1)
+    lo = run_starts[run]
+    span = np.where(run_keys[run] == wanted, run_lengths[run], 0)
     total = int(span.sum())
     starts = np.repeat(lo - (np.cumsum(span) - span), span)
     b_rows = p_rows[starts + np.arange(total)]

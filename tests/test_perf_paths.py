@@ -332,3 +332,24 @@ def test_costs_of_many_rows_at_once_equal_one_call_per_chunk_of_rows():
         alone = costs(rows[first:first + step], j_grid[first:first + step])
         for mv in model.moves:
             assert np.array_equal(together[mv][first:first + step], alone[mv])
+
+
+def test_hit_count_blocks_equal_hit_counts_block_by_block():
+    from alinea.align import aligner
+    from alinea.align.dictionary import default_dictionary
+    from alinea.align.encoder import Vocabulary, encode_side, hit_count_blocks, hit_counts
+
+    src, tgt, _ = un_like_pair(300, 61)
+    vocab = Vocabulary(default_dictionary())
+    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
+    weights = aligner.KeyWeights.build(src_f, tgt_f, vocab, aligner.CostModel())
+    rng = np.random.default_rng(6)
+    s_lo, t_lo = rng.integers(0, 250, 60), rng.integers(0, 250, 60)   # overlapping blocks, some empty
+    src_ranges = np.stack((s_lo, s_lo + rng.integers(0, 30, 60)), axis=1)
+    tgt_ranges = np.stack((t_lo, t_lo + rng.integers(0, 30, 60)), axis=1)
+    blocks, offsets = hit_count_blocks(src_f, tgt_f, src_ranges, tgt_ranges, weights.src_gain, weights.tgt_gain)
+    for (a0, a1), (b0, b1), offset in zip(src_ranges.tolist(), tgt_ranges.tolist(), offsets.tolist()):
+        alone = hit_counts(src_f, tgt_f, range(a0, a1), range(b0, b1), weights.src_gain, weights.tgt_gain)
+        for together, one in zip(blocks, alone):
+            assert np.array_equal(together[offset:offset + one.size], one.ravel())
+    assert sum(float(b.sum()) for b in blocks) > 0
