@@ -218,25 +218,36 @@ def _stretches_of(n: int, m: int, rng: random.Random, count: int) -> list[tuple[
     return out
 
 
+def _encoded(n: int, seed: int, omission_rate: float = 0.05):
+    """A UN-like pair encoded as the aligner encodes it: its features, cost model and key weights, and gold."""
+    from alinea.align import aligner
+    from alinea.align.dictionary import default_dictionary
+    from alinea.align.encoder import Vocabulary, encode_side
+
+    src, tgt, gold = un_like_pair(n, seed, omission_rate=omission_rate)
+    vocab = Vocabulary(default_dictionary())
+    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
+    model = aligner.CostModel(ratio=float(tgt_f.lengths.sum() / src_f.lengths.sum()))
+    return src_f, tgt_f, model, aligner.KeyWeights.build(src_f, tgt_f, vocab, model), gold
+
+
+def _random_structure(seed: int, sizes: tuple[int, int]):
+    from alinea.align import aligner
+
+    rng = np.random.default_rng(seed)
+    return tuple(aligner.Structure(kinds=rng.integers(0, 3, size), paragraphs=np.cumsum(rng.random(size) < 0.3))
+                 for size in sizes)
+
+
 @pytest.mark.parametrize("seed, structured", [(31, False), (32, True), (33, False)])
 def test_stretches_searched_together_give_the_beads_searched_one_by_one(seed, structured):
     # aligner._search_whole (the second pass's small stretches in one go) against aligner._search
     # on each stretch: the same beads, bead costs and margins, on real keys and weights.
     from alinea.align import aligner
-    from alinea.align.dictionary import default_dictionary
-    from alinea.align.encoder import Vocabulary, encode_side
 
-    src, tgt, _ = un_like_pair(900, seed, omission_rate=0.05)
-    vocab = Vocabulary(default_dictionary())
-    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
-    model = aligner.CostModel(ratio=float(tgt_f.lengths.sum() / src_f.lengths.sum()))
-    weights = aligner.KeyWeights.build(src_f, tgt_f, vocab, model)
-    structure = None
-    if structured:
-        rng = np.random.default_rng(seed)
-        structure = tuple(aligner.Structure(kinds=rng.integers(0, 3, size), paragraphs=np.cumsum(rng.random(size) < 0.3))
-                          for size in (len(src), len(tgt)))
-    stretches = [st for st in _stretches_of(len(src), len(tgt), random.Random(seed), 120)
+    src_f, tgt_f, model, weights, _ = _encoded(900, seed)
+    structure = _random_structure(seed, (len(src_f), len(tgt_f))) if structured else None
+    stretches = [st for st in _stretches_of(len(src_f), len(tgt_f), random.Random(seed), 120)
                  if corelib.searched_whole(st[1] - st[0], st[3] - st[2])]
     assert len(stretches) > 40 and len({st[1] - st[0] for st in stretches}) > 5
     together = aligner._search_whole(src_f, tgt_f, model, weights, stretches, structure)
@@ -282,16 +293,10 @@ def test_bead_evidence_from_each_beads_own_block_equals_the_block_around_its_end
     # aligner.bead_evidence reads each bead's own sentences (hit_count_blocks); the reference reads
     # a block of shared keys around the bead's end cell (BeadCosts._matches), as the search does.
     from alinea.align import aligner
-    from alinea.align.dictionary import default_dictionary
-    from alinea.align.encoder import Vocabulary, encode_side
 
-    src, tgt, gold = un_like_pair(400, 41, omission_rate=0.05)
-    vocab = Vocabulary(default_dictionary())
-    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
-    model = aligner.CostModel()
-    weights = aligner.KeyWeights.build(src_f, tgt_f, vocab, model)
+    src_f, tgt_f, model, weights, gold = _encoded(400, 41)
     beads = [(p, q) for p, q in gold]
-    costs = aligner.BeadCosts(src_f, tgt_f, model, (0, len(src)), (0, len(tgt)), weights)
+    costs = aligner.BeadCosts(src_f, tgt_f, model, (0, len(src_f)), (0, len(tgt_f)), weights)
     reference, i, j = [], 0, 0
     for p, q in beads:
         i, j = i + len(p), j + len(q)
@@ -309,19 +314,12 @@ def test_costs_of_many_rows_at_once_equal_one_call_per_chunk_of_rows():
     # BeadCosts._by_blocks (the posterior pass's many rows per call) against the search's calls of
     # CHUNK_ROWS rows: the same costs in every cell, structure penalties included.
     from alinea.align import aligner
-    from alinea.align.dictionary import default_dictionary
-    from alinea.align.encoder import Vocabulary, encode_side
 
-    src, tgt, _ = un_like_pair(700, 51, omission_rate=0.05)
-    vocab = Vocabulary(default_dictionary())
-    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
-    model = aligner.CostModel()
-    weights = aligner.KeyWeights.build(src_f, tgt_f, vocab, model)
+    src_f, tgt_f, model, weights, _ = _encoded(700, 51)
+    structure = _random_structure(5, (len(src_f), len(tgt_f)))
     rng = np.random.default_rng(5)
-    structure = tuple(aligner.Structure(kinds=rng.integers(0, 3, size), paragraphs=np.cumsum(rng.random(size) < 0.3))
-                      for size in (len(src), len(tgt)))
     s0, t0 = 37, 29
-    costs = aligner.BeadCosts(src_f, tgt_f, model, (s0, len(src) - 5), (t0, len(tgt) - 3), weights, structure)
+    costs = aligner.BeadCosts(src_f, tgt_f, model, (s0, len(src_f) - 5), (t0, len(tgt_f) - 3), weights, structure)
     n, m = costs.shape
     rows = np.arange(1, n + 1)
     base = np.clip(np.rint(rows * m / n).astype(int) - 8 + rng.integers(-3, 4, n), 0, m - 16)
@@ -335,14 +333,9 @@ def test_costs_of_many_rows_at_once_equal_one_call_per_chunk_of_rows():
 
 
 def test_hit_count_blocks_equal_hit_counts_block_by_block():
-    from alinea.align import aligner
-    from alinea.align.dictionary import default_dictionary
-    from alinea.align.encoder import Vocabulary, encode_side, hit_count_blocks, hit_counts
+    from alinea.align.encoder import hit_count_blocks, hit_counts
 
-    src, tgt, _ = un_like_pair(300, 61)
-    vocab = Vocabulary(default_dictionary())
-    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
-    weights = aligner.KeyWeights.build(src_f, tgt_f, vocab, aligner.CostModel())
+    src_f, tgt_f, _, weights, _ = _encoded(300, 61, omission_rate=0.03)
     rng = np.random.default_rng(6)
     s_lo, t_lo = rng.integers(0, 250, 60), rng.integers(0, 250, 60)   # overlapping blocks, some empty
     src_ranges = np.stack((s_lo, s_lo + rng.integers(0, 30, 60)), axis=1)
