@@ -387,16 +387,13 @@ _LOG_ZERO = -1e30
 
 def _path_band(n: int, m: int, path: Path, halo: int) -> tuple[np.ndarray, int]:
     """A band of target positions around a path: nondecreasing first column per row, and its width."""
-    lo = np.full(n + 1, m, dtype=np.int64)
-    hi = np.zeros(n + 1, dtype=np.int64)
-    i = j = 0
-    lo[0], hi[0] = 0, 0
-    for p, q, *_ in path:
-        ni, nj = i + len(p), j + len(q)
-        rows = slice(i, ni + 1)
-        lo[rows] = np.minimum(lo[rows], j)
-        hi[rows] = np.maximum(hi[rows], nj)
-        i, j = ni, nj
+    starts_i, ends_i, starts_j, ends_j = _bead_spans(path)
+    # Row r is touched by the beads that start at or before it and end at or after it (a run of
+    # beads, in order): its lowest column is where the first of them starts, its highest where the
+    # last of them ends.
+    rows = np.arange(n + 1)
+    lo = starts_j[np.searchsorted(ends_i, rows, "left")]
+    hi = ends_j[np.searchsorted(starts_i, rows, "right") - 1]
     width = int(min(m + 1, (hi - lo).max() + 2 * halo + 1))
     base = np.clip(lo - halo, 0, m + 1 - width)
     return np.maximum.accumulate(base), width
@@ -505,13 +502,18 @@ def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
             beta[i] = np.where(in_matrix[i], backward[::-1], _LOG_ZERO)
 
     # The path's beads: alpha at the start, the bead, beta at the end, over the total.
-    code = {mv: c for c, mv in enumerate(moves)}
-    out = np.empty(len(path))
-    i = j = 0
-    for k, (p, q, *_) in enumerate(path):
-        a, b = len(p), len(q)
-        ni, nj = i + a, j + b
-        lp_bead = zl[nj] if a == 0 else logp[ni, code[(a, b)], nj - base[ni]]
-        out[k] = alpha[i, j - base[i]] + lp_bead + beta[ni, nj - base[ni]] - total
-        i, j = ni, nj
+    i, ni, j, nj = _bead_spans(path)
+    code_of = np.zeros((int((ni - i).max()) + 1, int((nj - j).max()) + 1), dtype=np.int64)
+    for c, (a, b) in enumerate(moves):
+        if a < code_of.shape[0] and b < code_of.shape[1]:
+            code_of[a, b] = c
+    lp_bead = np.where(ni == i, zl[nj], logp[ni, code_of[ni - i, nj - j], nj - base[ni]].astype(np.float64))
+    out = alpha[i, j - base[i]] + lp_bead + beta[ni, nj - base[ni]] - total
     return np.clip(np.exp(np.minimum(out, 0.0)), 0.0, 1.0)
+
+
+def _bead_spans(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Where each bead of a path starts and ends: source start, source end, target start, target end."""
+    ends_i = np.cumsum(np.fromiter((len(p) for p, *_ in path), dtype=np.int64, count=len(path)))
+    ends_j = np.cumsum(np.fromiter((len(q) for _, q, *_ in path), dtype=np.int64, count=len(path)))
+    return (np.concatenate(([0], ends_i[:-1])), ends_i, np.concatenate(([0], ends_j[:-1])), ends_j)
