@@ -607,11 +607,15 @@ def hit_count_blocks(src: SideFeatures, tgt: SideFeatures, src_ranges: np.ndarra
     size = int(offsets[-1])
 
     def occurrences(side: SideFeatures, ranges: np.ndarray, counts: np.ndarray):
+        """The block, row in the block and key of every key occurrence of the blocks' sentences
+        that has weight on either side (the others are neither counted nor looked for)."""
         problem = np.repeat(np.arange(len(ranges)), counts)
         local = np.arange(len(problem)) - np.repeat(np.cumsum(counts) - counts, counts)
         taken = side.keys.take(ranges[problem, 0] + local)
-        which = taken.row_of_each()
-        return problem[which], local[which], taken.flat.astype(np.int64)
+        flat = taken.flat
+        keep = np.flatnonzero((src_weights[flat] > 0) | (tgt_weights[flat] > 0))
+        which = taken.row_of_each()[keep]
+        return problem[which], local[which], flat[keep].astype(np.int64)
 
     s_problem, s_rows, s_flat = occurrences(src, src_ranges, rows_n)
     t_problem, t_rows, t_flat = occurrences(tgt, tgt_ranges, cols_n)
