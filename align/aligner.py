@@ -269,7 +269,7 @@ class BeadCosts:
         if len(rows) > CHUNK_ROWS:
             return self._by_blocks(rows, j_grid)
         blocks, s_lo, t_lo = self._matches(rows, j_grid)
-        i_abs = (self.s0 + rows)[:, None] + np.zeros_like(j_grid)
+        i_abs = (self.s0 + rows)[:, None]    # one per row: per-row terms are computed once per row
         j_abs = self.t0 + j_grid
         cells = _Cells(self, i_abs, j_abs, blocks, s_lo, t_lo)
         return {mv: self.costs(mv, cells) for mv in self.model.moves}
@@ -294,7 +294,7 @@ class BeadCosts:
         blocks, offsets = hit_count_blocks(self.src, self.tgt, src_ranges, tgt_ranges, self.weights.src_gain,
                                            self.weights.tgt_gain)
         chunk = (np.arange(len(rows)) // CHUNK_ROWS)[:, None]       # each row's block
-        i_abs = (self.s0 + rows)[:, None] + np.zeros_like(j_grid)
+        i_abs = (self.s0 + rows)[:, None]    # one per row: per-row terms are computed once per row
         j_abs = self.t0 + j_grid
         cells = _StretchCells(self, i_abs, j_abs, blocks, src_ranges[chunk, 0], tgt_ranges[chunk, 0], offsets[chunk],
                               (src_ranges[:, 1] - src_ranges[:, 0])[chunk], (tgt_ranges[:, 1] - tgt_ranges[:, 0])[chunk])
@@ -304,7 +304,7 @@ class BeadCosts:
         """Cost of beads of type ``move`` ending at the cells."""
         a, b = move
         model = self.model
-        cost = np.full(cells.i_abs.shape, model.prior_cost(move))
+        cost = np.full(cells.shape, model.prior_cost(move))
         if b == 0:
             return cost
         i_abs, j_abs = cells.i_abs, cells.j_abs
@@ -354,7 +354,7 @@ class BeadCosts:
         omission next to a 1-1 bead than a part of a 2-1 bead; sentences with
         fewer than ``min_orphan_keys`` informative keys are too short to tell.
         """
-        count = np.zeros(cells.i_abs.shape)
+        count = np.zeros(cells.shape)
         if a > 1:
             for da in range(a):
                 hits = cells.row_sum(6, da, b)
@@ -392,6 +392,8 @@ class _Cells:
                  blocks: tuple[np.ndarray, ...], s_lo: int, t_lo: int) -> None:
         self.costs, self.i_abs, self.j_abs, self.blocks = costs, i_abs, j_abs, blocks
         self.s_lo, self.t_lo = s_lo, t_lo
+        #: the cells' shape (``i_abs`` may hold one value per row, broadcast over the row)
+        self.shape = np.broadcast_shapes(i_abs.shape, j_abs.shape)
         self._pairs: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
         self._sums: dict[tuple, np.ndarray] = {}
         self._rows: dict[int, np.ndarray] = {}
