@@ -688,18 +688,18 @@ def _posteriors(beads, stretches, src_f: SideFeatures, tgt_f: SideFeatures, mode
     the IBM Model 1 pass) divided by ``model.temperature``.
     """
     scores: list[float] = []
+    ends_i = np.cumsum([len(b[0]) for b in beads])
+    ends_j = np.cumsum([len(b[1]) for b in beads])
     k = 0
     for s0, s1, t0, t1 in stretches:
-        local = []
-        i, j = s0, t0
-        while k < len(beads) and (i < s1 or j < t1):
-            p, q, cost, margin = beads[k]
-            local.append((tuple(x - s0 for x in p), tuple(y - t0 for y in q), cost, margin))
-            i, j, k = i + len(p), j + len(q), k + 1
+        # The stretch's beads: up to the first one that reaches its end on both sides (beads never
+        # cross an anchor). bead_posteriors reads only their sizes, so they are not renumbered.
+        end = max(k, int(np.searchsorted(ends_i, s1)), int(np.searchsorted(ends_j, t1))) + 1 if s1 > s0 or t1 > t0 else k
         costs = BeadCosts(src_f, tgt_f, model, (s0, s1), (t0, t1), weights, structure)
-        post = bead_posteriors(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"), local, model.moves,
+        post = bead_posteriors(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"), beads[k:end], model.moves,
                                model.temperature, model.posterior_halo)
         scores += [round(float(x), 4) for x in post]
+        k = end
     return scores
 
 

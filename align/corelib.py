@@ -402,7 +402,8 @@ def _path_band(n: int, m: int, path: Path, halo: int) -> tuple[np.ndarray, int]:
 def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, path: Path,
                     moves: tuple[tuple[int, int], ...] = MOVES, temperature: float = 1.0,
                     halo: int = 4) -> np.ndarray:
-    """The probability of each bead of ``path`` given the two documents.
+    """The probability of each bead of ``path`` given the two documents (only the beads' sizes are
+    read: ``path`` may hold the beads numbered in the whole document).
 
     Bead costs are read as negative log-probabilities (divided by ``temperature``);
     summing over every monotone path within ``halo`` target positions of ``path``
