@@ -232,6 +232,7 @@ class BeadCosts:
     def __init__(self, src: SideFeatures, tgt: SideFeatures, model: CostModel,
                  src_range: tuple[int, int], tgt_range: tuple[int, int], weights: KeyWeights,
                  structure: tuple[Structure, Structure] | None = None) -> None:
+        # (_search_group passes arrays: one range per stretch, broadcast over its cells)
         self.src, self.tgt, self.model, self.weights = src, tgt, model, weights
         self.s0, self.s1 = src_range
         self.t0, self.t1 = tgt_range
@@ -296,8 +297,9 @@ class BeadCosts:
         chunk = (np.arange(len(rows)) // CHUNK_ROWS)[:, None]       # each row's block
         i_abs = (self.s0 + rows)[:, None]    # one per row: per-row terms are computed once per row
         j_abs = self.t0 + j_grid
+        src_sizes, tgt_sizes = src_ranges[:, 1] - src_ranges[:, 0], tgt_ranges[:, 1] - tgt_ranges[:, 0]
         cells = _StretchCells(self, i_abs, j_abs, blocks, src_ranges[chunk, 0], tgt_ranges[chunk, 0], offsets[chunk],
-                              (src_ranges[:, 1] - src_ranges[:, 0])[chunk], (tgt_ranges[:, 1] - tgt_ranges[:, 0])[chunk])
+                              src_sizes[chunk], tgt_sizes[chunk])
         return {mv: self.costs(mv, cells) for mv in self.model.moves}
 
     def costs(self, move: tuple[int, int], cells: _Cells) -> np.ndarray:
@@ -617,7 +619,8 @@ def _search_group(src: SideFeatures, tgt: SideFeatures, model: CostModel, weight
     i_abs = s0[per] + np.minimum(np.arange(1, rows + 1)[None, :, None], n[per])
     j_abs = t0[per] + np.minimum(np.arange(width)[None, None, :], m[per])
     i_abs, j_abs = np.broadcast_arrays(i_abs, j_abs)
-    costs = BeadCosts(src, tgt, model, (s0[per], s1[per]), (t0[per], t1[per]), weights, structure)
+    costs = BeadCosts(src, tgt, model, (s0[per], s1[per]), (t0[per], t1[per]),   # type: ignore[arg-type]
+                      weights, structure)
     cells = _StretchCells(costs, i_abs, j_abs, blocks, s0[per], t0[per], offsets[per], n[per], m[per])
     table = np.stack([costs.costs(mv, cells) for mv in model.moves], axis=2)     # (stretches, rows, moves, width)
     zero_one = np.full((len(spans), width - 1), model.prior_cost((0, 1)))
@@ -694,7 +697,7 @@ def _posteriors(beads, stretches, src_f: SideFeatures, tgt_f: SideFeatures, mode
     for s0, s1, t0, t1 in stretches:
         # The stretch's beads: up to the first one that reaches its end on both sides (beads never
         # cross an anchor). bead_posteriors reads only their sizes, so they are not renumbered.
-        end = max(k, int(np.searchsorted(ends_i, s1)), int(np.searchsorted(ends_j, t1))) + 1 if s1 > s0 or t1 > t0 else k
+        end = max(k, int(np.searchsorted(ends_i, s1)), int(np.searchsorted(ends_j, t1))) + 1
         costs = BeadCosts(src_f, tgt_f, model, (s0, s1), (t0, t1), weights, structure)
         post = bead_posteriors(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"), beads[k:end], model.moves,
                                model.temperature, model.posterior_halo)
@@ -779,18 +782,18 @@ def observed_match_share(beads, src_f: SideFeatures, tgt_f: SideFeatures, model:
     ends_i = np.cumsum([len(b[0]) for b in beads]).astype(np.int64)
     ends_j = np.cumsum([len(b[1]) for b in beads]).astype(np.int64)
     costs = BeadCosts(src_f, tgt_f, model, (0, len(src_f)), (0, len(tgt_f)), weights)
-    one_one = np.array(one_one, dtype=np.int64)
-    src_found, tgt_found = np.empty((len(one_one), 1)), np.empty((len(one_one), 1))
-    for first in range(0, len(one_one), EVIDENCE_BEADS):
+    numbers = np.array(one_one, dtype=np.int64)
+    src_found, tgt_found = np.empty((len(numbers), 1)), np.empty((len(numbers), 1))
+    for first in range(0, len(numbers), EVIDENCE_BEADS):
         part = slice(first, first + EVIDENCE_BEADS)
-        cells = _bead_cells(costs, ends_i[one_one[part]], ends_j[one_one[part]], 1, 1)
+        cells = _bead_cells(costs, ends_i[numbers[part]], ends_j[numbers[part]], 1, 1)
         src_n, tgt_n = cells.pair(0, 0)[2:4]
         src_found[part] = np.minimum(src_n, cells.src_informative(0))
         tgt_found[part] = np.minimum(tgt_n, cells.tgt_informative(0))
     # Summed CHUNK_BEADS beads at a time, in this order (the sums are compared with refit_below).
-    for first in range(0, len(one_one), CHUNK_BEADS):
+    for first in range(0, len(numbers), CHUNK_BEADS):
         part = slice(first, first + CHUNK_BEADS)
-        i_abs, j_abs = ends_i[one_one[part]], ends_j[one_one[part]]
+        i_abs, j_abs = ends_i[numbers[part]], ends_j[numbers[part]]
         found += float(src_found[part].sum() + tgt_found[part].sum())
         expected += float(weights.src_expected[i_abs - 1].sum() + weights.tgt_expected[j_abs - 1].sum())
     return found / expected if expected > 0 else 1.0

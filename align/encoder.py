@@ -27,8 +27,10 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
+from typing import overload
 
 import numpy as np
 
@@ -242,7 +244,7 @@ class Vocabulary:
             self.word_stems += stems(self.words[len(self.word_stems):], lang)
 
 
-class Ragged:
+class Ragged(Sequence[np.ndarray]):
     """Rows of integers of different lengths, stored as one flat array and row bounds (CSR).
 
     One array per sentence would cost about 100 bytes of object overhead each (more than
@@ -266,7 +268,15 @@ class Ragged:
     def __len__(self) -> int:
         return len(self.bounds) - 1
 
-    def __getitem__(self, row: int) -> np.ndarray:
+    @overload
+    def __getitem__(self, row: int) -> np.ndarray: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> Ragged: ...
+
+    def __getitem__(self, row: int | slice) -> np.ndarray | Ragged:
+        if isinstance(row, slice):
+            return self.take(np.arange(len(self))[row])
         return self.flat[self.bounds[row]:self.bounds[row + 1]]
 
     def __iter__(self):

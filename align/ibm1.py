@@ -15,6 +15,8 @@ Same idea as hunalign's -realign; the EM is a few vectorized numpy lines.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 ITERATIONS = 3
@@ -57,7 +59,7 @@ def train_model1(pairs: list[tuple[np.ndarray, np.ndarray]],
     return type_f, type_e, prob, np.bincount(type_of, minlength=len(types))
 
 
-def translation_links(src_words: tuple[np.ndarray, ...], tgt_words: tuple[np.ndarray, ...],
+def translation_links(src_words: Sequence[np.ndarray], tgt_words: Sequence[np.ndarray],
                       pairs: list[tuple[int, int]],
                       threshold: float = THRESHOLD) -> tuple[np.ndarray, np.ndarray] | None:
     """Word links (f, e) with t(e|f) >= ``threshold`` seen in two training pairs or more.

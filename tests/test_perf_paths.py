@@ -346,3 +346,13 @@ def test_hit_count_blocks_equal_hit_counts_block_by_block():
         for together, one in zip(blocks, alone):
             assert np.array_equal(together[offset:offset + one.size], one.ravel())
     assert sum(float(b.sum()) for b in blocks) > 0
+
+
+def test_ragged_slices_are_ragged_rows():
+    from alinea.align.encoder import Ragged
+
+    rows = [[1, 2], [], [3], [4, 5, 6]]
+    ragged = Ragged.from_rows(rows)
+    assert [r.tolist() for r in ragged[1:]] == rows[1:]
+    assert [r.tolist() for r in ragged[::-2]] == rows[::-2]
+    assert len(ragged) == 4 and ragged[3].tolist() == [4, 5, 6]
