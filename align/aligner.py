@@ -595,15 +595,16 @@ def _search_whole(src: SideFeatures, tgt: SideFeatures, model: CostModel, weight
     order = sorted(range(len(stretches)), key=lambda k: (stretches[k][1] - stretches[k][0],
                                                           stretches[k][3] - stretches[k][2]))
     group: list[int] = []
+    rows = columns = 0
     for position, k in enumerate(order):
         group.append(k)
         s0, s1, t0, t1 = stretches[k]
-        cells = len(group) * (s1 - s0) * (t1 - t0 + 1)        # the group's shape: sorted, this one is the largest
-        if cells >= WHOLE_CELLS or position == len(order) - 1:
+        rows, columns = max(rows, s1 - s0), max(columns, t1 - t0 + 1)     # the group's padded shape
+        if len(group) * rows * columns >= WHOLE_CELLS or position == len(order) - 1:
             for number, path in zip(group, _search_group(src, tgt, model, weights, [stretches[g] for g in group],
                                                          structure)):
                 out[number] = path
-            group = []
+            group, rows, columns = [], 0, 0
     return out
 
 
