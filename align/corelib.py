@@ -292,7 +292,6 @@ def costs_through(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray, c
     return np.array([seen[i][j] for i, j in cells]), float(seen[n][m]), path
 
 
-
 def searched_whole(n: int, m: int) -> bool:
     """Whether :func:`best_path` searches every cell of an ``n`` x ``m`` problem at once (its first
     band already holds the whole matrix), as :func:`best_paths_whole` does for many problems."""
@@ -365,19 +364,19 @@ def best_paths_whole(sizes: list[tuple[int, int]], costs: np.ndarray, zero_one: 
         back_s, step_s, margin_s, z_s = back[s].tolist(), step[s].tolist(), margin[s].tolist(), z[s]
         path: Path = []
         i, j = int(n_rows[s]), int(n_cols[s])
-        while i or j:
+        lost = False
+        while (i or j) and not lost:
             if i == 0:   # row 0: 0-1 beads only
                 path.append(((), (j - 1,), float(np.float32(z_s[j])), float(np.float32(1e4))))
                 j -= 1
                 continue
             code = back_s[i - 1][j]
-            if code < 0:
-                path = None
-                break
-            a, b = all_moves[code]
-            path.append((tuple(range(i - a, i)), tuple(range(j - b, j)), step_s[i - 1][j], margin_s[i - 1][j]))
-            i, j = i - a, j - b
-        out.append(None if path is None else path[::-1])
+            lost = code < 0
+            if not lost:
+                a, b = all_moves[code]
+                path.append((tuple(range(i - a, i)), tuple(range(j - b, j)), step_s[i - 1][j], margin_s[i - 1][j]))
+                i, j = i - a, j - b
+        out.append(None if lost else path[::-1])
     return out
 
 
