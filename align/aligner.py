@@ -618,8 +618,7 @@ def _search_group(src: SideFeatures, tgt: SideFeatures, model: CostModel, weight
     per = (slice(None), None, None)            # one value per stretch, broadcast over its cells
     # As _search asks BeadCosts: rows 1..n, columns 0..m (past a stretch's own size: its last row / column).
     i_abs = s0[per] + np.minimum(np.arange(1, rows + 1)[None, :, None], n[per])
-    j_abs = t0[per] + np.minimum(np.arange(width)[None, None, :], m[per])
-    i_abs, j_abs = np.broadcast_arrays(i_abs, j_abs)
+    j_abs = t0[per] + np.minimum(np.arange(width)[None, None, :], m[per])   # (broadcast: per row, per column)
     costs = BeadCosts(src, tgt, model, (s0[per], s1[per]), (t0[per], t1[per]),   # type: ignore[arg-type]
                       weights, structure)
     cells = _StretchCells(costs, i_abs, j_abs, blocks, s0[per], t0[per], offsets[per], n[per], m[per])
