@@ -568,12 +568,27 @@ def _stretches(n: int, m: int, anchors: list[tuple[int, int]]) -> list[tuple[int
 def _search(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: KeyWeights, stretches,
             structure) -> list[tuple[tuple[int, ...], tuple[int, ...], float, float]]:
     """Align each stretch; beads as (source indices, target indices, cost, margin)."""
-    beads = []
-    for s0, s1, t0, t1 in stretches:
-        costs = BeadCosts(src, tgt, model, (s0, s1), (t0, t1), weights, structure)
-        path = best_path(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"), model.moves)
-        beads += [(tuple(s0 + i for i in p), tuple(t0 + j for j in q), cost, margin) for p, q, cost, margin in path]
-    return beads
+    return [bead for path in _stretch_paths(src, tgt, model, weights, stretches, structure) for bead in path]
+
+
+def _stretch_paths(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: KeyWeights, stretches,
+                   structure) -> list[list[tuple[tuple[int, ...], tuple[int, ...], float, float]]]:
+    """The beads of each stretch. The small ones (a document's anchored stretches, the second
+    pass's) are searched together (``_search_whole``: the same beads), the others one by one."""
+    small = [k for k, (s0, s1, t0, t1) in enumerate(stretches) if searched_whole(s1 - s0, t1 - t0)]
+    paths: list[list[tuple] | None] = [None] * len(stretches)
+    if len(small) > 1:
+        for k, path in zip(small, _search_whole(src, tgt, model, weights, [stretches[k] for k in small], structure)):
+            paths[k] = path
+    out = []
+    for (s0, s1, t0, t1), path in zip(stretches, paths):
+        if path is None:   # a large stretch, or one whose search found no path in the band
+            costs = BeadCosts(src, tgt, model, (s0, s1), (t0, t1), weights, structure)
+            path = [(tuple(s0 + i for i in p), tuple(t0 + j for j in q), cost, margin)
+                    for p, q, cost, margin in best_path(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"),
+                                                        model.moves)]
+        out.append(path)
+    return out
 
 
 #: Cells whose bead costs ``_search_whole`` computes in one go (memory: a few dozen arrays this long).
@@ -668,18 +683,10 @@ def _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, changed_s
     """
     searched = [stretch for stretch, _ in plan if stretch is not None and (changed_src[stretch[0]:stretch[1]].any()
                                                                            or changed_tgt[stretch[2]:stretch[3]].any())]
-    # The small stretches (most of them) searched together, with the same results (_search_whole).
-    small = [st for st in searched if searched_whole(st[1] - st[0], st[3] - st[2])]
-    found = dict(zip(small, _search_whole(src_f, tgt_f, model, weights, small, structure))) if small else {}
+    found = dict(zip(searched, _stretch_paths(src_f, tgt_f, model, weights, searched, structure)))
     out = []
     for stretch, numbers in plan:
-        if stretch is None or not (changed_src[stretch[0]:stretch[1]].any()
-                                   or changed_tgt[stretch[2]:stretch[3]].any()):
-            out += [beads[k] for k in numbers]
-        elif found.get(stretch) is not None:
-            out += found[stretch]
-        else:
-            out += _search(src_f, tgt_f, model, weights, [stretch], structure)
+        out += found[stretch] if stretch in found else [beads[k] for k in numbers]
     return out
 
 
