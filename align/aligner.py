@@ -61,6 +61,7 @@ from .corelib import (
     bead_posteriors,
     best_path,
     best_paths_whole,
+    clamp,
     costs_through,
     length_cost,
     searched_whole,
@@ -371,10 +372,10 @@ class BeadCosts:
         assert self.structure is not None  # called only for documents with structure
         src_s, tgt_s = self.structure
         model = self.model
-        last_s = np.clip(i_abs - 1, 0, len(self.src) - 1)
-        last_t = np.clip(j_abs - 1, 0, len(self.tgt) - 1)
-        first_s = np.clip(i_abs - a, 0, len(self.src) - 1)
-        first_t = np.clip(j_abs - b, 0, len(self.tgt) - 1)
+        last_s = clamp(i_abs - 1, 0, len(self.src) - 1)
+        last_t = clamp(j_abs - 1, 0, len(self.tgt) - 1)
+        first_s = clamp(i_abs - a, 0, len(self.src) - 1)
+        first_t = clamp(j_abs - b, 0, len(self.tgt) - 1)
         penalty = model.kind_penalty * (src_s.kinds[last_s] != tgt_s.kinds[last_t])
         penalty = penalty + model.paragraph_penalty * (
             (src_s.paragraphs[first_s] != src_s.paragraphs[last_s]).astype(float)
@@ -403,12 +404,12 @@ class _Cells:
 
     def _row(self, da: int) -> np.ndarray:
         if da not in self._rows:
-            self._rows[da] = np.clip(self.i_abs - 1 - da - self.s_lo, 0, self.blocks[0].shape[0] - 1)
+            self._rows[da] = clamp(self.i_abs - 1 - da - self.s_lo, 0, self.blocks[0].shape[0] - 1)
         return self._rows[da]
 
     def _col(self, db: int) -> np.ndarray:
         if db not in self._cols:
-            self._cols[db] = np.clip(self.j_abs - 1 - db - self.t_lo, 0, self.blocks[0].shape[1] - 1)
+            self._cols[db] = clamp(self.j_abs - 1 - db - self.t_lo, 0, self.blocks[0].shape[1] - 1)
         return self._cols[db]
 
     def _flat(self, da: int, db: int) -> np.ndarray:
@@ -485,12 +486,12 @@ class _StretchCells(_Cells):
 
     def _row(self, da: int) -> np.ndarray:
         if da not in self._rows:
-            self._rows[da] = np.clip(self.i_abs - 1 - da - self.s_lo, 0, self.block_rows - 1)
+            self._rows[da] = clamp(self.i_abs - 1 - da - self.s_lo, 0, self.block_rows - 1)
         return self._rows[da]
 
     def _col(self, db: int) -> np.ndarray:
         if db not in self._cols:
-            self._cols[db] = np.clip(self.j_abs - 1 - db - self.t_lo, 0, self.block_cols - 1)
+            self._cols[db] = clamp(self.j_abs - 1 - db - self.t_lo, 0, self.block_cols - 1)
         return self._cols[db]
 
     def _flat(self, da: int, db: int) -> np.ndarray:

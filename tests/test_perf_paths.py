@@ -356,3 +356,20 @@ def test_ragged_slices_are_ragged_rows():
     assert [r.tolist() for r in ragged[1:]] == rows[1:]
     assert [r.tolist() for r in ragged[::-2]] == rows[::-2]
     assert len(ragged) == 4 and ragged[3].tolist() == [4, 5, 6]
+
+
+def test_clamp_is_np_clip():
+    """corelib.clamp (np.clip without its per-call checks) gives np.clip's values and dtype."""
+    import numpy as np
+
+    from alinea.align.corelib import clamp
+
+    rng = np.random.default_rng(3)
+    ints = rng.integers(-50, 50, size=(7, 9)).astype(np.int32)
+    floats = rng.normal(size=40) * 10
+    floats[::7] = np.nan
+    for values, low, high in ((ints, 0, 20), (ints, 5, -3), (ints - 1, -4, 4), (floats, -2.5, 2.5),
+                              (floats, 3.0, -1.0), (np.int64(12), 0, 9)):
+        expected, got = np.clip(values, low, high), clamp(values, low, high)
+        np.testing.assert_array_equal(got, expected)
+        assert np.asarray(got).dtype == np.asarray(expected).dtype
