@@ -58,6 +58,7 @@ import numpy as np
 from . import ibm1
 from .corelib import (
     CHUNK_ROWS,
+    CostBlock,
     bead_posteriors,
     best_path,
     best_paths_whole,
@@ -233,7 +234,7 @@ class BeadCosts:
     def __init__(self, src: SideFeatures, tgt: SideFeatures, model: CostModel,
                  src_range: tuple[int, int], tgt_range: tuple[int, int], weights: KeyWeights,
                  structure: tuple[Structure, Structure] | None = None) -> None:
-        # (_search_group passes arrays: one range per stretch, broadcast over its cells)
+        # (_group_costs passes arrays: one range per stretch, broadcast over its cells)
         self.src, self.tgt, self.model, self.weights = src, tgt, model, weights
         self.s0, self.s1 = src_range
         self.t0, self.t1 = tgt_range
@@ -608,8 +609,23 @@ def _search_whole(src: SideFeatures, tgt: SideFeatures, model: CostModel, weight
     Returns each stretch's beads (None where the search found no path: the caller searches it alone).
     """
     out: list[list[tuple] | None] = [None] * len(stretches)
+    for group in _stretch_groups(stretches):
+        spans, table = _group_costs(src, tgt, model, weights, [stretches[g] for g in group], structure)
+        zero_one = np.full((len(spans), table.shape[3] - 1), model.prior_cost((0, 1)))
+        n, m = spans[:, 1] - spans[:, 0], spans[:, 3] - spans[:, 2]
+        paths = best_paths_whole(list(zip(n.tolist(), m.tolist())), table, zero_one, model.moves)
+        for number, a, b, path in zip(group, spans[:, 0].tolist(), spans[:, 2].tolist(), paths):
+            out[number] = None if path is None else [
+                (tuple(a + i for i in p), tuple(b + j for j in q), cost, margin) for p, q, cost, margin in path]
+    return out
+
+
+def _stretch_groups(stretches) -> list[list[int]]:
+    """The stretches (their numbers) in groups of similar shape, each padded to its largest
+    stretch's shape holding at most about ``WHOLE_CELLS`` cells."""
     order = sorted(range(len(stretches)), key=lambda k: (stretches[k][1] - stretches[k][0],
                                                           stretches[k][3] - stretches[k][2]))
+    groups: list[list[int]] = []
     group: list[int] = []
     rows = columns = 0
     for position, k in enumerate(order):
@@ -617,15 +633,16 @@ def _search_whole(src: SideFeatures, tgt: SideFeatures, model: CostModel, weight
         s0, s1, t0, t1 = stretches[k]
         rows, columns = max(rows, s1 - s0), max(columns, t1 - t0 + 1)     # the group's padded shape
         if len(group) * rows * columns >= WHOLE_CELLS or position == len(order) - 1:
-            for number, path in zip(group, _search_group(src, tgt, model, weights, [stretches[g] for g in group],
-                                                         structure)):
-                out[number] = path
+            groups.append(group)
             group, rows, columns = [], 0, 0
-    return out
+    return groups
 
 
-def _search_group(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: KeyWeights, stretches,
-                  structure) -> list[list[tuple] | None]:
+def _group_costs(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights: KeyWeights, stretches,
+                 structure) -> tuple[np.ndarray, np.ndarray]:
+    """The stretches as an array of (s0, s1, t0, t1), and the cost of every bead type ending at every
+    cell of each: ``table[s, r, mv, k]`` for source position ``r + 1`` and target position ``k`` of
+    stretch ``s`` (padded: past a stretch's own size, its last row / column)."""
     spans = np.array(stretches, dtype=np.int64).reshape(-1, 4)
     s0, s1, t0, t1 = (spans[:, c] for c in range(4))
     n, m = s1 - s0, t1 - t0
@@ -638,12 +655,19 @@ def _search_group(src: SideFeatures, tgt: SideFeatures, model: CostModel, weight
     costs = BeadCosts(src, tgt, model, (s0[per], s1[per]), (t0[per], t1[per]),   # type: ignore[arg-type]
                       weights, structure)
     cells = _StretchCells(costs, i_abs, j_abs, blocks, s0[per], t0[per], offsets[per], n[per], m[per])
-    table = np.stack([costs.costs(mv, cells) for mv in model.moves], axis=2)     # (stretches, rows, moves, width)
-    zero_one = np.full((len(spans), width - 1), model.prior_cost((0, 1)))
-    paths = best_paths_whole(list(zip(n.tolist(), m.tolist())), table, zero_one, model.moves)
-    return [None if path is None else
-            [(tuple(a + i for i in p), tuple(b + j for j in q), cost, margin) for p, q, cost, margin in path]
-            for a, b, path in zip(s0.tolist(), t0.tolist(), paths)]
+    return spans, np.stack([costs.costs(mv, cells) for mv in model.moves], axis=2)  # (stretches, rows, moves, width)
+
+
+class _TableCosts:
+    """A ``CostBlock`` read from one stretch's slice of a ``_group_costs`` table (every cell costed
+    already): the posterior pass of small stretches asks it instead of costing its band again."""
+
+    def __init__(self, table: np.ndarray, moves: tuple[tuple[int, int], ...]) -> None:
+        self.table, self.moves = table, moves
+
+    def __call__(self, rows: np.ndarray, j_grid: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+        r = (rows - 1)[:, None]
+        return {mv: self.table[r, k, j_grid] for k, mv in enumerate(self.moves)}
 
 
 def _realign_plan(beads, stretches) -> list[tuple[tuple[int, int, int, int] | None, list[int]]]:
@@ -696,18 +720,28 @@ def _posteriors(beads, stretches, src_f: SideFeatures, tgt_f: SideFeatures, mode
     """Confidence of each bead: its probability given the documents (``corelib.bead_posteriors``).
 
     Computed stretch by stretch (the anchors are fixed), with the final costs (after
-    the IBM Model 1 pass) divided by ``model.temperature``.
+    the IBM Model 1 pass) divided by ``model.temperature``. The bead costs of a document's
+    small anchored stretches are computed together (``_group_costs``, as the search does: the
+    same numbers), the others' in each stretch's band.
     """
+    tables: dict[int, np.ndarray] = {}
+    small = [k for k, (s0, s1, t0, t1) in enumerate(stretches) if searched_whole(s1 - s0, t1 - t0)]
+    if len(small) > 1:
+        for group in _stretch_groups([stretches[k] for k in small]):
+            _, table = _group_costs(src_f, tgt_f, model, weights, [stretches[small[g]] for g in group], structure)
+            tables.update((small[g], table[position]) for position, g in enumerate(group))
     scores: list[float] = []
     ends_i = np.cumsum([len(b[0]) for b in beads])
     ends_j = np.cumsum([len(b[1]) for b in beads])
     k = 0
-    for s0, s1, t0, t1 in stretches:
+    for number, (s0, s1, t0, t1) in enumerate(stretches):
         # The stretch's beads: up to the first one that reaches its end on both sides (beads never
         # cross an anchor). bead_posteriors reads only their sizes, so they are not renumbered.
         end = max(k, int(np.searchsorted(ends_i, s1)), int(np.searchsorted(ends_j, t1))) + 1
-        costs = BeadCosts(src_f, tgt_f, model, (s0, s1), (t0, t1), weights, structure)
-        post = bead_posteriors(s1 - s0, t1 - t0, costs, costs.null_costs("tgt"), beads[k:end], model.moves,
+        costs: CostBlock = (_TableCosts(tables[number], model.moves) if number in tables else
+                            BeadCosts(src_f, tgt_f, model, (s0, s1), (t0, t1), weights, structure))
+        zero_one = np.full(t1 - t0, model.prior_cost((0, 1)))    # (BeadCosts.null_costs("tgt"))
+        post = bead_posteriors(s1 - s0, t1 - t0, costs, zero_one, beads[k:end], model.moves,
                                model.temperature, model.posterior_halo)
         scores += [round(float(x), 4) for x in post]
         k = end

@@ -255,6 +255,33 @@ def test_stretches_searched_together_give_the_beads_searched_one_by_one(seed, st
     assert together == alone
 
 
+@pytest.mark.parametrize("seed, structured", [(34, False), (35, True)])
+def test_posteriors_from_the_group_cost_tables_equal_each_stretchs_own_costs(seed, structured):
+    # aligner._posteriors reads small stretches' bead costs from _group_costs tables (_TableCosts):
+    # the same probabilities, to the last bit, as costing each stretch's band with BeadCosts.
+    from alinea.align import aligner
+
+    src_f, tgt_f, model, weights, _ = _encoded(700, seed)
+    structure = _random_structure(seed, (len(src_f), len(tgt_f))) if structured else None
+    stretches = [st for st in _stretches_of(len(src_f), len(tgt_f), random.Random(seed), 90)
+                 if corelib.searched_whole(st[1] - st[0], st[3] - st[2])]
+    assert len(stretches) > 30
+    checked = 0
+    for group in aligner._stretch_groups(stretches):
+        spans, table = aligner._group_costs(src_f, tgt_f, model, weights, [stretches[g] for g in group], structure)
+        for position, (s0, s1, t0, t1) in enumerate(spans.tolist()):
+            path = aligner._search(src_f, tgt_f, model, weights, [(s0, s1, t0, t1)], structure)
+            zero_one = np.full(t1 - t0, model.prior_cost((0, 1)))
+            own = aligner.BeadCosts(src_f, tgt_f, model, (s0, s1), (t0, t1), weights, structure)
+            args = (path, model.moves, model.temperature, model.posterior_halo)
+            expected = corelib.bead_posteriors(s1 - s0, t1 - t0, own, zero_one, *args)
+            got = corelib.bead_posteriors(s1 - s0, t1 - t0, aligner._TableCosts(table[position], model.moves),
+                                          zero_one, *args)
+            np.testing.assert_array_equal(got, expected)
+            checked += bool(path)
+    assert checked > 30
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_whole_searches_at_once_equal_best_path_on_random_tables(seed):
     rng = np.random.default_rng(seed)
