@@ -16,6 +16,12 @@ unchanged). When the program has already imported the package, its module is
 used as it is; a version of the package whose module needs a name its parents'
 ``__init__`` defines is imported the ordinary way (slower, the same module).
 
+One module is not loaded at all: ``nltk.pathsec`` (NLTK's file-access checks, ~37 ms: it
+imports http.client, email, ssl and urllib.request), which Punkt calls only to save its
+parameters or write debug files, never while splitting sentences. While Punkt is loaded it is
+a stand-in whose every attribute is a function that imports the real ``nltk.pathsec`` when
+called and calls it: the checks run, unchanged, if a program ever uses those Punkt functions.
+
 Two consequences of the private copy: its objects (the parameters
 :func:`alinea.align.segment.punkt_parameters` returns) do not pickle, since pickle
 looks their class up in NLTK's own module (they do when the program imported NLTK
@@ -31,6 +37,9 @@ import sys
 import threading
 from functools import cache
 from types import ModuleType
+
+#: Modules the loaded module imports but calls only on paths alinea never takes (see above).
+DEFERRED = ("nltk.pathsec",)
 
 # One loading at a time: two threads segmenting their first documents would otherwise
 # add and remove each other's placeholders.
@@ -72,12 +81,31 @@ def _under_placeholders(name: str, top: str) -> ModuleType:
             # A package with its real name, file and __path__, but its __init__ not run:
             # the modules below it import as they would under the real one.
             sys.modules[parent] = importlib.util.module_from_spec(spec)
+        for deferred in DEFERRED:
+            if _in_package(deferred, top):
+                sys.modules[deferred] = _DeferredModule(deferred)
         return importlib.import_module(name)
     finally:
         # Placeholders and modules alike: a later `import nltk` starts from scratch
         # (a module left behind would miss its attribute on the real package).
         for added in [n for n in sys.modules if n not in before and _in_package(n, top)]:
             del sys.modules[added]
+
+
+class _DeferredModule(ModuleType):
+    """Stands for a module while another is loaded alone: each attribute is a function that imports
+    the real module (the ordinary way) when it is called, and calls the real function."""
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        module_name = self.__name__
+
+        def call_real(*args, **kwargs):
+            return getattr(importlib.import_module(module_name), attribute)(*args, **kwargs)
+
+        call_real.__name__ = call_real.__qualname__ = attribute
+        return call_real
 
 
 def punkt_module() -> ModuleType:

@@ -186,3 +186,27 @@ def test_import_alone_falls_back_to_the_ordinary_import_when_the_module_needs_it
     report = json.loads(done.stdout)
     assert report["answer"] == 42 and report["inits"] == [True, True] and report["same_again"]
     assert report["left"] == ["fakepkg", "fakepkg.sub", "fakepkg.sub.mod"]
+
+
+def test_punkt_calls_nltk_pathsec_only_when_a_program_uses_its_file_functions():
+    # nltk.pathsec (NLTK's file-access checks) is not imported to split sentences; Punkt's references
+    # to it call the real module when used, and its checks apply (here: a path outside NLTK's allowed
+    # folders is refused, as the real module refuses it).
+    report = _python(_SPLIT + """
+loaded_by_split = sorted(m for m in sys.modules if m.startswith("nltk"))
+ever_loaded = "nltk.pathsec" in sys.modules
+from alinea.align.nltk_punkt import punkt_module
+punkt = punkt_module()
+try:
+    punkt.validate_path("/proc/self/environ")
+    outcome = "allowed"
+except PermissionError as exc:
+    outcome = "refused: " + str(exc)[:40]
+import nltk.pathsec
+print(json.dumps({"split": result["en"], "loaded_by_split": loaded_by_split, "outcome": outcome,
+                  "real": type(sys.modules["nltk.pathsec"]).__name__, "name": punkt.pathsec_open.__name__,
+                  "checks": nltk.pathsec.validate_path.__name__}))
+""")
+    assert report["split"] and report["loaded_by_split"] == []
+    assert report["outcome"].startswith("refused: Security Violation")
+    assert report["real"] == "module" and report["name"] == "open"
