@@ -2,8 +2,9 @@
 """Performance targets of issue 17, each printed as a ratio next to its peer, measured in the same run.
 
 1. Start-up: ``alinea align-lines`` on a 100-sentence pair and ``alinea align`` on A/58/98
-   against a bare ``python -c pass`` of the same interpreter (targets: <= 4x and <= 15x), and
-   hunalign's start on the same pair. Alternating runs; medians of wall and CPU time.
+   against a bare ``python -c pass`` of the same interpreter (targets: <= 4x and <= 15x), the
+   floor of any command that aligns (the interpreter importing numpy and click, nothing of
+   alinea's), and hunalign's start on the same pair. Alternating runs; medians of wall and CPU time.
 2. One process per document on the 20 documents of ``../shared/bench/align_undev.jsonl``:
    ``alinea align-lines`` against ``hunalign`` (empty dictionary, ``-utf``), whole loops timed.
 3. Scaling: synthetic pairs of 25k/50k/100k/200k sentences per side (the builder of
