@@ -92,7 +92,7 @@ def lang_code(lang: str) -> str:
 #: Stems already computed in this process, per language (the aligner asks for the stems of a
 #: document's words twice, and a batch for the same words in every document).
 _KNOWN_STEMS: dict[str, dict[str, str]] = {"es": {}, "en": {}}
-_KNOWN_STEMS_LIMIT = 1 << 18
+_KNOWN_STEMS_LIMIT = 1 << 16   # words per language (~10 MB); a larger document keeps its own until the next
 
 
 def stems(words: list[str], lang: str) -> list[str]:
