@@ -791,7 +791,7 @@ class CheckResult:
         return [(c, by_name.get(c.name, [])) for c in self.checks]
 
     def to_dict(self) -> dict:
-        from alinea import __version__
+        from alinea._version import __version__
 
         return {
             "tool": "alinea", "version": __version__, "input": self.source,

@@ -19,7 +19,7 @@ _ENV = Environment(
 
 def render(template: str, **context) -> str:
     """Render a template; every value is HTML-escaped unless marked safe."""
-    from alinea import __version__
+    from alinea._version import __version__
 
     return _ENV.get_template(template).render(version=__version__, **context)
 

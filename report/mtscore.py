@@ -646,7 +646,7 @@ def ranked_table(result: ScoreResult, width: int = 1) -> list[str]:
 
 def to_json(result: ScoreResult) -> dict[str, Any]:
     """The machine-readable form of a :class:`ScoreResult` (see the README)."""
-    from alinea import __version__
+    from alinea._version import __version__
 
     labels = [result.labels[m] for m in result.metrics]
     return {

@@ -42,7 +42,7 @@ PROPS = ("x-document", "x-paragraph", "x-bead", "x-score", "x-kind")
 
 def header_attributes(src_lang: str, segtype: str = "sentence", datatype: str = "plaintext") -> dict[str, str]:
     """The <header> attributes alinea writes (all those the DTD requires, plus creationdate)."""
-    from alinea import __version__
+    from alinea._version import __version__
 
     return {
         "creationtool": "alinea",

@@ -31,7 +31,7 @@ HISTOGRAM_BINS = 20
 
 
 def alinea_version() -> str:
-    from alinea import __version__
+    from alinea._version import __version__
 
     return __version__
 

@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from alinea import __version__
+from alinea._version import __version__
 from alinea.align.errors import InputError
 
 EXIT_INPUT = 2

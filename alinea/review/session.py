@@ -214,7 +214,7 @@ class ReviewSession:
 
         ``save``: keep it in the review file (else in memory only, gone when closed).
         """
-        from alinea import __version__
+        from alinea._version import __version__
 
         input_path = Path(input_path)
         review_path = Path(review_file) if review_file else review_path_for(input_path)

@@ -295,7 +295,7 @@ class TranslationMemory:
             self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('upgraded', ?)", (_now(),))
 
     def _create(self, src_lang: str, tgt_lang: str) -> None:
-        from alinea import __version__
+        from alinea._version import __version__
 
         with self._write():
             for statement in _statements(SCHEMA + FTS_SCHEMA):
