@@ -300,8 +300,8 @@ class BeadCosts:
         i_abs = (self.s0 + rows)[:, None]    # one per row: per-row terms are computed once per row
         j_abs = self.t0 + j_grid
         src_sizes, tgt_sizes = src_ranges[:, 1] - src_ranges[:, 0], tgt_ranges[:, 1] - tgt_ranges[:, 0]
-        cells = _StretchCells(self, i_abs, j_abs, blocks, src_ranges[chunk, 0], tgt_ranges[chunk, 0], offsets[chunk],
-                              src_sizes[chunk], tgt_sizes[chunk])
+        cells = _Cells(self, i_abs, j_abs, blocks, src_ranges[chunk, 0], tgt_ranges[chunk, 0], offsets[chunk],
+                       src_sizes[chunk], tgt_sizes[chunk])
         return {mv: self.costs(mv, cells) for mv in self.model.moves}
 
     def costs(self, move: tuple[int, int], cells: _Cells) -> np.ndarray:
@@ -393,9 +393,17 @@ class _Cells:
     """
 
     def __init__(self, costs: BeadCosts, i_abs: np.ndarray, j_abs: np.ndarray,
-                 blocks: tuple[np.ndarray, ...], s_lo: int, t_lo: int) -> None:
+                 blocks: tuple[np.ndarray, ...], s_lo: int | np.ndarray, t_lo: int | np.ndarray,
+                 offsets: int | np.ndarray = 0, block_rows: int | np.ndarray | None = None,
+                 block_cols: int | np.ndarray | None = None) -> None:
         self.costs, self.i_abs, self.j_abs, self.blocks = costs, i_abs, j_abs, blocks
         self.s_lo, self.t_lo = s_lo, t_lo
+        # One block of shared keys (the default), or many stretches' blocks laid end to end in
+        # ``blocks`` (``encoder.hit_count_blocks``): then ``s_lo`` / ``t_lo`` / ``offsets`` /
+        # ``block_rows`` / ``block_cols`` are per cell (broadcast), the cell's own stretch's.
+        self.offsets = offsets
+        self.block_rows = blocks[0].shape[0] if block_rows is None else block_rows
+        self.block_cols = blocks[0].shape[1] if block_cols is None else block_cols
         #: the cells' shape (``i_abs`` may hold one value per row, broadcast over the row)
         self.shape = np.broadcast_shapes(i_abs.shape, j_abs.shape)
         self._pairs: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
@@ -405,17 +413,17 @@ class _Cells:
 
     def _row(self, da: int) -> np.ndarray:
         if da not in self._rows:
-            self._rows[da] = clamp(self.i_abs - 1 - da - self.s_lo, 0, self.blocks[0].shape[0] - 1)
+            self._rows[da] = clamp(self.i_abs - 1 - da - self.s_lo, 0, self.block_rows - 1)
         return self._rows[da]
 
     def _col(self, db: int) -> np.ndarray:
         if db not in self._cols:
-            self._cols[db] = clamp(self.j_abs - 1 - db - self.t_lo, 0, self.blocks[0].shape[1] - 1)
+            self._cols[db] = clamp(self.j_abs - 1 - db - self.t_lo, 0, self.block_cols - 1)
         return self._cols[db]
 
     def _flat(self, da: int, db: int) -> np.ndarray:
         """Where ``pair(da, db)`` of each cell is in the (flattened) blocks."""
-        return self._row(da) * self.blocks[0].shape[1] + self._col(db)
+        return self.offsets + self._row(da) * self.block_cols + self._col(db)
 
     def pair(self, da: int, db: int) -> tuple[np.ndarray, ...]:
         """Per cell: source key weight found, target key weight found, their counts (as
@@ -471,32 +479,6 @@ class _Cells:
 
     def tgt_own(self, db: int) -> np.ndarray:
         return self.costs.weights.tgt_own[self._col(db) + self.t_lo]
-
-
-class _StretchCells(_Cells):
-    """The cells of many stretches at once (``_search_whole``): each cell reads the block of
-    shared keys of its own stretch (``encoder.hit_count_blocks``), clipped to that block as
-    ``_Cells`` clips to its one block. ``s_lo`` / ``t_lo`` / ``offsets`` / ``rows`` / ``cols`` are per
-    cell (broadcast): the stretch's first sentences, its block's start and its block's shape."""
-
-    def __init__(self, costs: BeadCosts, i_abs: np.ndarray, j_abs: np.ndarray, blocks: tuple[np.ndarray, ...],
-                 s_lo: np.ndarray, t_lo: np.ndarray, offsets: np.ndarray, rows: np.ndarray,
-                 cols: np.ndarray) -> None:
-        super().__init__(costs, i_abs, j_abs, blocks, s_lo, t_lo)   # type: ignore[arg-type]
-        self.offsets, self.block_rows, self.block_cols = offsets, rows, cols
-
-    def _row(self, da: int) -> np.ndarray:
-        if da not in self._rows:
-            self._rows[da] = clamp(self.i_abs - 1 - da - self.s_lo, 0, self.block_rows - 1)
-        return self._rows[da]
-
-    def _col(self, db: int) -> np.ndarray:
-        if db not in self._cols:
-            self._cols[db] = clamp(self.j_abs - 1 - db - self.t_lo, 0, self.block_cols - 1)
-        return self._cols[db]
-
-    def _flat(self, da: int, db: int) -> np.ndarray:
-        return self.offsets + self._row(da) * self.block_cols + self._col(db)
 
 
 def _texts(items: Sequence[str | Sentence]) -> list[str]:
@@ -577,11 +559,10 @@ def _stretch_paths(src: SideFeatures, tgt: SideFeatures, model: CostModel, weigh
                    structure) -> list[list[tuple[tuple[int, ...], tuple[int, ...], float, float]]]:
     """The beads of each stretch. The small ones (a document's anchored stretches, the second
     pass's) are searched together (``_search_whole``: the same beads), the others one by one."""
-    small = [k for k, (s0, s1, t0, t1) in enumerate(stretches) if searched_whole(s1 - s0, t1 - t0)]
+    small = _batched(stretches)
     paths: list[list[tuple] | None] = [None] * len(stretches)
-    if len(small) > 1:
-        for k, path in zip(small, _search_whole(src, tgt, model, weights, [stretches[k] for k in small], structure)):
-            paths[k] = path
+    for k, path in zip(small, _search_whole(src, tgt, model, weights, [stretches[k] for k in small], structure)):
+        paths[k] = path
     out = []
     for (s0, s1, t0, t1), path in zip(stretches, paths):
         if path is None:   # a large stretch, or one whose search found no path in the band
@@ -591,6 +572,13 @@ def _stretch_paths(src: SideFeatures, tgt: SideFeatures, model: CostModel, weigh
                                                         model.moves)]
         out.append(path)
     return out
+
+
+def _batched(stretches) -> list[int]:
+    """The stretches (their numbers) that are searched and scored together: the small ones
+    (``corelib.searched_whole``), when there are several."""
+    small = [k for k, (s0, s1, t0, t1) in enumerate(stretches) if searched_whole(s1 - s0, t1 - t0)]
+    return small if len(small) > 1 else []
 
 
 #: Cells whose bead costs ``_search_whole`` computes in one go (memory: a few dozen arrays this long).
@@ -654,7 +642,7 @@ def _group_costs(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights
     j_abs = t0[per] + np.minimum(np.arange(width)[None, None, :], m[per])   # (broadcast: per row, per column)
     costs = BeadCosts(src, tgt, model, (s0[per], s1[per]), (t0[per], t1[per]),   # type: ignore[arg-type]
                       weights, structure)
-    cells = _StretchCells(costs, i_abs, j_abs, blocks, s0[per], t0[per], offsets[per], n[per], m[per])
+    cells = _Cells(costs, i_abs, j_abs, blocks, s0[per], t0[per], offsets[per], n[per], m[per])
     return spans, np.stack([costs.costs(mv, cells) for mv in model.moves], axis=2)  # (stretches, rows, moves, width)
 
 
@@ -725,11 +713,10 @@ def _posteriors(beads, stretches, src_f: SideFeatures, tgt_f: SideFeatures, mode
     same numbers), the others' in each stretch's band.
     """
     tables: dict[int, np.ndarray] = {}
-    small = [k for k, (s0, s1, t0, t1) in enumerate(stretches) if searched_whole(s1 - s0, t1 - t0)]
-    if len(small) > 1:
-        for group in _stretch_groups([stretches[k] for k in small]):
-            _, table = _group_costs(src_f, tgt_f, model, weights, [stretches[small[g]] for g in group], structure)
-            tables.update((small[g], table[position]) for position, g in enumerate(group))
+    small = _batched(stretches)
+    for group in _stretch_groups([stretches[k] for k in small]):
+        _, table = _group_costs(src_f, tgt_f, model, weights, [stretches[small[g]] for g in group], structure)
+        tables.update((small[g], table[position]) for position, g in enumerate(group))
     scores: list[float] = []
     ends_i = np.cumsum([len(b[0]) for b in beads])
     ends_j = np.cumsum([len(b[1]) for b in beads])
@@ -773,15 +760,15 @@ def bead_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostMo
     return out
 
 
-def _bead_cells(costs: BeadCosts, ends_i: np.ndarray, ends_j: np.ndarray, a: int, b: int) -> _StretchCells:
+def _bead_cells(costs: BeadCosts, ends_i: np.ndarray, ends_j: np.ndarray, a: int, b: int) -> _Cells:
     """The end cells of a-b beads, each with the block of shared keys of its own sentences only
     (``encoder.hit_count_blocks``: the numbers a block around many beads would give them)."""
     starts_i, starts_j = ends_i - a, ends_j - b
     blocks, offsets = hit_count_blocks(costs.src, costs.tgt, np.stack((starts_i, ends_i), axis=1),
                                        np.stack((starts_j, ends_j), axis=1), costs.weights.src_gain,
                                        costs.weights.tgt_gain)
-    return _StretchCells(costs, ends_i[:, None], ends_j[:, None], blocks, starts_i[:, None], starts_j[:, None],
-                         offsets[:, None], np.full((len(ends_i), 1), a), np.full((len(ends_i), 1), b))
+    return _Cells(costs, ends_i[:, None], ends_j[:, None], blocks, starts_i[:, None], starts_j[:, None],
+                  offsets[:, None], np.full((len(ends_i), 1), a), np.full((len(ends_i), 1), b))
 
 
 #: Beads whose evidence is computed in one call (memory: a few arrays of all their keys).
