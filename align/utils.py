@@ -15,7 +15,7 @@ def check_lang(lang: str) -> str:
     """Return the base language code ("es" for "es-ES") or raise InputError."""
     from .errors import InputError
 
-    base = (lang or "").split("-")[0].split("_")[0].lower()
+    base = base_lang(lang)
     if base not in LANGS:
         raise InputError(f"unsupported language {lang!r}: use one of {', '.join(LANGS)}")
     return base
