@@ -490,6 +490,14 @@ def document_frequencies(side: SideFeatures, vocab_size: int) -> np.ndarray:
 _tables = threading.local()
 
 
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts."""
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return np.flatnonzero(first)
+
+
 def _key_runs(sorted_keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each of ``wanted`` starts in ``sorted_keys`` and how many times it occurs there.
 
@@ -503,10 +511,7 @@ def _key_runs(sorted_keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, 
     table = getattr(_tables, "runs", None)
     if table is None or table.shape[1] < size:
         table = _tables.runs = np.zeros((2, max(size, 2 * (0 if table is None else table.shape[1]))), np.int64)
-    first = np.empty(len(sorted_keys), dtype=bool)
-    first[0] = True
-    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
+    starts = _run_starts(sorted_keys)
     keys = sorted_keys[starts]
     table[0, keys] = starts
     table[1, keys] = np.diff(np.append(starts, len(sorted_keys)))
@@ -579,10 +584,7 @@ def _cross_blocks(problem_a: np.ndarray, rows_a: np.ndarray, keys_a: np.ndarray,
     p_keys, p_rows = present // width, present % width
     # Each (block, key)'s run of sentences in ``present``: one binary search per occurrence of a,
     # in the list of runs (shorter than ``present``), instead of two in ``present``.
-    first = np.empty(len(p_keys), dtype=bool)
-    first[:1] = True
-    np.not_equal(p_keys[1:], p_keys[:-1], out=first[1:])
-    run_starts = np.flatnonzero(first)
+    run_starts = _run_starts(p_keys)
     run_keys = p_keys[run_starts]
     run_lengths = np.diff(np.append(run_starts, len(p_keys)))
     if not len(run_keys):
