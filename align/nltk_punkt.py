@@ -16,11 +16,19 @@ unchanged). When the program has already imported the package, its module is
 used as it is; a version of the package whose module needs a name its parents'
 ``__init__`` defines is imported the ordinary way (slower, the same module).
 
-One module is not loaded at all: ``nltk.pathsec`` (NLTK's file-access checks, ~37 ms: it
-imports http.client, email, ssl and urllib.request), which Punkt calls only to save its
-parameters or write debug files, never while splitting sentences. While Punkt is loaded it is
-a stand-in whose every attribute is a function that imports the real ``nltk.pathsec`` when
-called and calls it: the checks run, unchanged, if a program ever uses those Punkt functions.
+Modules Punkt (and its base class ``TokenizerI``) import but call only to train, save or
+unpickle parameters, print debug output, or in ``TokenizerI``'s defaults that Punkt overrides,
+are not loaded at all (:data:`DEFERRED`, ~45 ms of an ``alinea align`` run): ``nltk.pathsec``
+(file-access checks: http.client, email, ssl, urllib.request), ``nltk.tokenize.util``
+(``string_span_tokenize``, for ``StringTokenizer``; xml.sax.saxutils and with it urllib.request),
+``nltk.internals`` (``overridden``: subprocess, xml.etree), ``nltk.probability`` (``FreqDist``,
+the trainer's tables), ``nltk.picklesec`` (``allowlisted_pickle_load``), ``nltk.tabdata``
+(``TabEncoder``, saving) and ``nltk.termsec`` (``safe_print``, the trainer's and debug output).
+Every name Punkt and ``TokenizerI`` take from them is a function or a class they only call
+(none is subclassed, nor used in ``isinstance``, nor called while the module loads). While
+Punkt is loaded each is a stand-in whose every attribute is a function that imports the real
+module (the ordinary way) when called and calls it: the checks and functions run, unchanged,
+if a program ever uses those Punkt functions.
 
 Two consequences of the private copy: its objects (the parameters
 :func:`alinea.align.segment.punkt_parameters` returns) do not pickle, since pickle
@@ -39,7 +47,8 @@ from functools import cache
 from types import ModuleType
 
 #: Modules the loaded module imports but calls only on paths alinea never takes (see above).
-DEFERRED = ("nltk.pathsec",)
+DEFERRED = ("nltk.pathsec", "nltk.tokenize.util", "nltk.internals", "nltk.probability", "nltk.picklesec",
+            "nltk.tabdata", "nltk.termsec")
 
 # One loading at a time: two threads segmenting their first documents would otherwise
 # add and remove each other's placeholders.

@@ -137,6 +137,10 @@ def test_align_to_tmx_imports_punkt_alone_and_only_the_tmx_writer(tmp_path):
     # ... not the packages around them (all of NLTK, the punkt package's trainer and tokenizer) ...
     assert _loaded(imported, ("nltk.corpus", "nltk.translate", "nltk.metrics", "nltk.tag", "nltk.tokenize.casual",
                               "punkt.training", "punkt.inference", "punkt.annotate", "punkt.model")) == []
+    # ... nor the NLTK modules Punkt needs only to train, save or unpickle, nor what they import ...
+    from alinea.align.nltk_punkt import DEFERRED
+
+    assert _loaded(imported, DEFERRED + _NOT_FOR_SPLITTING) == []
     # ... and none of them is left where the program's own `import nltk` would find it.
     assert _loaded(at_exit, ("nltk", "punkt")) == []
     # A TMX is written with translate-toolkit and lxml; no TMX reader, table module, pandas or report code.
@@ -216,3 +220,75 @@ print(json.dumps({"split": result["en"], "loaded_by_split": loaded_by_split, "ou
     assert report["split"] and report["loaded_by_split"] == []
     assert report["outcome"].startswith("refused: Security Violation")
     assert report["real"] == "module" and report["name"] == "open"
+
+
+# Each module nltk_punkt.DEFERRED stands in for, and the standard-library modules it would have imported.
+_NOT_FOR_SPLITTING = ("urllib.request", "http.client", "xml.sax.saxutils", "subprocess", "xml.etree.ElementTree",
+                      "pickletools")
+
+
+def test_punkt_calls_the_real_deferred_nltk_modules_when_a_program_trains_saves_or_unpickles():
+    # Splitting sentences loads none of the modules Punkt needs only to train, save or unpickle
+    # parameters, print debug output or run TokenizerI's defaults; a program that uses those
+    # functions of alinea's Punkt copy gets NLTK's real ones, with their checks, and afterwards
+    # the program's own `import nltk` is complete.
+    report = _python(_SPLIT + """
+import io, os, pickle, tempfile, contextlib
+from alinea.align.nltk_punkt import DEFERRED, punkt_module
+stdlib_loaded = sorted(m for m in %r if m in sys.modules)
+punkt = punkt_module()
+# training: FreqDist (nltk.probability) and, verbose, safe_print (nltk.termsec)
+text = " ".join(f"Dr. Smith met Mr. Jones on day {k}. They spoke of the U.N. again." for k in range(60))
+trainer = punkt.PunktTrainer()
+printed = io.StringIO()
+with contextlib.redirect_stdout(printed):
+    trainer.train(text, verbose=True)
+params = trainer.get_params()
+trained = punkt.PunktSentenceTokenizer(params).tokenize("Dr. Smith met Mr. Jones. They left.")
+fdist_class = type(trainer._type_fdist)
+# saving (nltk.tabdata, nltk.pathsec) and loading back
+folder = punkt.save_punkt_params(params)
+from nltk.data import FileSystemPathPointer
+loaded = punkt.load_punkt_params(FileSystemPathPointer(folder))
+# unpickling (nltk.picklesec): a Punkt model loads, a pickle naming anything else is refused
+import nltk.tokenize.punkt as real_punkt
+model = real_punkt.PunktParameters()
+model.abbrev_types = {"dr", "mr"}
+unpickled = punkt.punkt_pickle_load(io.BytesIO(pickle.dumps(model))).abbrev_types
+try:
+    punkt.punkt_pickle_load(io.BytesIO(pickle.dumps(os.getcwd)))
+    gadget = "loaded"
+except Exception as exc:
+    gadget = type(exc).__name__
+# TokenizerI's defaults: overridden (nltk.internals), string_span_tokenize (nltk.tokenize.util)
+class Words(punkt.TokenizerI):
+    def tokenize(self, s):
+        return super().tokenize(s)
+    def tokenize_sents(self, strings):
+        return [s.split() for s in strings]
+StringTokenizer = punkt.TokenizerI.tokenize.__globals__["StringTokenizer"]
+class Spaces(StringTokenizer):
+    _string = " "
+import nltk, nltk.probability, nltk.tokenize.util
+print(json.dumps({
+    "stdlib_loaded": stdlib_loaded,
+    "trained": trained, "abbrevs": sorted(params.abbrev_types), "verbose_output": bool(printed.getvalue()),
+    "fdist_is_nltks": fdist_class is nltk.probability.FreqDist,
+    "saved_and_loaded": sorted(loaded.abbrev_types) == sorted(params.abbrev_types)
+                        and dict(loaded.ortho_context) == dict(params.ortho_context),
+    "unpickled": sorted(unpickled), "gadget": gadget,
+    "overridden": Words().tokenize("a b c"),
+    "spans": list(Spaces().span_tokenize("a bc  d")),
+    "real_spans": list(nltk.tokenize.util.string_span_tokenize("a bc  d", " ")),
+    "real_modules": [type(sys.modules[m]).__name__ for m in DEFERRED],
+    "complete": all(hasattr(nltk, n) for n in ("FreqDist", "word_tokenize", "internals", "probability", "pathsec")),
+}))
+""" % (_NOT_FOR_SPLITTING,))
+    assert report["stdlib_loaded"] == []
+    assert report["trained"] == ["Dr. Smith met Mr. Jones.", "They left."]
+    assert {"dr", "mr"} <= set(report["abbrevs"]) and report["verbose_output"]
+    assert report["fdist_is_nltks"] and report["saved_and_loaded"]
+    assert report["unpickled"] == ["dr", "mr"] and report["gadget"] != "loaded"
+    assert report["overridden"] == ["a", "b", "c"]
+    assert report["spans"] == report["real_spans"] == [[0, 1], [2, 4], [5, 5], [6, 7]]
+    assert report["real_modules"] == ["module"] * len(report["real_modules"]) and report["complete"]
