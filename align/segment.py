@@ -36,7 +36,9 @@ Two levels of API:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from .model import BODY, Document, Sentence
@@ -258,6 +260,47 @@ class _FastPunkt(PunktSentenceTokenizer):
         self._sent_end = set(self._lang_vars.sent_end_chars)
         self._breaks_after = lru_cache(maxsize=1 << 16)(self._break_after_pair)
 
+    def span_tokenize(self, text: str, realign_boundaries: bool = True) -> Iterator[tuple[int, int]]:
+        """NLTK's ``span_tokenize``: its ``_match_potential_end_contexts``, ``_slices_from_text`` and
+        ``_realign_boundaries`` written as one loop, with NLTK's own (ReDoS-guarded) patterns.
+
+        NLTK chains three generators and scans back for the last whitespace one character at a
+        time in Python; this is where Punkt spent most of its time once the token objects were
+        gone. The decisions and the spans are the same, in the same order.
+        """
+        if not realign_boundaries:
+            return super().span_tokenize(text, realign_boundaries)
+        return iter(_realigned(text, self._slices(text), self._lang_vars.re_boundary_realignment))
+
+    def _slices(self, text: str) -> list[tuple[int, int]]:
+        """``_slices_from_text`` over ``_match_potential_end_contexts``, as (start, stop) pairs."""
+        slices: list[tuple[int, int]] = []
+        last_break = 0
+        contains_break = self.text_contains_sentbreak
+
+        def decide(match, word_start: int, word_stop: int) -> None:
+            nonlocal last_break
+            if contains_break(text[word_start:word_stop] + match.group() + match.group("after_tok")):
+                slices.append((last_break, match.end()))
+                last_break = match.start("next_tok") if match.group("next_tok") else match.end()
+
+        # The word before each candidate: from after the last whitespace (NLTK's
+        # string.whitespace, ASCII only) before it, or the previous word's start when there
+        # is none (or only at the very first character, as NLTK's index 0 means "none").
+        previous, previous_start, previous_stop = None, 0, 0
+        for match in self._lang_vars.period_context_re().finditer(text):
+            start = match.start()
+            space = max(map(text.rfind, _ASCII_WHITESPACE, repeat(previous_stop), repeat(start)))
+            word_start = space + 1 if space > previous_stop else previous_start
+            if previous is not None and previous_stop <= word_start:
+                decide(previous, previous_start, previous_stop)
+            previous, previous_start, previous_stop = match, word_start, start
+        if previous is not None:
+            decide(previous, previous_start, previous_stop)
+        # The last sentence should not contain trailing whitespace.
+        slices.append((last_break, len(text.rstrip())))
+        return slices
+
     def text_contains_sentbreak(self, text: str) -> bool:
         tokens: list[str] = []
         for line in text.split("\n"):
@@ -325,6 +368,38 @@ class _FastPunkt(PunktSentenceTokenizer):
                     and not params.ortho_context.get(next_type, 0) & _ORTHO_LC):
                 return False
         return sentbreak
+
+
+#: What NLTK's ``_get_last_whitespace_index`` counts as whitespace (``string.whitespace``).
+_ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
+#: The first characters NLTK's ``re_boundary_realignment`` can match (closing quotes and brackets).
+_REALIGNED_CLOSERS = frozenset("\"')]}\u2018\u2019\u201c\u201d\xab\xbb")
+
+
+def _realigned(text: str, slices: list[tuple[int, int]], realignment) -> list[tuple[int, int]]:
+    """NLTK's ``_realign_boundaries``: closing quotes and brackets after a cut join the sentence before."""
+    spans: list[tuple[int, int]] = []
+    realign = 0
+    size = len(text)
+    last = len(slices) - 1
+    for k, (start, stop) in enumerate(slices):
+        start += realign
+        if k == last:
+            if start < min(stop, size):
+                spans.append((start, stop))
+            break
+        next_start, next_stop = slices[k + 1]
+        # The pattern opens with one of these characters: no other can match.
+        found = (realignment.match(text[next_start:next_stop])
+                 if next_start < next_stop and text[next_start] in _REALIGNED_CLOSERS else None)
+        if found:
+            spans.append((start, next_start + len(found.group(0).rstrip())))
+            realign = found.end()
+        else:
+            realign = 0
+            if start < min(stop, size):
+                spans.append((start, stop))
+    return spans
 
 
 @cache

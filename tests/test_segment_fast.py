@@ -76,3 +76,27 @@ def test_fast_path_cuts_like_the_reference_on_the_bench(lang):
     assert len(rows) > 300
     for row in rows:
         assert sentence_spans(row["text"], lang) == reference_spans(row["text"], lang), row["text"]
+
+
+# Punkt's own candidates and realignment: end punctuation in runs, closing quotes and brackets
+# after it (ASCII, curly, guillemets), "--", and every kind of whitespace NLTK tells apart
+# (string.whitespace is ASCII only: a no-break space is not a word boundary for it).
+_PUNKT_PIECES = [
+    "word", "Word", "Dr", "U.S", "e.g", "3", "12", "a", ".", ". ", "!", "!!! ", "?", "? ", "..", "...", "…",
+    ";", ":", ",", '"', "'", ")", "]", "}", "‘", "’", "“", "”", "«", "»", "(", "[", "--", "-", " ", "  ",
+    "\n", "\t", "\r", "\x0b", "\x0c", "\xa0", "\u2009", " The ", " the ", " Sr. ", " El ", "# ", "@",
+]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(st.sampled_from(_PUNKT_PIECES), max_size=60).map("".join), lang=st.sampled_from(["es", "en"]))
+def test_punkt_spans_are_nltks_own(text, lang):
+    # alinea's one-loop span_tokenize against NLTK's three generators, with the same parameters.
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from alinea.align.segment import _tokenizer, punkt_parameters
+
+    nltk_punkt = PunktSentenceTokenizer(punkt_parameters(lang))
+    assert list(_tokenizer(lang).span_tokenize(text)) == list(nltk_punkt.span_tokenize(text))
+    assert (list(_tokenizer(lang).span_tokenize(text, realign_boundaries=False))
+            == list(nltk_punkt.span_tokenize(text, realign_boundaries=False)))
