@@ -214,6 +214,12 @@ _ELLIPSIS = re.compile(r"(?<![(\[])(?:\.\.\.+|…)[\"'»”’)\]]*(?=\s+[\"'«�
 _ROMAN = re.compile(r"^[IVXLC]+\b")
 # "horas 1." at a cut: a lower-case word, then a paragraph number and its period.
 _INLINE_NUMBER = re.compile(r"(?<!\S)(?P<word>[a-záéíóúñü]+)\s+(?P<number>[1-9]\d{0,2}\.)$")
+# A table-note letter opening a text: "a Represents ...".
+_NOTE_LETTER = re.compile(r"\s*[a-z]\s+[A-ZÁÉÍÓÚÑ]")
+_TRAILING_NON_WORD = re.compile(r"\W+$")
+_ENDS_IN_DIGIT = re.compile(r"\d\s*$")
+# A period with a word after it: where Punkt may have run on through a soft abbreviation.
+_PERIOD_BEFORE_WORD = re.compile(r"\.(?=\s+\S)")
 
 
 @cache
@@ -451,7 +457,7 @@ def _is_enumerator(sentence: str) -> bool:
 
 def _note_letter(text: str) -> bool:
     """Whether ``text`` opens with a table-note letter: "a Represents ..."."""
-    return bool(re.match(r"\s*[a-z]\s+[A-ZÁÉÍÓÚÑ]", text))
+    return bool(_NOTE_LETTER.match(text))
 
 
 def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
@@ -483,8 +489,8 @@ def _keeps_boundary(text: str, cut: int, lang: str) -> bool:
     if bare[:1].islower() and not _is_enumerator(nxt) and not _note_letter(right):
         return False
     # "No. 5", "párr. 4", "Sales No. E.98.XVII.14", "cap. IV", "art. (a)"
-    starts_number = any(c.isdigit() for c in nxt) or nxt[0] in "([" or bool(_ROMAN.match(nxt))
-    if names & NUMBER_ABBREVIATIONS[lang] and starts_number:
+    if names & NUMBER_ABBREVIATIONS[lang] and (any(c.isdigit() for c in nxt) or nxt[0] in "(["
+                                               or _ROMAN.match(nxt)):
         return False
     return True
 
@@ -542,7 +548,7 @@ def _missing_boundary(text: str, end: int, lang: str) -> bool:
         return False
     if names & CLOCK_ABBREVIATIONS and _after_a_time(text, last_start, names):
         return True
-    word = re.sub(r"\W+$", "", nxt).lower()
+    word = _TRAILING_NON_WORD.sub("", nxt).lower()
     return word in STARTERS[lang] or word in punkt_parameters(lang).sent_starters
 
 
@@ -553,7 +559,7 @@ def _after_a_time(text: str, start: int, names: set[str]) -> bool:
         before = _word_before(text, start)
         if before and len(before[0]) <= 3:
             start = before[1]
-    return re.search(r"\d\s*$", text[max(0, start - 20):start]) is not None
+    return _ENDS_IN_DIGIT.search(text[max(0, start - 20):start]) is not None
 
 
 def _before_paragraph_number(text: str, cut: int, lang: str) -> int:
@@ -581,7 +587,7 @@ def _paragraph_cuts(text: str, lang: str) -> list[int]:
     punkt_cuts = {_past_closers(text, end) for _start, end in spans[:-1]}
     kept_by_rules = {cut for cut in punkt_cuts if cut < len(text) and _keeps_boundary(text, cut, lang)}
     # Periods after soft abbreviations that Punkt ran on through.
-    for match in re.finditer(r"\.(?=\s+\S)", text):
+    for match in _PERIOD_BEFORE_WORD.finditer(text):
         end = match.end()
         if end not in kept_by_rules and _missing_boundary(text, end, lang):
             kept_by_rules.add(end)
