@@ -541,3 +541,13 @@ def test_cleaning_patterns_match_as_before_on_the_un_report(es_path, en_path):
         text = read_document(path)
         for name, reference in _REFERENCE_PATTERNS.items():
             assert _matches(getattr(module, name), text) == _matches(re.compile(reference), text), name
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=".…\t \n\u00a0\u2003ab1", max_size=40))
+def test_dot_leader_test_finds_what_the_plain_pattern_finds(line):
+    # normalize's _LEADERS is written for speed; it answers as the plain pattern does.
+    from alinea.align.normalize import _LEADERS
+
+    plain = re.compile(r"(?:\.\s?){4,}|…{2,}|\t")
+    assert bool(_LEADERS.search(line)) == bool(plain.search(line))
