@@ -567,3 +567,31 @@ def test_units_are_the_bytes_translate_toolkits_own_unit_methods_write(rows, lan
         written.append(re.sub(rb'creationdate="[^"]*"', b"", out.getvalue()))
     assert written[0] == written[1]
     assert written[0].count(b"<tu ") == len(rows)
+
+
+def test_the_plain_text_test_of_the_cleaning_fast_path_holds_for_every_character():
+    # The fast path of clean_segment/clean_attribute returns "printable" text as it is: no character
+    # the cleaning removes, and no whitespace but the space, may be printable (checked for all of Unicode).
+    import sys
+
+    from alinea.tmx import hygiene
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isprintable():
+            assert not hygiene._ILLEGAL.match(char) and not hygiene._INVISIBLE.match(char), hex(code)
+            assert char == " " or not char.isspace(), hex(code)
+
+
+_HYGIENE_PIECES = st.sampled_from(["a", "Z", "é", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u200b", "\u00ad",
+                                   "\x00", "\x0b", "\x85", "\x9f", "\ufeff", "\ufffe", "\ud800", "&", "&amp;",
+                                   "&#233;", "&nbsp;", "<", ">", "<b>", "</b>", "<br/>", "&lt;i&gt;", "«", "—"])
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_HYGIENE_PIECES, max_size=30).map("".join))
+def test_segment_and_attribute_cleaning_fast_paths_give_the_full_cleaning(text):
+    from alinea.tmx import hygiene
+
+    assert hygiene.clean_segment(text) == hygiene._clean_segment_fully(text)
+    assert hygiene.clean_attribute(text) == hygiene._clean_attribute_fully(text)
