@@ -530,10 +530,6 @@ def _missing_boundary(text: str, end: int, lang: str) -> bool:
     a clock abbreviation after a time ("at 10 a.m.") when any capitalised
     word follows (inside a sentence the time is followed by lower case).
     """
-    words = text[end:end + 200].split(None, 2)
-    if not words:
-        return False
-    nxt = words[0].lstrip(_OPENERS)
     before = _word_before(text, end)
     if before is None:  # no word before the period: not an abbreviation's
         return False
@@ -542,6 +538,10 @@ def _missing_boundary(text: str, end: int, lang: str) -> bool:
     names = {single, _tail(text, end)} if single in _PAIR_ENDS[lang] else {single}
     if not names & SOFT_ABBREVIATIONS[lang]:
         return False
+    words = text[end:end + 200].split(None, 2)
+    if not words:
+        return False
+    nxt = words[0].lstrip(_OPENERS)
     if _is_enumerator(words[0]) and len(words) > 1 and words[1].lstrip(_OPENERS)[:1].isupper():
         return True
     if not nxt or not nxt[0].isupper():
@@ -616,7 +616,9 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
     lang = check_lang(lang)
     cuts: list[int] = []
     start = 0
-    for match in list(_PARAGRAPH_BREAK.finditer(text)) + [None]:
+    # A paragraph break needs two line breaks: most paragraphs have none.
+    breaks = list(_PARAGRAPH_BREAK.finditer(text)) if "\n" in text else []
+    for match in breaks + [None]:
         end = match.start() if match else len(text)
         paragraph = text[start:end]
         if paragraph.strip():
@@ -628,10 +630,11 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
     previous = 0
     for cut in cuts:
         piece = text[previous:cut]
-        if piece.strip():
-            left = previous + len(piece) - len(piece.lstrip())
-            right = cut - (len(piece) - len(piece.rstrip()))
-            spans.append((left, right))
+        stripped = piece.strip()
+        if stripped:
+            # The first occurrence of the stripped text is right after the leading whitespace.
+            left = previous + piece.find(stripped)
+            spans.append((left, left + len(stripped)))
         previous = cut
     return spans
 
