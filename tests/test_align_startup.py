@@ -292,3 +292,32 @@ print(json.dumps({
     assert report["overridden"] == ["a", "b", "c"]
     assert report["spans"] == report["real_spans"] == [[0, 1], [2, 4], [5, 5], [6, 7]]
     assert report["real_modules"] == ["module"] * len(report["real_modules"]) and report["complete"]
+
+
+def test_the_alinea_program_leaves_the_objects_of_a_finished_command_to_exit_and_main_does_not(tmp_path):
+    # `alinea` (console script and python -m alinea) freezes the collector's generations once the
+    # command is done, so that the interpreter's exit does not walk every object; a program that
+    # calls main() itself keeps its collector as it was. The output is written either way.
+    import os
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "alinea"]
+    assert script.value == "alinea.cli:run"
+    es, en = tmp_path / "a.es", tmp_path / "a.en"
+    es.write_text("El Comité aprobó el informe.\nLa sesión terminó.\n", encoding="utf-8")
+    en.write_text("The Committee adopted the report.\nThe session ended.\n", encoding="utf-8")
+    probe = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen", gc.get_freeze_count() > 0))
+sys.argv = ["alinea", "align-lines", sys.argv[1], sys.argv[2], "-o", sys.argv[3]]
+from alinea.cli import {entry}
+{call}
+"""
+    for entry, call, frozen in (("run", "run()", True),
+                                ("main", "try:\n    main()\nexcept SystemExit:\n    pass", False)):
+        out = tmp_path / f"{entry}.tsv"
+        done = subprocess.run([sys.executable, "-c", probe.format(entry=entry, call=call), str(es), str(en), str(out)],
+                              capture_output=True, text=True, timeout=120, env=dict(os.environ))
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == ["frozen", str(frozen)]
+        assert out.read_text(encoding="utf-8").count("\n") >= 2
