@@ -551,3 +551,13 @@ def test_dot_leader_test_finds_what_the_plain_pattern_finds(line):
 
     plain = re.compile(r"(?:\.\s?){4,}|…{2,}|\t")
     assert bool(_LEADERS.search(line)) == bool(plain.search(line))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="* \n\tab", max_size=30))
+def test_glued_marker_pattern_matches_where_the_plain_one_does(text):
+    # normalize's _GLUED_MARKERS opens with a literal for speed; same matches as the plain pattern.
+    from alinea.align.normalize import _GLUED_MARKERS
+
+    plain = re.compile(r"(?=\*)(?<=[^\s*])\*{3,4}(?=[^\s*])")
+    assert [m.span() for m in _GLUED_MARKERS.finditer(text)] == [m.span() for m in plain.finditer(text)]
