@@ -308,11 +308,16 @@ class _FastPunkt(PunktSentenceTokenizer):
         return slices
 
     def text_contains_sentbreak(self, text: str) -> bool:
-        tokens: list[str] = []
-        for line in text.split("\n"):
-            if line.strip():
-                tokens.extend(self._findall_words(line))
+        if "\n" in text:
+            tokens: list[str] = []
+            for line in text.split("\n"):
+                if line.strip():
+                    tokens.extend(self._findall_words(line))
+        else:  # a candidate's context is almost always one line ("word. Next")
+            tokens = self._findall_words(text)
         breaks_after = self._breaks_after
+        if len(tokens) == 2:
+            return breaks_after(tokens[0], tokens[1])
         return any(breaks_after(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1))
 
     def _first_pass(self, tok: str) -> tuple[bool, bool, bool]:
