@@ -294,9 +294,14 @@ class _FastPunkt(PunktSentenceTokenizer):
         # string.whitespace, ASCII only) before it, or the previous word's start when there
         # is none (or only at the very first character, as NLTK's index 0 means "none").
         previous, previous_start, previous_stop = None, 0, 0
+        # Most paragraphs have no whitespace but spaces: one rfind per candidate then.
+        spaces = [c for c in _ASCII_WHITESPACE if c in text]
         for match in self._lang_vars.period_context_re().finditer(text):
             start = match.start()
-            space = max(map(text.rfind, _ASCII_WHITESPACE, repeat(previous_stop), repeat(start)))
+            if len(spaces) == 1:
+                space = text.rfind(spaces[0], previous_stop, start)
+            else:
+                space = max(map(text.rfind, _ASCII_WHITESPACE, repeat(previous_stop), repeat(start)))
             word_start = space + 1 if space > previous_stop else previous_start
             if previous is not None and previous_stop <= word_start:
                 decide(previous, previous_start, previous_stop)
