@@ -488,11 +488,23 @@ def _is_header_line(line: str) -> bool:
     return not (_ends_sentence(line) and _INTERNAL_END.search(line))
 
 
+def _single_spaces(text: str) -> str:
+    """``re.sub(r"\\s+", " ", text)``: every run of whitespace one space, the ends included.
+
+    With ``str.split`` (the same whitespace as ``\\s``) instead of the pattern: a fifth of
+    normalize's time on A/58/98 went to that substitution.
+    """
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + " ".join(words) + (" " if text[-1].isspace() else "")
+
+
 def _classify(lines: list[str], state: dict) -> list[_Unit]:
     """Typed units of one block of lines; ``state`` carries the document position."""
     first = lines[0].strip()
     title = first.lower().rstrip(":").strip()
-    joined = re.sub(r"\s+", " ", " ".join(line.strip() for line in lines))
+    joined = _single_spaces(" ".join(line.strip() for line in lines))
     if len(lines) == 1 and title in _CONTENTS_TITLES:
         state.update(in_contents=True, seen_body=True)
         return [_Unit(HEADING, first)]

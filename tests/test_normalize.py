@@ -561,3 +561,11 @@ def test_glued_marker_pattern_matches_where_the_plain_one_does(text):
 
     plain = re.compile(r"(?=\*)(?<=[^\s*])\*{3,4}(?=[^\s*])")
     assert [m.span() for m in _GLUED_MARKERS.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\u00a0\u2003\u2028\u3000ab", max_size=20))
+def test_single_spaces_is_the_whitespace_substitution(text):
+    from alinea.align.normalize import _single_spaces
+
+    assert _single_spaces(text) == re.sub(r"\s+", " ", text)
