@@ -72,9 +72,10 @@ def _import_alone(name: str) -> ModuleType:
         return importlib.import_module(name)
     try:
         return _under_placeholders(name, top)
-    except ImportError:
-        # A version of the package whose module needs what a parent's __init__ defines
-        # (or no such package: then the ordinary import says so): imported the ordinary way.
+    except Exception:
+        # A version of the package whose module needs what a parent's __init__ defines, or
+        # uses a deferred module's name while it loads (subclasses it, say): imported the
+        # ordinary way, which also reports any error of its own (no such package ...).
         return importlib.import_module(name)
 
 

@@ -192,6 +192,23 @@ def test_import_alone_falls_back_to_the_ordinary_import_when_the_module_needs_it
     assert report["left"] == ["fakepkg", "fakepkg.sub", "fakepkg.sub.mod"]
 
 
+def test_import_alone_falls_back_to_the_ordinary_import_when_the_module_subclasses_a_deferred_one(tmp_path):
+    import os
+
+    # A version of a package whose module uses a deferred module's class while it loads: the
+    # stand-in (a function) cannot be subclassed, and the module is imported the ordinary way.
+    _fake_package(tmp_path, "from fakepkg.helper import ANSWER\nfrom fakepkg.helper import Base\n"
+                            "class Derived(Base):\n    pass\n")
+    (tmp_path / "fakepkg" / "helper.py").write_text("ANSWER = 42\nclass Base:\n    pass\n", encoding="utf-8")
+    script = "import alinea.align.nltk_punkt as np_\nnp_.DEFERRED = ('fakepkg.helper',)\n" + _IMPORT_FAKE
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["answer"] == 42 and report["inits"] == [True, True] and report["same_again"]
+    assert "fakepkg.helper" in report["left"] and "fakepkg.sub.mod" in report["left"]
+
+
 def test_punkt_calls_nltk_pathsec_only_when_a_program_uses_its_file_functions():
     import importlib.util
 
