@@ -388,12 +388,19 @@ class _FastPunkt(PunktSentenceTokenizer):
 
 #: What NLTK's ``_get_last_whitespace_index`` counts as whitespace (``string.whitespace``).
 _ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
-#: The first characters NLTK's ``re_boundary_realignment`` can match (closing quotes and brackets).
+#: The first characters NLTK's ``re_boundary_realignment`` can match (closing quotes and brackets) ...
 _REALIGNED_CLOSERS = frozenset("\"')]}\u2018\u2019\u201c\u201d\xab\xbb")
+#: ... in the versions of that pattern these are known to cover (NLTK 3.10, 3.9); with any other,
+#: the pattern is tried after every cut.
+_KNOWN_REALIGNMENTS = frozenset({
+    r"""["\')\]}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:\s+|(?=--)|$)""",
+    r"""["\')\]}]+?(?:\s+|(?=--)|$)""",
+})
 
 
 def _realigned(text: str, slices: list[tuple[int, int]], realignment) -> list[tuple[int, int]]:
     """NLTK's ``_realign_boundaries``: closing quotes and brackets after a cut join the sentence before."""
+    first_chars = _REALIGNED_CLOSERS if getattr(realignment, "pattern", None) in _KNOWN_REALIGNMENTS else None
     spans: list[tuple[int, int]] = []
     realign = 0
     size = len(text)
@@ -407,7 +414,7 @@ def _realigned(text: str, slices: list[tuple[int, int]], realignment) -> list[tu
         next_start, next_stop = slices[k + 1]
         # The pattern opens with one of these characters: no other can match.
         found = (realignment.match(text[next_start:next_stop])
-                 if next_start < next_stop and text[next_start] in _REALIGNED_CLOSERS else None)
+                 if first_chars is None or next_start < next_stop and text[next_start] in first_chars else None)
         if found:
             spans.append((start, next_start + len(found.group(0).rstrip())))
             realign = found.end()

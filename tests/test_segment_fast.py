@@ -9,6 +9,7 @@ paragraph of the segmentation bench.
 from __future__ import annotations
 
 import json
+import re
 import random
 
 import pytest
@@ -100,3 +101,22 @@ def test_punkt_spans_are_nltks_own(text, lang):
     assert list(_tokenizer(lang).span_tokenize(text)) == list(nltk_punkt.span_tokenize(text))
     assert (list(_tokenizer(lang).span_tokenize(text, realign_boundaries=False))
             == list(nltk_punkt.span_tokenize(text, realign_boundaries=False)))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(st.sampled_from(_PUNKT_PIECES + ["|", "|| ", ".|"]), max_size=40).map("".join))
+def test_punkt_spans_follow_a_realignment_pattern_of_another_version(text):
+    # An NLTK whose realignment pattern takes other closing characters ("|" here): the pattern is
+    # then tried after every cut, and the spans stay NLTK's.
+    from nltk import redos
+    from nltk.tokenize.punkt import PunktLanguageVars, PunktSentenceTokenizer
+
+    from alinea.align.segment import _FastPunkt, punkt_parameters
+
+    class OtherVersion(PunktLanguageVars):
+        re_boundary_realignment = redos.compile(r'["\')\]}|]+?(?:\s+|(?=--)|$)', re.MULTILINE)
+
+    fast, nltk_punkt = _FastPunkt(punkt_parameters("en")), PunktSentenceTokenizer(punkt_parameters("en"))
+    for tokenizer in (fast, nltk_punkt):
+        tokenizer._lang_vars = OtherVersion()
+    assert list(fast.span_tokenize(text)) == list(nltk_punkt.span_tokenize(text))
