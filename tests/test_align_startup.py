@@ -249,10 +249,10 @@ def test_punkt_calls_the_real_deferred_nltk_modules_when_a_program_trains_saves_
     # parameters, print debug output or run TokenizerI's defaults; a program that uses those
     # functions of alinea's Punkt copy gets NLTK's real ones, with their checks, and afterwards
     # the program's own `import nltk` is complete.
-    report = _python(_SPLIT + """
+    report = _python(_SPLIT + f"\nNOT_FOR_SPLITTING = {_NOT_FOR_SPLITTING!r}\n" + """
 import io, os, pickle, tempfile, contextlib
 from alinea.align.nltk_punkt import DEFERRED, punkt_module
-stdlib_loaded = sorted(m for m in %r if m in sys.modules)
+stdlib_loaded = sorted(m for m in NOT_FOR_SPLITTING if m in sys.modules)
 punkt = punkt_module()
 # training: FreqDist (nltk.probability) and, verbose, safe_print (nltk.termsec)
 text = " ".join(f"Dr. Smith met Mr. Jones on day {k}. They spoke of the U.N. again." for k in range(60))
@@ -300,7 +300,7 @@ print(json.dumps({
     "real_modules": [type(sys.modules[m]).__name__ for m in DEFERRED],
     "complete": all(hasattr(nltk, n) for n in ("FreqDist", "word_tokenize", "internals", "probability", "pathsec")),
 }))
-""" % (_NOT_FOR_SPLITTING,))
+""")
     assert report["stdlib_loaded"] == []
     assert report["trained"] == ["Dr. Smith met Mr. Jones.", "They left."]
     assert {"dr", "mr"} <= set(report["abbrevs"]) and report["verbose_output"]

@@ -9,8 +9,8 @@ paragraph of the segmentation bench.
 from __future__ import annotations
 
 import json
-import re
 import random
+import re
 
 import pytest
 from conftest import SHARED
