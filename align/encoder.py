@@ -34,6 +34,7 @@ from typing import overload
 
 import numpy as np
 
+from . import kernels
 from .dictionary import Dictionary, lang_code, stems
 from .lexicon import acronym_map
 from .numbers import numbers, symbols
@@ -555,6 +556,12 @@ def hit_counts(src: SideFeatures, tgt: SideFeatures, src_rows: range, tgt_cols: 
     shape = (len(src_rows), len(tgt_cols))
     if not shape[0] or not shape[1]:
         return tuple(np.zeros(shape) for _ in range(4))
+    if kernels.wanted(len(src)):   # compiled: the same numbers
+        flat = kernels.hit_blocks(src.keys.bounds, src.keys.flat, tgt.keys.bounds, tgt.keys.flat, src_weights,
+                                  tgt_weights, np.array([[src_rows.start, src_rows.stop]]),
+                                  np.array([[tgt_cols.start, tgt_cols.stop]]), np.zeros(1, np.int64),
+                                  shape[0] * shape[1])
+        return tuple(values.reshape(shape) for values in flat)
     s_flat, s_rows = src.keys.span(src_rows.start, src_rows.stop)
     t_flat, t_rows = tgt.keys.span(tgt_cols.start, tgt_cols.stop)
     s_flat, t_flat = s_flat.astype(np.int64), t_flat.astype(np.int64)
@@ -617,6 +624,9 @@ def hit_count_blocks(src: SideFeatures, tgt: SideFeatures, src_ranges: np.ndarra
     sizes = rows_n * cols_n
     offsets = np.concatenate(([0], np.cumsum(sizes)))
     size = int(offsets[-1])
+    if kernels.wanted(len(src)):   # compiled: the same numbers
+        return kernels.hit_blocks(src.keys.bounds, src.keys.flat, tgt.keys.bounds, tgt.keys.flat, src_weights,
+                                  tgt_weights, src_ranges, tgt_ranges, offsets[:-1], size), offsets[:-1]
 
     def occurrences(side: SideFeatures, ranges: np.ndarray, counts: np.ndarray):
         """The block, row in the block and key of every key occurrence of the blocks' sentences

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from functools import cache
 
 import numpy as np
@@ -51,8 +52,10 @@ def _compiled():
     jit = numba.njit(cache=True, nogil=True)
     # The kernels call _logaddexp by its global name: compiled, it must be compiled too.
     globals()["_logaddexp"] = numba.njit(cache=True, nogil=True, inline="always")(_logaddexp)
+    globals()["_postings"] = jit(_postings)
+    globals()["_reset"] = jit(_reset)
     return {"search_rows": jit(_search_rows), "forward_rows": jit(_forward_rows),
-            "backward_rows": jit(_backward_rows)}
+            "backward_rows": jit(_backward_rows), "hit_blocks": jit(_hit_blocks)}
 
 
 def search_rows(*args) -> None:
@@ -65,6 +68,26 @@ def forward_rows(*args) -> None:
 
 def backward_rows(*args) -> None:
     _compiled()["backward_rows"](*args)
+
+
+_scratch = threading.local()
+
+
+def hit_blocks(s_bounds: np.ndarray, s_flat: np.ndarray, t_bounds: np.ndarray, t_flat: np.ndarray,
+               src_weights: np.ndarray, tgt_weights: np.ndarray, src_ranges: np.ndarray, tgt_ranges: np.ndarray,
+               offsets: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    """``encoder.hit_count_blocks``'s four flat arrays, compiled (see ``_hit_blocks``)."""
+    vocab = len(src_weights)
+    # Per-key list heads and last rows seen, one pair per side: made once per thread (the kernel
+    # leaves them at -1), as a table the size of the vocabulary costs more to fill than a block.
+    table = getattr(_scratch, "keys", None)
+    if table is None or table.shape[1] < vocab:
+        table = _scratch.keys = np.full((4, max(vocab, 2 * (0 if table is None else table.shape[1]))), -1, np.int64)
+    out = tuple(np.zeros(size) for _ in range(4))
+    _compiled()["hit_blocks"](s_bounds, s_flat, t_bounds, t_flat, src_weights, tgt_weights,
+                              src_ranges.astype(np.int64), tgt_ranges.astype(np.int64), offsets.astype(np.int64),
+                              *out, table)
+    return out
 
 
 # The kernels, as plain Python over arrays (numba compiles them; they also run uncompiled).
@@ -159,3 +182,70 @@ def _backward_rows(beta, logp, safe_next, next_k, ahead_ok, reversed_cum, in_mat
             acc = value if k == 0 else _logaddexp(acc, value)
             backward = reversed_cum[r, k] + acc
             beta[i, width - 1 - k] = backward if in_matrix[i, width - 1 - k] else log_zero
+
+
+def _postings(bounds, flat, first, count, findable, head, last, node_row, node_next):
+    """Which of ``count`` sentences from ``first`` hold each key ``findable`` (weight > 0 on the other
+    side): a linked list per key (``head``), its rows ascending, each row once."""
+    nodes = 0
+    for row in range(count - 1, -1, -1):
+        for q in range(bounds[first + row], bounds[first + row + 1]):
+            k = flat[q]
+            if findable[k] > 0 and last[k] != row:
+                last[k] = row
+                node_row[nodes] = row
+                node_next[nodes] = head[k]
+                head[k] = nodes
+                nodes += 1
+
+
+def _reset(bounds, flat, first, count, head, last):
+    for q in range(bounds[first], bounds[first + count]):
+        head[flat[q]] = -1
+        last[flat[q]] = -1
+
+
+def _hit_blocks(s_bounds, s_flat, t_bounds, t_flat, src_weights, tgt_weights, src_ranges, tgt_ranges, offsets,
+                src_w, tgt_w, src_n, tgt_n, table):
+    """``encoder.hit_count_blocks`` walked key by key: for each key occurrence of a sentence, the
+    sentences of the other side of its block that hold the key. A cell's sums take the same terms
+    in the same order as the numpy version's ``bincount`` (the occurrences of its sentence in
+    order), so they are the same numbers to the last bit."""
+    for p in range(src_ranges.shape[0]):
+        s0, t0 = src_ranges[p, 0], tgt_ranges[p, 0]
+        rows, cols = src_ranges[p, 1] - s0, tgt_ranges[p, 1] - t0
+        if rows <= 0 or cols <= 0:
+            continue
+        offset = offsets[p]
+        s_count = s_bounds[s0 + rows] - s_bounds[s0]
+        t_count = t_bounds[t0 + cols] - t_bounds[t0]
+        node_row = np.empty(max(s_count, t_count), np.int64)
+        node_next = np.empty(max(s_count, t_count), np.int64)
+        # Source keys (weight > 0) found in the target sentences of the block.
+        _postings(t_bounds, t_flat, t0, cols, src_weights, table[0], table[1], node_row, node_next)
+        for a in range(rows):
+            for q in range(s_bounds[s0 + a], s_bounds[s0 + a + 1]):
+                k = s_flat[q]
+                w = src_weights[k]
+                if w > 0:
+                    node = table[0, k]
+                    while node >= 0:
+                        cell = offset + a * cols + node_row[node]
+                        src_w[cell] += w
+                        src_n[cell] += 1.0
+                        node = node_next[node]
+        _reset(t_bounds, t_flat, t0, cols, table[0], table[1])
+        # Target keys found in the source sentences.
+        _postings(s_bounds, s_flat, s0, rows, tgt_weights, table[2], table[3], node_row, node_next)
+        for b in range(cols):
+            for q in range(t_bounds[t0 + b], t_bounds[t0 + b + 1]):
+                k = t_flat[q]
+                w = tgt_weights[k]
+                if w > 0:
+                    node = table[2, k]
+                    while node >= 0:
+                        cell = offset + node_row[node] * cols + b
+                        tgt_w[cell] += w
+                        tgt_n[cell] += 1.0
+                        node = node_next[node]
+        _reset(s_bounds, s_flat, s0, rows, table[2], table[3])

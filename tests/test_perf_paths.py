@@ -375,6 +375,36 @@ def test_hit_count_blocks_equal_hit_counts_block_by_block():
     assert sum(float(b.sum()) for b in blocks) > 0
 
 
+@pytest.mark.parametrize("seed", [61, 62])
+def test_compiled_hit_counts_equal_the_numpy_ones(seed, monkeypatch):
+    # kernels.hit_blocks (numba) against encoder's numpy hit_count_blocks and hit_counts, bit for bit:
+    # overlapping and empty blocks, keys repeated in a sentence, dictionary keys active on one side.
+    pytest.importorskip("numba", reason="numba not installed (pip install alinea[fast])")
+    from alinea.align.encoder import hit_count_blocks, hit_counts
+
+    src_f, tgt_f, _, weights, _ = _encoded(300, seed, omission_rate=0.03)
+    rng = np.random.default_rng(seed)
+    s_lo, t_lo = rng.integers(0, len(src_f), 80), rng.integers(0, len(tgt_f), 80)
+    src_ranges = np.stack((s_lo, np.minimum(s_lo + rng.integers(0, 50, 80), len(src_f))), axis=1)
+    tgt_ranges = np.stack((t_lo, np.minimum(t_lo + rng.integers(0, 50, 80), len(tgt_f))), axis=1)
+    results = {}
+    for kernels in ("numpy", "numba"):
+        monkeypatch.setenv("ALINEA_KERNELS", kernels)
+        blocks = hit_count_blocks(src_f, tgt_f, src_ranges, tgt_ranges, weights.src_gain, weights.tgt_gain)
+        single = [hit_counts(src_f, tgt_f, range(a0, a1), range(b0, b1), weights.src_gain, weights.tgt_gain)
+                  for (a0, a1), (b0, b1) in zip(src_ranges.tolist(), tgt_ranges.tolist())]
+        results[kernels] = blocks, single
+    (numpy_blocks, numpy_offsets), numpy_single = results["numpy"]
+    (numba_blocks, numba_offsets), numba_single = results["numba"]
+    assert np.array_equal(numpy_offsets, numba_offsets)
+    for expected, got in zip(numpy_blocks, numba_blocks):
+        assert np.array_equal(expected, got)
+    for expected, got in zip(numpy_single, numba_single):
+        for a, b in zip(expected, got):
+            assert a.shape == b.shape and np.array_equal(a, b)
+    assert sum(float(b.sum()) for b in numba_blocks) > 0 and any(b.size == 0 for b, *_ in numba_single)
+
+
 def test_ragged_slices_are_ragged_rows():
     from alinea.align.encoder import Ragged
 
