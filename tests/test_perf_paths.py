@@ -405,6 +405,22 @@ def test_compiled_hit_counts_equal_the_numpy_ones(seed, monkeypatch):
     assert sum(float(b.sum()) for b in numba_blocks) > 0 and any(b.size == 0 for b, *_ in numba_single)
 
 
+def test_word_tokens_equal_the_word_regex():
+    # encoder.word_tokens (whitespace split, regex only on tokens that are not all letters) against
+    # the regex over the whole text: digits, underscores, hyphens, superscripts, combining accents,
+    # apostrophes, other scripts, every kind of whitespace.
+    from alinea.align.encoder import _WORD, word_tokens
+
+    pieces = ["casa", "Estado-Miembro", "-guion-", "a_b", "x²", "ⅫA", "cafe\u0301s", "l'ONU", "O’Neill", "1.000,5",
+              "n.º", "(Nueva", "York)", "«Hola»", "Ελλάδα", "東京", "ǂ", "--", "a-", "-b", "5-año", "año-5", "½x",
+              "e\u200bf", ""]
+    spaces = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\u200b", "/", ""]
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randint(0, 12)))
+        assert word_tokens(text) == _WORD.findall(text), text
+
+
 def test_ragged_slices_are_ragged_rows():
     from alinea.align.encoder import Ragged
 
