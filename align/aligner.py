@@ -76,7 +76,7 @@ from .encoder import (
     SideFeatures,
     Vocabulary,
     document_frequencies,
-    encode_side,
+    encode_sides,
     hit_count_blocks,
     hit_counts,
     shares_key,
@@ -958,8 +958,7 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
     if n == 0 or m == 0:
         return Alignment([Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)])
     vocab = Vocabulary(default_dictionary() if dictionary is None else dictionary)
-    src_f = encode_side(src_texts, src_lang, vocab)
-    tgt_f = encode_side(tgt_texts, tgt_lang, vocab)
+    src_f, tgt_f = encode_sides(src_texts, src_lang, tgt_texts, tgt_lang, vocab)
     # Paragraph numbers and headings (anchors, structure) exist only when both sides are Sentences.
     src_sentences = [s for s in src if isinstance(s, Sentence)]
     tgt_sentences = [s for s in tgt if isinstance(s, Sentence)]

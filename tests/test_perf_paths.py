@@ -421,6 +421,66 @@ def test_word_tokens_equal_the_word_regex():
         assert word_tokens(text) == _WORD.findall(text), text
 
 
+def _encoded_state(src, tgt, parallel: bool, monkeypatch):
+    from alinea.align import encoder
+    from alinea.align.dictionary import default_dictionary
+
+    monkeypatch.setattr(encoder, "PARALLEL_SENTENCES", 1 if parallel else 10 ** 9)
+    vocab = encoder.Vocabulary(default_dictionary())
+    sides = encoder.encode_sides(src, "es", tgt, "en", vocab)
+    arrays = [(f.lengths, f.keys.flat, f.keys.bounds, f.key_counts, f.words.flat, f.words.bounds) for f in sides]
+    return arrays, (list(vocab.ids.items()), vocab.directions, vocab.words, vocab.word_stems, vocab.word_ids,
+                    vocab.tokens)
+
+
+def test_sides_encoded_in_two_processes_equal_the_serial_encoding(monkeypatch):
+    # encoder.encode_sides: the target side encoded by a forked process and renumbered into the
+    # vocabulary gives every key and word the id of the serial order (and the same vocabulary).
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork() on this platform: the sides are always encoded one after the other")
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    src, tgt, _ = un_like_pair(400, 71, omission_rate=0.05)
+    tgt = tgt + ["El Sr. Pérez-Ruiz dijo: «¿1.000 personas?» (A/58/98, párr. 3) comisión"]   # Spanish words too
+    serial_arrays, serial_vocab = _encoded_state(src, tgt, False, monkeypatch)
+    from alinea.align.encoder import Vocabulary
+
+    adopted = []
+    adopt = Vocabulary.adopt
+    monkeypatch.setattr(Vocabulary, "adopt", lambda self, *args: adopted.append(1) or adopt(self, *args))
+    parallel_arrays, parallel_vocab = _encoded_state(src, tgt, True, monkeypatch)
+    assert adopted == [1]   # the target side did come from the other process
+    for serial, parallel in zip(serial_arrays, parallel_arrays):
+        for a, b in zip(serial, parallel):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert parallel_vocab == serial_vocab
+    assert len(serial_vocab[0]) > 100
+
+
+def test_a_failed_encoding_process_leaves_the_side_to_this_one(monkeypatch, tmp_path):
+    import multiprocessing
+    import os
+
+    from alinea.align import encoder
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork() on this platform")
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    src, tgt, _ = un_like_pair(120, 72)
+    serial_arrays, serial_vocab = _encoded_state(src, tgt, False, monkeypatch)
+    def dies(*args):
+        (tmp_path / "started").write_text("")
+        os._exit(3)
+    monkeypatch.setattr(encoder, "_encode_for_parent", dies)
+    arrays, vocab = _encoded_state(src, tgt, True, monkeypatch)
+    assert (tmp_path / "started").exists()
+    for serial, parallel in zip(serial_arrays, arrays):
+        for a, b in zip(serial, parallel):
+            assert np.array_equal(a, b)
+    assert vocab == serial_vocab
+
+
 def test_ragged_slices_are_ragged_rows():
     from alinea.align.encoder import Ragged
 
