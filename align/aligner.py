@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import ibm1
+from . import ibm1, kernels
 from .corelib import (
     CHUNK_ROWS,
     CostBlock,
@@ -201,15 +201,20 @@ class KeyWeights:
             missed = np.maximum(rate * model.miss_rate_scale, p)   # a miss never counts for a link
             miss = np.where(informative, np.log((1 - missed) / (1 - p)), 0.0)
             gain = np.where(informative, np.log(rate / p), 0.0) - miss
-            sentence = np.repeat(np.arange(len(feats)), feats.key_counts.astype(np.int64))
+            # Per sentence, the sums over its keys of: the miss terms, the gains, the informative keys,
+            # what its keys win against an unrelated sentence on average and its variance, the
+            # match rates of its informative keys.
+            per_key = (miss, gain, (gain > 0).astype(float), p * gain, p * (1 - p) * gain * gain,
+                       np.where(gain > 0, rate, 0.0))
             flat = feats.keys.flat
-            per_sentence_miss = np.bincount(sentence, miss[flat], minlength=len(feats))
-            own = np.bincount(sentence, gain[flat], minlength=len(feats))
-            informative = np.bincount(sentence, (gain[flat] > 0).astype(float), minlength=len(feats))
-            # What a sentence's keys win against an unrelated sentence, on average and its variance.
-            chance_mean = per_sentence_miss + np.bincount(sentence, (p * gain)[flat], minlength=len(feats))
-            chance_var = np.bincount(sentence, (p * (1 - p) * gain * gain)[flat], minlength=len(feats))
-            expected = np.bincount(sentence, np.where(gain > 0, rate, 0.0)[flat], minlength=len(feats))
+            sums: np.ndarray | list[np.ndarray]
+            if kernels.wanted(len(feats)):   # compiled: the same sums, one pass
+                sums = kernels.sentence_sums(feats.keys.bounds, flat, np.stack(per_key))
+            else:
+                sentence = np.repeat(np.arange(len(feats)), feats.key_counts.astype(np.int64))
+                sums = [np.bincount(sentence, values[flat], minlength=len(feats)) for values in per_key]
+            per_sentence_miss, own, informative, chance_gain, chance_var, expected = sums
+            chance_mean = per_sentence_miss + chance_gain
             return (gain, own, np.concatenate(([0.0], np.cumsum(per_sentence_miss))), informative,
                     chance_mean, chance_var, expected)
         s_gain, s_own, s_miss, s_inf, s_mean, s_var, s_exp = side(document_frequencies(tgt, vocab_size), src,

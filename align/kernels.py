@@ -55,7 +55,8 @@ def _compiled():
     globals()["_postings"] = jit(_postings)
     globals()["_reset"] = jit(_reset)
     return {"search_rows": jit(_search_rows), "forward_rows": jit(_forward_rows),
-            "backward_rows": jit(_backward_rows), "hit_blocks": jit(_hit_blocks)}
+            "backward_rows": jit(_backward_rows), "hit_blocks": jit(_hit_blocks),
+            "sentence_sums": jit(_sentence_sums), "document_counts": jit(_document_counts)}
 
 
 def search_rows(*args) -> None:
@@ -68,6 +69,22 @@ def forward_rows(*args) -> None:
 
 def backward_rows(*args) -> None:
     _compiled()["backward_rows"](*args)
+
+
+def sentence_sums(bounds: np.ndarray, flat: np.ndarray, per_key: np.ndarray) -> np.ndarray:
+    """For each row of ``per_key`` (values by key id) and each sentence (``bounds`` / ``flat``: its
+    key ids), the sum of the values of the sentence's keys, added in order from 0.0: what
+    ``np.bincount(sentence_of_each_key, row[flat])`` gives, in one pass for all the rows."""
+    out = np.zeros((per_key.shape[0], len(bounds) - 1))
+    _compiled()["sentence_sums"](bounds, flat, np.ascontiguousarray(per_key), out)
+    return out
+
+
+def document_counts(bounds: np.ndarray, flat: np.ndarray, vocab_size: int) -> np.ndarray:
+    """For each key id, in how many sentences it occurs (once per sentence however often)."""
+    counts = np.zeros(vocab_size, np.int64)
+    _compiled()["document_counts"](bounds, flat, counts, np.full(vocab_size, -1, np.int64))
+    return counts
 
 
 _scratch = threading.local()
@@ -249,3 +266,21 @@ def _hit_blocks(s_bounds, s_flat, t_bounds, t_flat, src_weights, tgt_weights, sr
                         tgt_n[cell] += 1.0
                         node = node_next[node]
         _reset(s_bounds, s_flat, s0, rows, table[2], table[3])
+
+
+def _sentence_sums(bounds, flat, per_key, out):
+    for s in range(bounds.shape[0] - 1):
+        for c in range(per_key.shape[0]):
+            acc = 0.0
+            for q in range(bounds[s], bounds[s + 1]):
+                acc += per_key[c, flat[q]]
+            out[c, s] = acc
+
+
+def _document_counts(bounds, flat, counts, last):
+    for s in range(bounds.shape[0] - 1):
+        for q in range(bounds[s], bounds[s + 1]):
+            k = flat[q]
+            if last[k] != s:
+                last[k] = s
+                counts[k] += 1

@@ -405,6 +405,34 @@ def test_compiled_hit_counts_equal_the_numpy_ones(seed, monkeypatch):
     assert sum(float(b.sum()) for b in numba_blocks) > 0 and any(b.size == 0 for b, *_ in numba_single)
 
 
+def test_compiled_key_weights_equal_the_numpy_ones(monkeypatch):
+    # kernels.sentence_sums / document_counts (numba) against numpy's bincounts in KeyWeights.build and
+    # encoder.document_frequencies: every per-key and per-sentence array, bit for bit (refit scale too).
+    pytest.importorskip("numba", reason="numba not installed (pip install alinea[fast])")
+    from dataclasses import fields, replace
+
+    from alinea.align import aligner
+    from alinea.align.dictionary import default_dictionary
+    from alinea.align.encoder import Vocabulary, document_frequencies, encode_side
+
+    src, tgt, _ = un_like_pair(400, 81, omission_rate=0.05)
+    tgt = tgt + [""]   # a sentence without keys
+    vocab = Vocabulary(default_dictionary())
+    src_f, tgt_f = encode_side(src, "es", vocab), encode_side(tgt, "en", vocab)
+    model = replace(aligner.CostModel(ratio=1.1), miss_rate_scale=0.7)
+    built = {}
+    for kernels in ("numpy", "numba"):
+        monkeypatch.setenv("ALINEA_KERNELS", kernels)
+        built[kernels] = (aligner.KeyWeights.build(src_f, tgt_f, vocab, model),
+                          document_frequencies(src_f, len(vocab)), document_frequencies(tgt_f, len(vocab)))
+    for field in fields(aligner.KeyWeights):
+        expected, got = getattr(built["numpy"][0], field.name), getattr(built["numba"][0], field.name)
+        assert expected.shape == got.shape and np.array_equal(expected, got), field.name
+    for expected, got in zip(built["numpy"][1:], built["numba"][1:]):
+        assert np.array_equal(expected, got)
+    assert built["numba"][0].src_chance_var.sum() > 0
+
+
 def test_word_tokens_equal_the_word_regex():
     # encoder.word_tokens (whitespace split, regex only on tokens that are not all letters) against
     # the regex over the whole text: digits, underscores, hyphens, superscripts, combining accents,
