@@ -279,6 +279,11 @@ class BeadCosts:
         blocks, s_lo, t_lo = self._matches(rows, j_grid)
         i_abs = (self.s0 + rows)[:, None]    # one per row: per-row terms are computed once per row
         j_abs = self.t0 + j_grid
+        if kernels.wanted(len(self.src)):   # compiled: the same costs
+            count = len(rows)
+            return self._compiled_costs(i_abs, j_abs, blocks, (np.zeros(count), np.full(count, s_lo),
+                                                               np.full(count, t_lo), np.full(count, blocks[0].shape[0]),
+                                                               np.full(count, blocks[0].shape[1])))
         cells = _Cells(self, i_abs, j_abs, blocks, s_lo, t_lo)
         return {mv: self.costs(mv, cells) for mv in self.model.moves}
 
@@ -305,9 +310,37 @@ class BeadCosts:
         i_abs = (self.s0 + rows)[:, None]    # one per row: per-row terms are computed once per row
         j_abs = self.t0 + j_grid
         src_sizes, tgt_sizes = src_ranges[:, 1] - src_ranges[:, 0], tgt_ranges[:, 1] - tgt_ranges[:, 0]
+        if kernels.wanted(len(self.src)):   # compiled: the same costs
+            of_row = chunk[:, 0]
+            return self._compiled_costs(i_abs, j_abs, blocks, (offsets[of_row], src_ranges[of_row, 0],
+                                                               tgt_ranges[of_row, 0], src_sizes[of_row],
+                                                               tgt_sizes[of_row]))
         cells = _Cells(self, i_abs, j_abs, blocks, src_ranges[chunk, 0], tgt_ranges[chunk, 0], offsets[chunk],
                        src_sizes[chunk], tgt_sizes[chunk])
         return {mv: self.costs(mv, cells) for mv in self.model.moves}
+
+    def _compiled_costs(self, i_abs: np.ndarray, j_abs: np.ndarray, blocks: tuple[np.ndarray, ...],
+                        block_of_row: tuple[np.ndarray, ...]) -> dict[tuple[int, int], np.ndarray]:
+        """``costs`` of every move at the cells, by ``kernels.bead_costs`` (the same numbers): row
+        ``i_abs[r, 0]``, column ``j_abs[r, k]``; ``blocks`` as ``hit_count_blocks`` gives them and,
+        per row, where its block starts, the block's first sentences and its shape."""
+        model, weights = self.model, self.weights
+        moves = model.moves
+        out = kernels.bead_costs(
+            moves, np.array([model.prior_cost(mv) for mv in moves]), np.ascontiguousarray(i_abs[:, 0], np.int64),
+            np.ascontiguousarray(j_abs, np.int64), int(self.s0), int(self.t0), model.ratio, model.variance,
+            model.lexical_weight, float(model.orphan_penalty), float(model.min_orphan_keys), self.src_len_cum,
+            self.tgt_len_cum, self.src.log_lengths, self.tgt.log_lengths,
+            (weights.src_own, weights.tgt_own, weights.src_informative, weights.tgt_informative, weights.src_miss_cum,
+             weights.tgt_miss_cum),
+            tuple(np.ascontiguousarray(block).ravel() for block in blocks),
+            tuple(np.ascontiguousarray(values, np.int64) for values in block_of_row))
+        costs = {mv: out[k] for k, mv in enumerate(moves)}
+        if self.structure is not None:
+            for a, b in moves:
+                if b:
+                    costs[a, b] = costs[a, b] + self._structure_penalty(a, b, i_abs, j_abs)
+        return costs
 
     def costs(self, move: tuple[int, int], cells: _Cells) -> np.ndarray:
         """Cost of beads of type ``move`` ending at the cells."""

@@ -60,10 +60,14 @@ def log_erfc(x: np.ndarray) -> np.ndarray:
     taken in log form so that it stays finite far in the tail.
     """
     t = 1.0 / (1.0 + 0.5 * x)
-    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+    return np.log(t) - x * x + erfc_poly(t)
+
+
+def erfc_poly(t):
+    """The polynomial P(t) of :func:`log_erfc` (on arrays, or on floats in ``kernels``: the same operations)."""
+    return -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
         -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
             -0.82215223 + t * 0.17087277))))))))
-    return np.log(t) - x * x + poly
 
 
 def length_cost(len_src: np.ndarray, len_tgt: np.ndarray, ratio: float, variance: float) -> np.ndarray:

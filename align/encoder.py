@@ -377,6 +377,11 @@ class SideFeatures:
         """Prefix sums of the lengths: the length of sentences [a, b) is length_cum[b] - length_cum[a]."""
         return np.concatenate(([0.0], np.cumsum(self.lengths)))
 
+    @cached_property
+    def log_lengths(self) -> np.ndarray:
+        """log(max(length, 1)) of each sentence (the share discount of merged beads)."""
+        return np.log(np.maximum(self.lengths, 1.0))
+
 
 #: Joins the sentences of a side for one tokenizer pass; a letter, so it is a token of its own.
 _SEPARATOR = "\u01c2"

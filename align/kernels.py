@@ -54,9 +54,14 @@ def _compiled():
     globals()["_logaddexp"] = numba.njit(cache=True, nogil=True, inline="always")(_logaddexp)
     globals()["_postings"] = jit(_postings)
     globals()["_reset"] = jit(_reset)
+    globals()["_accumulate"] = jit(_accumulate)
+    from .corelib import erfc_poly
+
+    globals()["_erfc_poly"] = numba.njit(cache=True, nogil=True, inline="always")(erfc_poly)
     return {"search_rows": jit(_search_rows), "forward_rows": jit(_forward_rows),
             "backward_rows": jit(_backward_rows), "hit_blocks": jit(_hit_blocks),
-            "sentence_sums": jit(_sentence_sums), "document_counts": jit(_document_counts)}
+            "sentence_sums": jit(_sentence_sums), "document_counts": jit(_document_counts),
+            "length_logs_wanted": jit(_length_logs_wanted), "bead_costs": jit(_bead_costs)}
 
 
 def search_rows(*args) -> None:
@@ -85,6 +90,37 @@ def document_counts(bounds: np.ndarray, flat: np.ndarray, vocab_size: int) -> np
     counts = np.zeros(vocab_size, np.int64)
     _compiled()["document_counts"](bounds, flat, counts, np.full(vocab_size, -1, np.int64))
     return counts
+
+
+def bead_costs(moves: tuple[tuple[int, int], ...], priors: np.ndarray, i_abs: np.ndarray, j_abs: np.ndarray,
+               s0: int, t0: int, ratio: float, variance: float, lexical_weight: float, orphan_penalty: float,
+               min_orphan_keys: float, src_len_cum: np.ndarray, tgt_len_cum: np.ndarray, src_log_len: np.ndarray,
+               tgt_log_len: np.ndarray, sides: tuple[np.ndarray, ...], blocks: tuple[np.ndarray, ...],
+               block_of_row: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``aligner.BeadCosts.costs`` of every move at the cells (row ``i_abs[r]``, column ``j_abs[r, k]``),
+    compiled, without the structure penalty: shape (moves, rows, columns).
+
+    The logarithms are numpy's (``np.log`` on the values the numpy version takes them of: the
+    first kernel gathers them, numpy takes them, the second kernel uses them); everything else is
+    the numpy version's additions and products in its order, so the costs are the same to the last
+    bit. ``sides``: per sentence, source and target sums of gains (own), informative key counts and
+    prefix sums of the miss terms; ``blocks``: the four flat arrays of ``encoder.hit_count_blocks``;
+    ``block_of_row``: per row, where its block starts, its first source and target sentence, its
+    rows and columns.
+    """
+    compiled = _compiled()
+    move_a = np.array([a for a, _ in moves], np.int64)
+    move_b = np.array([b for _, b in moves], np.int64)
+    rows, width = j_abs.shape
+    t_arg = np.ones((len(moves), rows, width))
+    totals = np.ones((2, len(moves), rows, width))
+    compiled["length_logs_wanted"](move_a, move_b, i_abs, j_abs, s0, t0, ratio, variance, src_len_cum, tgt_len_cum,
+                                   t_arg, totals)
+    out = np.empty((len(moves), rows, width))
+    compiled["bead_costs"](move_a, move_b, priors, i_abs, j_abs, s0, t0, ratio, variance, lexical_weight,
+                           orphan_penalty, min_orphan_keys, src_len_cum, tgt_len_cum, src_log_len, tgt_log_len,
+                           np.log(t_arg), np.log(totals), *sides, *blocks, *block_of_row, out)
+    return out
 
 
 _scratch = threading.local()
@@ -216,6 +252,30 @@ def _postings(bounds, flat, first, count, findable, head, last, node_row, node_n
                 nodes += 1
 
 
+def _accumulate(bounds, flat, first, count, weights, head, node_row, node_next, out_w, out_n, offset, stride,
+                other_stride):
+    """For each key occurrence (weight > 0) of ``count`` sentences from ``first``, its weight and a count
+    added to the cell of (its sentence, each sentence of ``head``'s lists holding the key), in order."""
+    for x in range(count):
+        for q in range(bounds[first + x], bounds[first + x + 1]):
+            k = flat[q]
+            w = weights[k]
+            if w > 0:
+                node = head[k]
+                while node >= 0:
+                    cell = offset + x * stride + node_row[node] * other_stride
+                    out_w[cell] += w
+                    out_n[cell] += 1.0
+                    node = node_next[node]
+
+
+def _erfc_poly(t):
+    """``corelib.erfc_poly`` (``_compiled`` puts its compiled version here)."""
+    from .corelib import erfc_poly
+
+    return erfc_poly(t)
+
+
 def _reset(bounds, flat, first, count, head, last):
     for q in range(bounds[first], bounds[first + count]):
         head[flat[q]] = -1
@@ -240,31 +300,13 @@ def _hit_blocks(s_bounds, s_flat, t_bounds, t_flat, src_weights, tgt_weights, sr
         node_next = np.empty(max(s_count, t_count), np.int64)
         # Source keys (weight > 0) found in the target sentences of the block.
         _postings(t_bounds, t_flat, t0, cols, src_weights, table[0], table[1], node_row, node_next)
-        for a in range(rows):
-            for q in range(s_bounds[s0 + a], s_bounds[s0 + a + 1]):
-                k = s_flat[q]
-                w = src_weights[k]
-                if w > 0:
-                    node = table[0, k]
-                    while node >= 0:
-                        cell = offset + a * cols + node_row[node]
-                        src_w[cell] += w
-                        src_n[cell] += 1.0
-                        node = node_next[node]
+        _accumulate(s_bounds, s_flat, s0, rows, src_weights, table[0], node_row, node_next, src_w, src_n, offset,
+                    cols, 1)
         _reset(t_bounds, t_flat, t0, cols, table[0], table[1])
         # Target keys found in the source sentences.
         _postings(s_bounds, s_flat, s0, rows, tgt_weights, table[2], table[3], node_row, node_next)
-        for b in range(cols):
-            for q in range(t_bounds[t0 + b], t_bounds[t0 + b + 1]):
-                k = t_flat[q]
-                w = tgt_weights[k]
-                if w > 0:
-                    node = table[2, k]
-                    while node >= 0:
-                        cell = offset + node_row[node] * cols + b
-                        tgt_w[cell] += w
-                        tgt_n[cell] += 1.0
-                        node = node_next[node]
+        _accumulate(t_bounds, t_flat, t0, cols, tgt_weights, table[2], node_row, node_next, tgt_w, tgt_n, offset,
+                    1, cols)
         _reset(s_bounds, s_flat, s0, rows, table[2], table[3])
 
 
@@ -284,3 +326,139 @@ def _document_counts(bounds, flat, counts, last):
             if last[k] != s:
                 last[k] = s
                 counts[k] += 1
+
+
+def _length_logs_wanted(move_a, move_b, i_abs, j_abs, s0, t0, ratio, variance, src_len_cum, tgt_len_cum, t_arg,
+                        totals):
+    """What ``_bead_costs`` takes the logarithm of: the t of ``corelib.log_erfc`` (length cost) and
+    the merged target and source lengths (``BeadCosts._lexical_llr``), as numpy computes them."""
+    sqrt2 = math.sqrt(2.0)
+    for mv in range(move_a.shape[0]):
+        a, b = move_a[mv], move_b[mv]
+        if b == 0:
+            continue
+        for r in range(j_abs.shape[0]):
+            i = i_abs[r]
+            i_start = max(i - a, s0)
+            len_s = src_len_cum[i] - src_len_cum[i_start]
+            for k in range(j_abs.shape[1]):
+                j = j_abs[r, k]
+                j_start = max(j - b, t0)
+                len_t = tgt_len_cum[j] - tgt_len_cum[j_start]
+                scaled = len_s * ratio
+                mean = max((scaled + len_t) / 2.0, 1.0)
+                z = abs(scaled - len_t) / math.sqrt(mean * variance)
+                t_arg[mv, r, k] = 1.0 / (1.0 + 0.5 * (z / sqrt2))
+                if b > 1:
+                    totals[0, mv, r, k] = max(len_t, 1.0)
+                if a > 1:
+                    totals[1, mv, r, k] = max(len_s, 1.0)
+
+
+def _bead_costs(move_a, move_b, priors, i_abs, j_abs, s0, t0, ratio, variance, lexical_weight, orphan_penalty,
+                min_orphan_keys, src_len_cum, tgt_len_cum, src_log_len, tgt_log_len, log_t, log_totals,
+                src_own, tgt_own, src_informative, tgt_informative, src_miss_cum, tgt_miss_cum,
+                src_w, tgt_w, src_n, tgt_n, block_offset, block_s_lo, block_t_lo, block_rows, block_cols, out):
+    """``aligner.BeadCosts.costs`` cell by cell (see ``bead_costs``). Per cell, the fields of
+    ``aligner._Cells.pair(da, db)`` are gathered once for all moves (as ``_Cells`` memoizes them);
+    the sums over a bead's sentence pairs go in the order of ``_Cells.row_sum`` / ``col_sum`` /
+    ``block_sum``."""
+    sqrt2 = math.sqrt(2.0)
+    n_moves = move_a.shape[0]
+    most_a, most_b = 1, 1
+    for mv in range(n_moves):
+        most_a, most_b = max(most_a, move_a[mv]), max(most_b, move_b[mv])
+    needed = np.zeros((most_a, most_b), np.bool_)
+    for mv in range(n_moves):
+        for da in range(move_a[mv]):
+            for db in range(move_b[mv]):
+                needed[da, db] = True
+    pair = np.zeros((7, most_a, most_b))
+    rows_idx = np.empty(most_a, np.int64)
+    cols_idx = np.empty(most_b, np.int64)
+    for r in range(j_abs.shape[0]):
+        i = i_abs[r]
+        offset, s_lo, t_lo = block_offset[r], block_s_lo[r], block_t_lo[r]
+        n_rows, n_cols = block_rows[r], block_cols[r]
+        has_block = n_rows * n_cols > 0
+        for da in range(most_a):
+            rows_idx[da] = min(max(i - 1 - da - s_lo, 0), n_rows - 1)
+        for k in range(j_abs.shape[1]):
+            j = j_abs[r, k]
+            if has_block:
+                for db in range(most_b):
+                    cols_idx[db] = min(max(j - 1 - db - t_lo, 0), n_cols - 1)
+                for da in range(most_a):
+                    for db in range(most_b):
+                        if needed[da, db]:
+                            flat = offset + rows_idx[da] * n_cols + cols_idx[db]
+                            found_s, found_t = src_n[flat], tgt_n[flat]
+                            pair[0, da, db] = src_w[flat]
+                            pair[1, da, db] = tgt_w[flat]
+                            pair[2, da, db] = found_s
+                            pair[3, da, db] = found_t
+                            pair[4, da, db] = found_s * tgt_log_len[cols_idx[db] + t_lo]
+                            pair[5, da, db] = found_t * src_log_len[rows_idx[da] + s_lo]
+                            pair[6, da, db] = found_s + found_t
+            for mv in range(n_moves):
+                a, b = move_a[mv], move_b[mv]
+                if b == 0:
+                    out[mv, r, k] = priors[mv]
+                    continue
+                i_start = max(i - a, s0)
+                len_s = src_len_cum[i] - src_len_cum[i_start]
+                j_start = max(j - b, t0)
+                len_t = tgt_len_cum[j] - tgt_len_cum[j_start]
+                # Gale & Church (corelib.length_cost, log_erfc)
+                scaled = len_s * ratio
+                mean = max((scaled + len_t) / 2.0, 1.0)
+                z = abs(scaled - len_t) / math.sqrt(mean * variance)
+                x = z / sqrt2
+                t = 1.0 / (1.0 + 0.5 * x)
+                cost = priors[mv] + -(log_t[mv, r, k] - x * x + _erfc_poly(t))
+                # BeadCosts._lexical_llr
+                llr = src_miss_cum[i] - src_miss_cum[i_start] + tgt_miss_cum[j] - tgt_miss_cum[j_start]
+                if has_block:
+                    for da in range(a):
+                        acc = pair[0, da, 0]
+                        for db in range(1, b):
+                            acc = acc + pair[0, da, db]
+                        llr = llr + min(acc, src_own[rows_idx[da] + s_lo])
+                    for db in range(b):
+                        acc = pair[1, 0, db]
+                        for da in range(1, a):
+                            acc = acc + pair[1, da, db]
+                        llr = llr + min(acc, tgt_own[cols_idx[db] + t_lo])
+                    for side in range(2):
+                        if (side == 0 and b > 1) or (side == 1 and a > 1):
+                            # block_sum(2 | 3) and block_sum(4 | 5): sums over db per da, then over da
+                            count_sum = 0.0
+                            log_sum = 0.0
+                            for da in range(a):
+                                row_count = pair[2 + side, da, 0]
+                                row_log = pair[4 + side, da, 0]
+                                for db in range(1, b):
+                                    row_count = row_count + pair[2 + side, da, db]
+                                    row_log = row_log + pair[4 + side, da, db]
+                                count_sum = row_count if da == 0 else count_sum + row_count
+                                log_sum = row_log if da == 0 else log_sum + row_log
+                            llr = llr - (log_totals[side, mv, r, k] * count_sum - log_sum)
+                cost = cost - lexical_weight * llr
+                if (a > 1 or b > 1) and orphan_penalty != 0.0 and has_block:
+                    count = 0.0
+                    if a > 1:
+                        for da in range(a):
+                            hits = pair[6, da, 0]
+                            for db in range(1, b):
+                                hits = hits + pair[6, da, db]
+                            if hits == 0 and src_informative[rows_idx[da] + s_lo] >= min_orphan_keys:
+                                count += 1.0
+                    if b > 1:
+                        for db in range(b):
+                            hits = pair[6, 0, db]
+                            for da in range(1, a):
+                                hits = hits + pair[6, da, db]
+                            if hits == 0 and tgt_informative[cols_idx[db] + t_lo] >= min_orphan_keys:
+                                count += 1.0
+                    cost = cost + orphan_penalty * count
+                out[mv, r, k] = cost

@@ -433,6 +433,41 @@ def test_compiled_key_weights_equal_the_numpy_ones(monkeypatch):
     assert built["numba"][0].src_chance_var.sum() > 0
 
 
+@pytest.mark.parametrize("structured", [False, True])
+def test_compiled_bead_costs_equal_the_numpy_ones(structured, monkeypatch):
+    # kernels.bead_costs (numba) against BeadCosts' numpy arithmetic, bit for bit: chunks of the search
+    # (bands anywhere, the first rows, column 0), many rows at once (the posterior pass's blocks), a
+    # stretch inside the documents, a refit miss scale, structure penalties added after the kernel.
+    pytest.importorskip("numba", reason="numba not installed (pip install alinea[fast])")
+    from dataclasses import replace
+
+    from alinea.align import aligner
+
+    src_f, tgt_f, model, weights, _ = _encoded(700, 91)
+    model = replace(model, miss_rate_scale=0.8)
+    structure = _random_structure(9, (len(src_f), len(tgt_f))) if structured else None
+    rng = np.random.default_rng(9)
+    checked = 0
+    for s0, t0, s_end, t_end in ((0, 0, len(src_f), len(tgt_f)), (41, 33, len(src_f) - 7, len(tgt_f) - 2)):
+        costs = aligner.BeadCosts(src_f, tgt_f, model, (s0, s_end), (t0, t_end), weights, structure)
+        n, m = costs.shape
+        for count, width, first in ((64, 64, 1), (64, 64, None), (64, 12, None), (3, 5, 1), (1, 4, 1), (300, 17, 1),
+                                    (64, 30, None)):
+            first = int(rng.integers(1, n - count)) if first is None else first
+            rows = np.arange(first, first + count)
+            base = np.rint(rows * m / n).astype(int) - width // 2 + rng.integers(-4, 5, count)
+            base = np.clip(base, 0, m + 1 - width)
+            j_grid = np.minimum(np.maximum.accumulate(base)[:, None] + np.arange(width)[None, :], m)
+            results = {}
+            for kernels in ("numpy", "numba"):
+                monkeypatch.setenv("ALINEA_KERNELS", kernels)
+                results[kernels] = costs(rows, j_grid)
+            for mv in model.moves:
+                assert np.array_equal(results["numpy"][mv], results["numba"][mv]), (s0, count, width, mv)
+                checked += int(np.isfinite(results["numba"][mv]).sum())
+    assert checked > 50000
+
+
 def test_word_tokens_equal_the_word_regex():
     # encoder.word_tokens (whitespace split, regex only on tokens that are not all letters) against
     # the regex over the whole text: digits, underscores, hyphens, superscripts, combining accents,
