@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import ibm1, kernels
+from . import forked, ibm1, kernels
 from .corelib import (
     CHUNK_ROWS,
     CostBlock,
@@ -1031,13 +1031,25 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
             weights = KeyWeights.build(src_f, tgt_f, vocab, model, src_lang)
             plan = _realign_plan(beads, stretches)
             beads = _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, *changed)
-    scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
-    # The posterior above assumes the documents translate each other; weigh that too.
-    linked = np.array([bool(p) and bool(q) for p, q, *_ in beads])
-    z = standardized_evidence(beads, bead_evidence(beads, src_f, tgt_f, model, weights), weights)
-    found = translation_evidence(z, linked, chance_evidence(beads, src_f, tgt_f, model, weights))
+    # The posteriors assume the documents translate each other; the evidence model weighs that too.
+    # The two are independent: on long documents the evidence is computed by a forked process meanwhile.
+    if forked.wanted(min(n, m)):
+        evidence = forked.Forked(_translation_evidence, beads, src_f, tgt_f, model, weights)
+        scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
+        found = evidence.result()
+    else:
+        scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
+        found = _translation_evidence(beads, src_f, tgt_f, model, weights)
     return Alignment([Bead(p, q, round(s * float(t), 4)) for (p, q, *_), s, t in zip(beads, scores, found.posterior)],
                      tuple(kept), tuple(dropped), found.translated)
+
+
+def _translation_evidence(beads, src_f: SideFeatures, tgt_f: SideFeatures, model: CostModel,
+                          weights: KeyWeights):
+    """How likely each bead's stretch is a translation, not chance (``alinea.align.evidence``)."""
+    linked = np.array([bool(p) and bool(q) for p, q, *_ in beads])
+    z = standardized_evidence(beads, bead_evidence(beads, src_f, tgt_f, model, weights), weights)
+    return translation_evidence(z, linked, chance_evidence(beads, src_f, tgt_f, model, weights))
 
 
 #: The align summary warns when more than this share of the sentences is unaligned ...

@@ -473,71 +473,35 @@ def encode_side(texts: list[str], lang: str, vocab: Vocabulary) -> SideFeatures:
     )
 
 
-#: Sentences on each side from which the two sides are encoded at the same time, the target side in
-#: a forked process (encoding is Python string work: a thread would wait for the interpreter lock).
-#: Below this the fork and the transfer back (about 0.1 s at 20,000 sentences) cost more than
-#: they save; ``ALINEA_PARALLEL=0`` turns it off.
-PARALLEL_SENTENCES = 20000
-
-
 def encode_sides(src_texts: list[str], src_lang: str, tgt_texts: list[str], tgt_lang: str,
                  vocab: Vocabulary) -> tuple[SideFeatures, SideFeatures]:
     """``encode_side`` of the source side, then of the target side, into one fresh ``vocab``.
 
-    Long documents (``PARALLEL_SENTENCES``) on a machine with two cores or more: the target side
-    is encoded by a forked process into a vocabulary of its own while this process encodes the
-    source side; its keys are then renumbered into ``vocab`` in the order it met them
-    (:meth:`Vocabulary.adopt`), which gives every key and word the id the serial order gives it.
-    If the process fails, the target side is encoded here.
+    Long documents (``alinea.align.forked``): the target side is encoded by a forked process into a
+    vocabulary of its own while this process encodes the source side; its keys are then renumbered
+    into ``vocab`` in the order it met them (:meth:`Vocabulary.adopt`), which gives every key and
+    word the id the serial order gives it.
     """
-    if not _parallel_encoding(len(src_texts), len(tgt_texts), src_lang, tgt_lang, vocab):
-        return encode_side(src_texts, src_lang, vocab), encode_side(tgt_texts, tgt_lang, vocab)
-    import multiprocessing
-    import warnings
+    from . import forked
 
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_encode_for_parent, args=(tgt_texts, tgt_lang, vocab.dictionary, writer),
-                            daemon=True)
-    with warnings.catch_warnings():
-        # Python 3.12+ warns about fork() in a process with threads; the child runs only Python string
-        # work and numpy without BLAS, and OpenBLAS's idle threads are fork-safe.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        child.start()
-    writer.close()
-    try:
-        src_f = encode_side(src_texts, src_lang, vocab)
-        try:
-            tgt_f, state = reader.recv()
-        except (EOFError, OSError):   # the process died (out of memory, killed): encode here
-            return src_f, encode_side(tgt_texts, tgt_lang, vocab)
-    finally:
-        reader.close()
-        child.join()
+    # The ids of a side's words depend on the words already met in its language: the sides must be
+    # in two languages, the vocabulary fresh.
+    if (not forked.wanted(min(len(src_texts), len(tgt_texts))) or lang_code(src_lang) == lang_code(tgt_lang)
+            or len(vocab) or vocab.words):
+        return encode_side(src_texts, src_lang, vocab), encode_side(tgt_texts, tgt_lang, vocab)
+    target = forked.Forked(_encoded_alone, tgt_texts, tgt_lang, vocab.dictionary)
+    src_f = encode_side(src_texts, src_lang, vocab)
+    tgt_f, state = target.result()
     return src_f, vocab.adopt(tgt_f, *state)
 
 
-def _parallel_encoding(n: int, m: int, src_lang: str, tgt_lang: str, vocab: Vocabulary) -> bool:
-    import multiprocessing
-    import os
-
-    if os.environ.get("ALINEA_PARALLEL", "").strip() == "0" or min(n, m) < PARALLEL_SENTENCES:
-        return False
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    # The ids of a side's words depend on the words already met in its language: the sides must be
-    # in two languages, the vocabulary fresh.
-    return (cores > 1 and "fork" in multiprocessing.get_all_start_methods()
-            and lang_code(src_lang) != lang_code(tgt_lang) and not len(vocab) and not vocab.words)
-
-
-def _encode_for_parent(texts: list[str], lang: str, dictionary: Dictionary | None, pipe) -> None:
-    """In the forked process: ``texts`` encoded into a vocabulary of their own, sent with its keys
-    (in id order), words, stems and token table."""
+def _encoded_alone(texts: list[str], lang: str, dictionary: Dictionary | None):
+    """``texts`` encoded into a vocabulary of their own, with its keys (in id order), words, stems and
+    token table: what :meth:`Vocabulary.adopt` takes."""
     vocab = Vocabulary(dictionary)
     features = encode_side(texts, lang, vocab)
     lang = lang_code(lang)
-    pipe.send((features, (list(vocab.ids), vocab.words, vocab.word_stems, vocab.tokens[lang], lang)))
-    pipe.close()
+    return features, (list(vocab.ids), vocab.words, vocab.word_stems, vocab.tokens[lang], lang)
 
 
 def _phrase_keys(words: Ragged, lang: str, vocab: Vocabulary) -> dict[int, list[str]]:

@@ -12,6 +12,7 @@ path with the same arithmetic (``bead_posteriors`` does not depend on the search
 """
 from __future__ import annotations
 
+import os
 import random
 
 import numpy as np
@@ -484,11 +485,19 @@ def test_word_tokens_equal_the_word_regex():
         assert word_tokens(text) == _WORD.findall(text), text
 
 
+def _forked_from(sentences: int, monkeypatch) -> None:
+    """Share the work with a forked process from ``sentences`` sentences, as on a 2-core machine."""
+    from alinea.align import forked
+
+    monkeypatch.setattr(forked, "MIN_SENTENCES", sentences)
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+
+
 def _encoded_state(src, tgt, parallel: bool, monkeypatch):
     from alinea.align import encoder
     from alinea.align.dictionary import default_dictionary
 
-    monkeypatch.setattr(encoder, "PARALLEL_SENTENCES", 1 if parallel else 10 ** 9)
+    _forked_from(1 if parallel else 10 ** 9, monkeypatch)
     vocab = encoder.Vocabulary(default_dictionary())
     sides = encoder.encode_sides(src, "es", tgt, "en", vocab)
     arrays = [(f.lengths, f.keys.flat, f.keys.bounds, f.key_counts, f.words.flat, f.words.bounds) for f in sides]
@@ -496,24 +505,27 @@ def _encoded_state(src, tgt, parallel: bool, monkeypatch):
                     vocab.tokens)
 
 
-def test_sides_encoded_in_two_processes_equal_the_serial_encoding(monkeypatch):
-    # encoder.encode_sides: the target side encoded by a forked process and renumbered into the
-    # vocabulary gives every key and word the id of the serial order (and the same vocabulary).
+def _fork_or_skip() -> None:
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no fork() on this platform: the sides are always encoded one after the other")
-    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1}, raising=False)
+        pytest.skip("no fork() on this platform: the work is never shared with a forked process")
+
+
+def test_sides_encoded_in_two_processes_equal_the_serial_encoding(monkeypatch):
+    # encoder.encode_sides: the target side encoded by a forked process and renumbered into the
+    # vocabulary gives every key and word the id of the serial order (and the same vocabulary).
+    _fork_or_skip()
+    from alinea.align.encoder import Vocabulary
+
     src, tgt, _ = un_like_pair(400, 71, omission_rate=0.05)
     tgt = tgt + ["El Sr. Pérez-Ruiz dijo: «¿1.000 personas?» (A/58/98, párr. 3) comisión"]   # Spanish words too
     serial_arrays, serial_vocab = _encoded_state(src, tgt, False, monkeypatch)
-    from alinea.align.encoder import Vocabulary
-
     adopted = []
     adopt = Vocabulary.adopt
-    monkeypatch.setattr(Vocabulary, "adopt", lambda self, *args: adopted.append(1) or adopt(self, *args))
+    monkeypatch.setattr(Vocabulary, "adopt", lambda self, *args: adopted.append(os.getpid()) or adopt(self, *args))
     parallel_arrays, parallel_vocab = _encoded_state(src, tgt, True, monkeypatch)
-    assert adopted == [1]   # the target side did come from the other process
+    assert adopted == [os.getpid()]   # the target side did come from another process
     for serial, parallel in zip(serial_arrays, parallel_arrays):
         for a, b in zip(serial, parallel):
             assert a.dtype == b.dtype and np.array_equal(a, b)
@@ -521,27 +533,47 @@ def test_sides_encoded_in_two_processes_equal_the_serial_encoding(monkeypatch):
     assert len(serial_vocab[0]) > 100
 
 
-def test_a_failed_encoding_process_leaves_the_side_to_this_one(monkeypatch, tmp_path):
-    import multiprocessing
-    import os
-
+def test_work_of_a_failed_process_is_done_here(monkeypatch, tmp_path):
+    # forked.Forked: a child that dies (or raises) leaves the work to this process: the same result.
+    _fork_or_skip()
     from alinea.align import encoder
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no fork() on this platform")
-    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1}, raising=False)
     src, tgt, _ = un_like_pair(120, 72)
     serial_arrays, serial_vocab = _encoded_state(src, tgt, False, monkeypatch)
-    def dies(*args):
-        (tmp_path / "started").write_text("")
-        os._exit(3)
-    monkeypatch.setattr(encoder, "_encode_for_parent", dies)
+    alone = encoder._encoded_alone
+    parent = os.getpid()
+
+    def dies_in_the_child(*args):
+        if os.getpid() != parent:
+            (tmp_path / "started").write_text("")
+            os._exit(3)
+        return alone(*args)
+    monkeypatch.setattr(encoder, "_encoded_alone", dies_in_the_child)
     arrays, vocab = _encoded_state(src, tgt, True, monkeypatch)
     assert (tmp_path / "started").exists()
     for serial, parallel in zip(serial_arrays, arrays):
         for a, b in zip(serial, parallel):
             assert np.array_equal(a, b)
     assert vocab == serial_vocab
+
+
+def test_alignment_shared_with_forked_processes_equals_the_serial_one(monkeypatch):
+    # The sides' encoding and the evidence model in forked processes (long documents): the same beads
+    # and confidences, compiled kernels or not.
+    _fork_or_skip()
+    from alinea.align import aligner
+
+    src, tgt, _ = un_like_pair(300, 73, omission_rate=0.06)
+    evidence = aligner._translation_evidence
+    calls: list[int] = []
+    monkeypatch.setattr(aligner, "_translation_evidence", lambda *a: calls.append(os.getpid()) or evidence(*a))
+    results = {}
+    for parallel in (False, True):
+        _forked_from(1 if parallel else 10 ** 9, monkeypatch)
+        calls.clear()
+        results[parallel] = [(b.src, b.tgt, b.score) for b in align_sentences(src, tgt)]
+        assert calls == ([] if parallel else [os.getpid()])   # in the child, not here
+    assert results[True] == results[False]
 
 
 def test_ragged_slices_are_ragged_rows():
