@@ -117,10 +117,35 @@ def bead_costs(moves: tuple[tuple[int, int], ...], priors: np.ndarray, i_abs: np
     compiled["length_logs_wanted"](move_a, move_b, i_abs, j_abs, s0, t0, ratio, variance, src_len_cum, tgt_len_cum,
                                    t_arg, totals)
     out = np.empty((len(moves), rows, width))
-    compiled["bead_costs"](move_a, move_b, priors, i_abs, j_abs, s0, t0, ratio, variance, lexical_weight,
-                           orphan_penalty, min_orphan_keys, src_len_cum, tgt_len_cum, src_log_len, tgt_log_len,
-                           np.log(t_arg), np.log(totals), *sides, *blocks, *block_of_row, out)
+    args = (move_a, move_b, priors, i_abs, j_abs, s0, t0, ratio, variance, lexical_weight, orphan_penalty,
+            min_orphan_keys, src_len_cum, tgt_len_cum, src_log_len, tgt_log_len, np.log(t_arg), np.log(totals),
+            *sides, *blocks, *block_of_row, out)
+    if rows * width < SHARED_CELLS or _helper() is None:
+        compiled["bead_costs"](*args, 0, rows)
+    else:   # the rows' second half on the helper thread meanwhile (the kernel runs without the GIL)
+        half = rows // 2
+        second = _helper().submit(compiled["bead_costs"], *args, half, rows)
+        compiled["bead_costs"](*args, 0, half)
+        second.result()
     return out
+
+
+#: Cells from which ``bead_costs`` shares a call's rows with a helper thread (a 64 x 64 chunk of the search:
+#: the hand-over costs about 0.05 ms, half the kernel about 0.6 ms).
+SHARED_CELLS = 2048
+
+
+@cache
+def _helper():
+    """One helper thread for the compiled kernels (made on first use: only long documents use the
+    kernels), or None on one core or with ``ALINEA_PARALLEL=0``."""
+    from . import forked
+
+    if forked.cores() < 2 or os.environ.get("ALINEA_PARALLEL", "").strip() == "0":
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="alinea-kernels")
 
 
 _scratch = threading.local()
@@ -358,11 +383,12 @@ def _length_logs_wanted(move_a, move_b, i_abs, j_abs, s0, t0, ratio, variance, s
 def _bead_costs(move_a, move_b, priors, i_abs, j_abs, s0, t0, ratio, variance, lexical_weight, orphan_penalty,
                 min_orphan_keys, src_len_cum, tgt_len_cum, src_log_len, tgt_log_len, log_t, log_totals,
                 src_own, tgt_own, src_informative, tgt_informative, src_miss_cum, tgt_miss_cum,
-                src_w, tgt_w, src_n, tgt_n, block_offset, block_s_lo, block_t_lo, block_rows, block_cols, out):
-    """``aligner.BeadCosts.costs`` cell by cell (see ``bead_costs``). Per cell, the fields of
-    ``aligner._Cells.pair(da, db)`` are gathered once for all moves (as ``_Cells`` memoizes them);
-    the sums over a bead's sentence pairs go in the order of ``_Cells.row_sum`` / ``col_sum`` /
-    ``block_sum``."""
+                src_w, tgt_w, src_n, tgt_n, block_offset, block_s_lo, block_t_lo, block_rows, block_cols, out,
+                first_row, end_row):
+    """``aligner.BeadCosts.costs`` cell by cell (see ``bead_costs``), rows ``first_row .. end_row - 1``.
+    Per cell, the fields of ``aligner._Cells.pair(da, db)`` are gathered once for all moves (as
+    ``_Cells`` memoizes them); the sums over a bead's sentence pairs go in the order of
+    ``_Cells.row_sum`` / ``col_sum`` / ``block_sum``."""
     sqrt2 = math.sqrt(2.0)
     n_moves = move_a.shape[0]
     most_a, most_b = 1, 1
@@ -376,7 +402,7 @@ def _bead_costs(move_a, move_b, priors, i_abs, j_abs, s0, t0, ratio, variance, l
     pair = np.zeros((7, most_a, most_b))
     rows_idx = np.empty(most_a, np.int64)
     cols_idx = np.empty(most_b, np.int64)
-    for r in range(j_abs.shape[0]):
+    for r in range(first_row, end_row):
         i = i_abs[r]
         offset, s_lo, t_lo = block_offset[r], block_s_lo[r], block_t_lo[r]
         n_rows, n_cols = block_rows[r], block_cols[r]
