@@ -145,6 +145,8 @@ def _helper():
         return None
     from concurrent.futures import ThreadPoolExecutor
 
+    # A forked child (``alinea.align.forked``) has no copy of the thread: it makes its own if it needs one.
+    os.register_at_fork(after_in_child=_helper.cache_clear)
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="alinea-kernels")
 
 

@@ -582,6 +582,23 @@ def test_alignment_shared_with_forked_processes_equals_the_serial_one(monkeypatc
     assert results[True] == results[False]
 
 
+def test_a_forked_child_makes_its_own_kernel_helper_thread(monkeypatch):
+    # The child of forked.Forked has no copy of the parent's helper thread (kernels._helper): a task
+    # handed to the inherited pool would never run; it gets a pool of its own.
+    _fork_or_skip()
+    from alinea.align import forked
+    from alinea.align import kernels as compiled
+
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    compiled._helper.cache_clear()
+    assert compiled._helper() is not None
+
+    def in_the_child():
+        return compiled._helper().submit(os.getpid).result(timeout=20)
+    assert forked.Forked(in_the_child).result() != os.getpid()   # ran in the child, not here after a failure
+    compiled._helper.cache_clear()
+
+
 def test_ragged_slices_are_ragged_rows():
     from alinea.align.encoder import Ragged
 
