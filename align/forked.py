@@ -29,9 +29,27 @@ def wanted(sentences: int) -> bool:
     """Whether to share the work on documents of ``sentences`` sentences (the shorter side)."""
     import multiprocessing
 
-    if os.environ.get("ALINEA_PARALLEL", "").strip() == "0" or sentences < MIN_SENTENCES:
+    return (sentences >= MIN_SENTENCES and "fork" in multiprocessing.get_all_start_methods()
+            and may_use_second_core())
+
+
+def may_use_second_core() -> bool:
+    """Whether this process may put a second core to work (a forked process, a helper thread): not with
+    ``ALINEA_PARALLEL=0``, on one core, in a worker process of a pool (``alinea batch``'s Dask workers
+    already keep every core busy, and a daemonic process may not fork), nor from a program's other
+    threads, or while it runs threads of its own (fork() copies only the calling thread)."""
+    import multiprocessing
+    import threading
+
+    if os.environ.get("ALINEA_PARALLEL", "").strip() == "0" or cores() < 2 or multiprocessing.current_process().daemon:
         return False
-    return cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    main = threading.main_thread()
+    return threading.current_thread() is main and all(
+        thread is main or thread.name.startswith(HELPER_PREFIX) for thread in threading.enumerate())
+
+
+#: Name prefix of alinea's own helper thread (``kernels._helper``), which a fork may leave behind.
+HELPER_PREFIX = "alinea-kernels"
 
 
 class Forked:
@@ -45,22 +63,29 @@ class Forked:
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
         self._child = context.Process(target=_run, args=(function, args, writer), daemon=True)
-        with warnings.catch_warnings():
-            # Python 3.12+ warns about fork() in a process with threads: the child runs alinea's
-            # own Python and numpy code only (no BLAS), and OpenBLAS's idle threads are fork-safe.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self._child.start()
+        self._started = True
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12+ warns about fork() in a process with threads: the child runs alinea's
+                # own Python and numpy code only (no BLAS), and OpenBLAS's idle threads are fork-safe.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self._child.start()
+        except (OSError, AssertionError):   # no process to be had (limits, a daemonic process): work here
+            self._started = False
         writer.close()
 
     def result(self) -> Any:
         """The function's value, from the child or, if the child failed or died, computed here."""
+        done, value = False, None
         try:
-            done, value = self._reader.recv()
+            if self._started:
+                done, value = self._reader.recv()
         except (EOFError, OSError):   # the child died (out of memory, killed)
-            done, value = False, None
+            done = False
         finally:
             self._reader.close()
-            self._child.join()
+            if self._started:
+                self._child.join()
         return value if done else self.function(*self.args)
 
 

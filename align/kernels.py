@@ -138,16 +138,16 @@ SHARED_CELLS = 2048
 @cache
 def _helper():
     """One helper thread for the compiled kernels (made on first use: only long documents use the
-    kernels), or None on one core or with ``ALINEA_PARALLEL=0``."""
+    kernels), or None where a second core may not be used (``forked.may_use_second_core``)."""
     from . import forked
 
-    if forked.cores() < 2 or os.environ.get("ALINEA_PARALLEL", "").strip() == "0":
+    if not forked.may_use_second_core():
         return None
     from concurrent.futures import ThreadPoolExecutor
 
     # A forked child (``alinea.align.forked``) has no copy of the thread: it makes its own if it needs one.
     os.register_at_fork(after_in_child=_helper.cache_clear)
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="alinea-kernels")
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix=forked.HELPER_PREFIX)
 
 
 _scratch = threading.local()

@@ -446,7 +446,7 @@ def test_compiled_bead_costs_equal_the_numpy_ones(structured, monkeypatch):
     from alinea.align import kernels as compiled
 
     # Rows shared with the kernels' helper thread (as on a machine with two cores) and not.
-    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.setattr(forked, "may_use_second_core", lambda: True)
     compiled._helper.cache_clear()
     monkeypatch.setattr(compiled, "SHARED_CELLS", 500)
     src_f, tgt_f, model, weights, _ = _encoded(700, 91)
@@ -496,7 +496,7 @@ def _forked_from(sentences: int, monkeypatch) -> None:
     from alinea.align import forked
 
     monkeypatch.setattr(forked, "MIN_SENTENCES", sentences)
-    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.setattr(forked, "may_use_second_core", lambda: True)   # (other tests may leave threads running)
 
 
 def _encoded_state(src, tgt, parallel: bool, monkeypatch):
@@ -589,7 +589,7 @@ def test_a_forked_child_makes_its_own_kernel_helper_thread(monkeypatch):
     from alinea.align import forked
     from alinea.align import kernels as compiled
 
-    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.setattr(forked, "may_use_second_core", lambda: True)
     compiled._helper.cache_clear()
     assert compiled._helper() is not None
 
@@ -597,6 +597,41 @@ def test_a_forked_child_makes_its_own_kernel_helper_thread(monkeypatch):
         return compiled._helper().submit(os.getpid).result(timeout=20)
     assert forked.Forked(in_the_child).result() != os.getpid()   # ran in the child, not here after a failure
     compiled._helper.cache_clear()
+
+
+def _second_core_in_a_daemon(queue) -> None:
+    from alinea.align import forked
+
+    queue.put((forked.may_use_second_core(), forked.Forked(os.getpid).result() == os.getpid()))
+
+
+def test_no_second_core_in_pool_workers_or_beside_other_threads(monkeypatch):
+    # alinea batch's Dask workers are daemonic processes (which may not fork, and whose pool keeps
+    # every core busy already); fork() copies only the calling thread. There the work stays here.
+    import multiprocessing
+    import threading
+
+    from alinea.align import forked
+
+    _fork_or_skip()
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.delenv("ALINEA_PARALLEL", raising=False)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    daemon = context.Process(target=_second_core_in_a_daemon, args=(queue,), daemon=True)
+    daemon.start()
+    assert queue.get(timeout=120) == (False, True)   # not allowed, and Forked worked in the daemon itself
+    daemon.join()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, name="someone-else")
+    other.start()
+    try:
+        assert not forked.may_use_second_core()
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setenv("ALINEA_PARALLEL", "0")
+    assert not forked.may_use_second_core()
 
 
 def test_ragged_slices_are_ragged_rows():
