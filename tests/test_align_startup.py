@@ -311,10 +311,11 @@ print(json.dumps({
     assert report["real_modules"] == ["module"] * len(report["real_modules"]) and report["complete"]
 
 
-def test_the_alinea_program_leaves_the_objects_of_a_finished_command_to_exit_and_main_does_not(tmp_path):
-    # `alinea` (console script and python -m alinea) freezes the collector's generations once the
-    # command is done, so that the interpreter's exit does not walk every object; a program that
-    # calls main() itself keeps its collector as it was. The output is written either way.
+def test_the_alinea_program_collects_rarely_and_leaves_a_finished_command_to_exit_and_main_does_not(tmp_path):
+    # `alinea` (console script and python -m alinea) raises the collector's first threshold and
+    # freezes its generations once the command is done, so that the interpreter's exit does not
+    # walk every object; a program that calls main() itself keeps its collector as it was. The
+    # output is written either way.
     import os
     from importlib.metadata import entry_points
 
@@ -325,16 +326,21 @@ def test_the_alinea_program_leaves_the_objects_of_a_finished_command_to_exit_and
     en.write_text("The Committee adopted the report.\nThe session ended.\n", encoding="utf-8")
     probe = """
 import atexit, gc, sys
-atexit.register(lambda: print("frozen", gc.get_freeze_count() > 0))
+atexit.register(lambda: print("frozen", gc.get_freeze_count() > 0, "threshold", gc.get_threshold()[0]))
 sys.argv = ["alinea", "align-lines", sys.argv[1], sys.argv[2], "-o", sys.argv[3]]
 from alinea.cli import {entry}
 {call}
 """
-    for entry, call, frozen in (("run", "run()", True),
-                                ("main", "try:\n    main()\nexcept SystemExit:\n    pass", False)):
+    import gc
+
+    from alinea.cli import PROGRAM_GC_THRESHOLD
+
+    for entry, call, frozen, threshold in (("run", "run()", True, PROGRAM_GC_THRESHOLD),
+                                           ("main", "try:\n    main()\nexcept SystemExit:\n    pass", False,
+                                            gc.get_threshold()[0])):
         out = tmp_path / f"{entry}.tsv"
         done = subprocess.run([sys.executable, "-c", probe.format(entry=entry, call=call), str(es), str(en), str(out)],
                               capture_output=True, text=True, timeout=120, env=dict(os.environ))
         assert done.returncode == 0, done.stderr
-        assert done.stdout.split() == ["frozen", str(frozen)]
+        assert done.stdout.split() == ["frozen", str(frozen), "threshold", str(threshold)]
         assert out.read_text(encoding="utf-8").count("\n") >= 2
