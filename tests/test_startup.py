@@ -16,7 +16,9 @@ import pytest
 
 #: Heavy libraries that no command needs unless it writes or serves what they are for.
 HEAVY = ("pandas", "jinja2", "rich", "translate", "lxml", "matplotlib", "starlette", "uvicorn", "choppa",
-         "openpyxl", "docx", "pypdf", "sacrebleu", "charset_normalizer", "numba", "importlib.metadata")
+         "openpyxl", "docx", "pypdf", "sacrebleu", "charset_normalizer", "numba", "importlib.metadata",
+         # a second process or thread is for long documents only (alinea.align.forked)
+         "multiprocessing", "concurrent.futures")
 
 _RUNNER = """
 import atexit, json, os, sys
@@ -94,4 +96,4 @@ def test_align_imports_the_writers_of_the_outputs_asked_for(tmp_path, extra, nee
     modules, _, _ = _run(tmp_path, "align", str(es), str(en), *args)
     assert set(_loaded(modules, needed)) == needed
     # Output piped to a file: no progress bar, so no rich; no server, no SRX engine, no compiled kernel.
-    assert _loaded(modules, unused + ("rich", "starlette", "uvicorn", "choppa", "numba")) == []
+    assert _loaded(modules, unused + ("rich", "starlette", "uvicorn", "choppa", "numba", "multiprocessing")) == []
