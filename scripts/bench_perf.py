@@ -196,6 +196,15 @@ def scaling(tmp: Path, sizes: list[int], hunalign: str | None, hunalign_sizes: s
     bench_align = _script("bench_align")
     bench_align._check_inputs()
     print(f"\n3. scaling: synthetic UN pairs, each size in a fresh process, numpy loops ({load()})")
+    if importlib.util.find_spec("numba") is not None:
+        # numba compiles the kernels on their first use after an installation (or a change of
+        # alinea.align.kernels) and caches them: a 12,000-pair alignment first, so that the timed
+        # runs below load the cached kernels as every later run does, and the compilation is shown.
+        warm = tmp / "warm.json"
+        warm.write_text(json.dumps(bench_align.synthetic_pair(12000), ensure_ascii=False), encoding="utf-8")
+        result, _ = _align_in_child(warm, "numba")
+        print(f"  (alinea[fast]: 12000 pairs aligned first with the numba kernels in {result['seconds']:.1f} s, "
+              f"which includes compiling them if this installation had not yet cached them)", flush=True)
     seconds: dict[int, float] = {}
     cpu: dict[int, float] = {}
     peaks: dict[int, tuple[int, int]] = {}
