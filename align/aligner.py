@@ -58,8 +58,8 @@ import numpy as np
 from . import forked, ibm1, kernels
 from .corelib import (
     CHUNK_ROWS,
-    CostBlock,
     bead_posteriors,
+    bead_posteriors_many,
     best_path,
     best_paths_whole,
     clamp,
@@ -684,18 +684,6 @@ def _group_costs(src: SideFeatures, tgt: SideFeatures, model: CostModel, weights
     return spans, np.stack([costs.costs(mv, cells) for mv in model.moves], axis=2)  # (stretches, rows, moves, width)
 
 
-class _TableCosts:
-    """A ``CostBlock`` read from one stretch's slice of a ``_group_costs`` table (every cell costed
-    already): the posterior pass of small stretches asks it instead of costing its band again."""
-
-    def __init__(self, table: np.ndarray, moves: tuple[tuple[int, int], ...]) -> None:
-        self.table, self.moves = table, moves
-
-    def __call__(self, rows: np.ndarray, j_grid: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
-        r = (rows - 1)[:, None]
-        return {mv: self.table[r, k, j_grid] for k, mv in enumerate(self.moves)}
-
-
 def _realign_plan(beads, stretches) -> list[tuple[tuple[int, int, int, int] | None, list[int]]]:
     """Where the second pass searches again: everything but the solid 1-1 chains.
 
@@ -746,30 +734,41 @@ def _posteriors(beads, stretches, src_f: SideFeatures, tgt_f: SideFeatures, mode
     """Confidence of each bead: its probability given the documents (``corelib.bead_posteriors``).
 
     Computed stretch by stretch (the anchors are fixed), with the final costs (after
-    the IBM Model 1 pass) divided by ``model.temperature``. The bead costs of a document's
-    small anchored stretches are computed together (``_group_costs``, as the search does: the
-    same numbers), the others' in each stretch's band.
+    the IBM Model 1 pass) divided by ``model.temperature``. A document's small anchored
+    stretches are computed together: their bead costs (``_group_costs``, as the search does)
+    and their forward-backward walks (``corelib.bead_posteriors_many``), the same numbers; the
+    others' in each stretch's band.
     """
-    tables: dict[int, np.ndarray] = {}
+    ends_i = np.cumsum([len(b[0]) for b in beads])
+    ends_j = np.cumsum([len(b[1]) for b in beads])
+    # Each stretch's beads: up to the first one that reaches its end on both sides (beads never
+    # cross an anchor). bead_posteriors reads only their sizes, so they are not renumbered.
+    paths, k = [], 0
+    for _, s1, _, t1 in stretches:
+        end = max(k, int(np.searchsorted(ends_i, s1)), int(np.searchsorted(ends_j, t1))) + 1
+        paths.append(beads[k:end])
+        k = end
+
+    def problem(number: int):
+        s0, s1, t0, t1 = stretches[number]
+        zero_one = np.full(t1 - t0, model.prior_cost((0, 1)))    # (BeadCosts.null_costs("tgt"))
+        return s1 - s0, t1 - t0, zero_one, paths[number]
+
+    posteriors: dict[int, np.ndarray] = {}
     small = _batched(stretches)
     for group in _stretch_groups([stretches[k] for k in small]):
         _, table = _group_costs(src_f, tgt_f, model, weights, [stretches[small[g]] for g in group], structure)
-        tables.update((small[g], table[position]) for position, g in enumerate(group))
+        found = bead_posteriors_many(table, [problem(small[g]) for g in group], model.moves, model.temperature,
+                                     model.posterior_halo)
+        posteriors.update((small[g], post) for g, post in zip(group, found))
     scores: list[float] = []
-    ends_i = np.cumsum([len(b[0]) for b in beads])
-    ends_j = np.cumsum([len(b[1]) for b in beads])
-    k = 0
     for number, (s0, s1, t0, t1) in enumerate(stretches):
-        # The stretch's beads: up to the first one that reaches its end on both sides (beads never
-        # cross an anchor). bead_posteriors reads only their sizes, so they are not renumbered.
-        end = max(k, int(np.searchsorted(ends_i, s1)), int(np.searchsorted(ends_j, t1))) + 1
-        costs: CostBlock = (_TableCosts(tables[number], model.moves) if number in tables else
-                            BeadCosts(src_f, tgt_f, model, (s0, s1), (t0, t1), weights, structure))
-        zero_one = np.full(t1 - t0, model.prior_cost((0, 1)))    # (BeadCosts.null_costs("tgt"))
-        post = bead_posteriors(s1 - s0, t1 - t0, costs, zero_one, beads[k:end], model.moves,
-                               model.temperature, model.posterior_halo)
+        post = posteriors.get(number)
+        if post is None:
+            n, m, zero_one, path = problem(number)
+            post = bead_posteriors(n, m, BeadCosts(src_f, tgt_f, model, (s0, s1), (t0, t1), weights, structure),
+                                   zero_one, path, model.moves, model.temperature, model.posterior_halo)
         scores += [round(float(x), 4) for x in post]
-        k = end
     return scores
 
 

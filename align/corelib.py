@@ -396,7 +396,13 @@ _LOG_ZERO = -1e30
 
 def _path_band(n: int, m: int, path: Path, halo: int) -> tuple[np.ndarray, int]:
     """A band of target positions around a path: nondecreasing first column per row, and its width."""
-    starts_i, ends_i, starts_j, ends_j = _bead_spans(path)
+    return _spans_band(n, m, _bead_spans(path), halo)
+
+
+def _spans_band(n: int, m: int, spans: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                halo: int) -> tuple[np.ndarray, int]:
+    """``_path_band`` of a path given as its ``_bead_spans``."""
+    starts_i, ends_i, starts_j, ends_j = spans
     # Row r is touched by the beads that start at or before it and end at or after it (a run of
     # beads, in order): its lowest column is where the first of them starts, its highest where the
     # last of them ends.
@@ -520,6 +526,139 @@ def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
     lp_bead = np.where(ni == i, zl[nj], logp[ni, code_of[ni - i, nj - j], nj - base[ni]].astype(np.float64))
     out = alpha[i, j - base[i]] + lp_bead + beta[ni, nj - base[ni]] - total
     return np.clip(np.exp(np.minimum(out, 0.0)), 0.0, 1.0)
+
+
+
+def bead_posteriors_many(costs: np.ndarray, problems: list[tuple[int, int, np.ndarray, Path]],
+                         moves: tuple[tuple[int, int], ...] = MOVES, temperature: float = 1.0,
+                         halo: int = 4) -> list[np.ndarray]:
+    """:func:`bead_posteriors` of many small problems ``(n, m, zero_one, path)`` at once (each
+    ``n < CHUNK_ROWS``, as for ``searched_whole``): the same probabilities, bit for bit.
+
+    ``costs[s, r, k, j]`` is the cost of bead ``moves[k]`` ending at source position ``r + 1`` and
+    target position ``j`` of problem ``s``, as ``best_paths_whole`` reads it (the search's table of
+    a group of small stretches): problem s's ``bead_posteriors`` with a cost block that reads it.
+    One by one, a small problem pays a fixed cost (a hundred-odd array operations on a band of a
+    few cells) that is most of its time: a document with 60 paragraph numbers paid it 60 times.
+    Here the problems are padded to one shape (the most rows, the widest band) and every step
+    of the forward and backward walks runs on all of them together, each cell with the same
+    operations in the same order as alone. A problem's own cells are the first ``width`` of its
+    band: the walks along a row run left to right (the padding comes after its cells) and, for
+    the backward walk's right-to-left sums, over the problem's own cells reversed in place.
+    """
+    out: list[np.ndarray] = []
+    todo: list[int] = []
+    for k, (n, m, _, path) in enumerate(problems):
+        out.append(np.zeros(0) if not path else np.ones(len(path)))
+        if path and n and m:
+            if n >= CHUNK_ROWS:
+                raise ValueError("bead_posteriors_many is for problems of fewer than CHUNK_ROWS rows")
+            todo.append(k)
+    if not todo:
+        return out
+    count = len(todo)
+    stretch = np.arange(count)
+    spans = [_bead_spans(problems[k][3]) for k in todo]
+    bands = [_spans_band(problems[k][0], problems[k][1], span, halo) for k, span in zip(todo, spans)]
+    n_s = np.array([problems[k][0] for k in todo], dtype=np.int64)
+    m_s = np.array([problems[k][1] for k in todo], dtype=np.int64)
+    widths = np.array([width for _, width in bands], dtype=np.int64)
+    rows_max, width_max = int(n_s.max()), int(widths.max())
+    base = np.empty((count, rows_max + 1), dtype=np.int64)
+    for s, (own_base, _) in enumerate(bands):
+        base[s, :len(own_base)] = own_base
+        base[s, len(own_base):] = own_base[-1]               # rows past a problem's end: never read
+    n_moves = len(moves)
+    move_a = np.array([a for a, _ in moves])
+    move_b = np.array([b for _, b in moves])
+    offsets = np.arange(width_max)
+    # zl[s, j] as bead_posteriors' zl of problem s (padded with log(0) past its own length).
+    zl = np.full((count, int(m_s.max()) + width_max + 2), _LOG_ZERO)
+    for s, k in enumerate(todo):
+        zl[s, 1:m_s[s] + 1] = -problems[k][2].astype(np.float64) / temperature
+    alpha = np.full((count, rows_max + 1, width_max), _LOG_ZERO)
+    beta = np.full((count, rows_max + 1, width_max), _LOG_ZERO)
+    columns = base[:, :, None] + offsets[None, None, :]
+    own = (offsets[None, None, :] < widths[:, None, None]) & (np.arange(rows_max + 1)[None, :, None]
+                                                               <= n_s[:, None, None])
+    in_matrix = (columns <= m_s[:, None, None]) & own
+    at = stretch[:, None, None]
+
+    # The beads' log-probabilities (bead_posteriors' logp), every problem's rows from one gather.
+    rows = np.arange(1, rows_max + 1)
+    j_grid = columns[:, rows]                                                        # (problems, rows, width)
+    table = costs[np.array(todo)[:, None, None, None], (rows - 1)[None, :, None, None],
+                  np.arange(n_moves)[None, None, :, None],
+                  np.minimum(j_grid, m_s[:, None, None])[:, :, None, :]]           # (problems, rows, moves, width)
+    lp = -table / temperature
+    bad = (j_grid[:, :, None, :] < move_b[None, None, :, None]) | ~in_matrix[:, rows][:, :, None, :] | ~np.isfinite(lp)
+    logp = np.full((count, rows_max + 1, n_moves, width_max), _LOG_ZERO, dtype=np.float32)
+    logp[:, rows] = np.where(bad, _LOG_ZERO, lp)
+
+    # Forward (see bead_posteriors).
+    row0 = np.where(offsets == 0, 0.0, _LOG_ZERO)
+    step0 = np.where(in_matrix[:, 0], zl[stretch[:, None], columns[:, 0]], _LOG_ZERO)
+    step0[:, 0] = 0.0
+    cum0 = np.cumsum(step0, axis=1)
+    alpha[:, 0] = np.where(in_matrix[:, 0], cum0 + np.logaddexp.accumulate(row0 - cum0, axis=1), _LOG_ZERO)
+    prev_rows = rows[:, None] - move_a[None, :]                                      # (rows, moves)
+    prev_k = (j_grid[:, :, None, :] - move_b[None, None, :, None]
+              - base[:, np.maximum(prev_rows, 0)][:, :, :, None])                    # (problems, rows, moves, width)
+    inside = (prev_k >= 0) & (prev_k < widths[:, None, None, None]) & (prev_rows >= 0)[None, :, :, None]
+    prev_k = np.minimum(np.maximum(prev_k, 0), widths[:, None, None, None] - 1)
+    prev_rows = np.maximum(prev_rows, 0)
+    lp_rows = np.where(inside, logp[:, rows], _LOG_ZERO)
+    steps = np.where(in_matrix[:, rows], zl[stretch[:, None, None], j_grid], _LOG_ZERO)
+    steps[:, :, 0] = 0.0
+    step_cum = np.cumsum(steps, axis=2)
+    for r, i in enumerate(rows.tolist()):
+        entry = np.logaddexp.reduce(alpha[at, prev_rows[r][None, :, None], prev_k[:, r]] + lp_rows[:, r], axis=1)
+        alpha[:, i] = np.where(in_matrix[:, i], step_cum[:, r] + np.logaddexp.accumulate(entry - step_cum[:, r],
+                                                                                          axis=1), _LOG_ZERO)
+    last_column = m_s - base[stretch, n_s]
+    total = alpha[stretch, n_s, last_column]
+
+    # Backward (see bead_posteriors), every row in one chunk.
+    chunk = np.arange(rows_max + 1)
+    next_rows = chunk[None, :, None] + move_a[None, None, :]                          # (1, rows, moves)
+    safe_next = np.minimum(next_rows, n_s[:, None, None])                           # (problems, rows, moves)
+    next_k = columns[:, :, None, :] + move_b[None, None, :, None] - base[at, safe_next][..., None]
+    ahead_ok = (next_k >= 0) & (next_k < widths[:, None, None, None]) & (next_rows <= n_s[:, None, None])[..., None]
+    next_k = np.minimum(np.maximum(next_k, 0), widths[:, None, None, None] - 1).astype(np.int32)
+    right_steps = np.where(in_matrix & (columns + 1 <= m_s[:, None, None]),
+                           zl[at, np.minimum(columns + 1, (m_s + widths + 1)[:, None, None])], _LOG_ZERO)
+    # Each problem's own cells reversed in place (the padding stays after them).
+    flip = np.where(offsets[None, :] < widths[:, None], widths[:, None] - 1 - offsets[None, :], offsets[None, :])
+    flip_rows = np.broadcast_to(flip[:, None, :], right_steps.shape)
+    reversed_steps = np.take_along_axis(right_steps, flip_rows, axis=2)
+    reversed_cum = np.cumsum(np.concatenate((np.zeros((count, rows_max + 1, 1)), reversed_steps[:, :, 1:]), axis=2),
+                             axis=2)
+    move_index = np.arange(n_moves)[None, :, None]
+    for i in range(rows_max, -1, -1):
+        rows_i = safe_next[:, i][:, :, None]
+        ahead = np.where(ahead_ok[:, i], beta[at, rows_i, next_k[:, i]] + logp[at, rows_i, move_index, next_k[:, i]],
+                         _LOG_ZERO)
+        exit_ = np.logaddexp.reduce(ahead, axis=1)
+        exit_ = np.where((n_s == i)[:, None] & (columns[:, i] == m_s[:, None]), 0.0, exit_)
+        cum = reversed_cum[:, i]
+        backward = cum + np.logaddexp.accumulate(np.take_along_axis(exit_, flip, axis=1) - cum, axis=1)
+        beta[:, i] = np.where(in_matrix[:, i], np.take_along_axis(backward, flip, axis=1), _LOG_ZERO)
+
+    # The paths' beads, all problems' at once.
+    owner = np.repeat(stretch, [len(problems[k][3]) for k in todo])
+    i, ni, j, nj = (np.concatenate([span[c] for span in spans]) for c in range(4))
+    code_of = np.zeros((int((ni - i).max()) + 1, int((nj - j).max()) + 1), dtype=np.int64)
+    for c, (a, b) in enumerate(moves):
+        if a < code_of.shape[0] and b < code_of.shape[1]:
+            code_of[a, b] = c
+    lp_bead = np.where(ni == i, zl[owner, nj],
+                       logp[owner, ni, code_of[ni - i, nj - j], nj - base[owner, ni]].astype(np.float64))
+    found = alpha[owner, i, j - base[owner, i]] + lp_bead + beta[owner, ni, nj - base[owner, ni]] - total[owner]
+    probabilities = np.clip(np.exp(np.minimum(found, 0.0)), 0.0, 1.0)
+    bounds = np.cumsum([0] + [len(problems[k][3]) for k in todo])
+    for s, k in enumerate(todo):
+        out[k] = probabilities[bounds[s]:bounds[s + 1]]
+    return out
 
 
 def _bead_spans(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -256,31 +256,72 @@ def test_stretches_searched_together_give_the_beads_searched_one_by_one(seed, st
     assert together == alone
 
 
-@pytest.mark.parametrize("seed, structured", [(34, False), (35, True)])
-def test_posteriors_from_the_group_cost_tables_equal_each_stretchs_own_costs(seed, structured):
-    # aligner._posteriors reads small stretches' bead costs from _group_costs tables (_TableCosts):
-    # the same probabilities, to the last bit, as costing each stretch's band with BeadCosts.
+@pytest.mark.parametrize("seed, structured", [(34, False), (35, True), (36, False)])
+def test_posteriors_of_many_stretches_at_once_equal_each_stretchs_own(seed, structured):
+    # aligner._posteriors computes small stretches' posteriors together (corelib.bead_posteriors_many),
+    # reading their bead costs from the search's _group_costs tables: the same probabilities, to the
+    # last bit, as bead_posteriors on each stretch costing its own band with BeadCosts, on real keys,
+    # weights, structure and paths, with stretches of many shapes padded together.
     from alinea.align import aligner
 
     src_f, tgt_f, model, weights, _ = _encoded(700, seed)
     structure = _random_structure(seed, (len(src_f), len(tgt_f))) if structured else None
     stretches = [st for st in _stretches_of(len(src_f), len(tgt_f), random.Random(seed), 90)
                  if corelib.searched_whole(st[1] - st[0], st[3] - st[2])]
-    assert len(stretches) > 30
     checked = 0
     for group in aligner._stretch_groups(stretches):
         spans, table = aligner._group_costs(src_f, tgt_f, model, weights, [stretches[g] for g in group], structure)
-        for position, (s0, s1, t0, t1) in enumerate(spans.tolist()):
+        problems = []
+        for s0, s1, t0, t1 in spans.tolist():
             path = aligner._search(src_f, tgt_f, model, weights, [(s0, s1, t0, t1)], structure)
-            zero_one = np.full(t1 - t0, model.prior_cost((0, 1)))
+            problems.append((s1 - s0, t1 - t0, np.full(t1 - t0, model.prior_cost((0, 1))), path))
+        args = (model.moves, model.temperature, model.posterior_halo)
+        together = corelib.bead_posteriors_many(table, problems, *args)
+        assert len(together) == len(problems)
+        for position, ((n, m, zero_one, path), got) in enumerate(zip(problems, together)):
+            s0, s1, t0, t1 = spans[position].tolist()
             own = aligner.BeadCosts(src_f, tgt_f, model, (s0, s1), (t0, t1), weights, structure)
-            args = (path, model.moves, model.temperature, model.posterior_halo)
-            expected = corelib.bead_posteriors(s1 - s0, t1 - t0, own, zero_one, *args)
-            got = corelib.bead_posteriors(s1 - s0, t1 - t0, aligner._TableCosts(table[position], model.moves),
-                                          zero_one, *args)
-            np.testing.assert_array_equal(got, expected)
-            checked += bool(path)
-    assert checked > 30
+            np.testing.assert_array_equal(got, corelib.bead_posteriors(n, m, own, zero_one, path, *args))
+            checked += len(got)
+    assert checked > 100
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_posteriors_of_many_random_problems_at_once_equal_each_alone(seed):
+    # Random cost tables (some costs infinite), random monotone paths of every bead type, problems of
+    # one row to CHUNK_ROWS - 1 rows and empty ones together; temperatures and halos vary.
+    rng = np.random.default_rng(seed)
+    moves = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+    problems = []
+    for _ in range(30):
+        n, m = int(rng.integers(0, corelib.CHUNK_ROWS)), int(rng.integers(0, 40))
+        if rng.random() < 0.2:
+            n = int(rng.integers(1, 4))
+        path, i, j = [], 0, 0
+        while i < n or j < m:
+            a, b = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3)][int(rng.integers(0, 8))]
+            a, b = min(a, n - i), min(b, m - j)
+            if a or b:
+                path.append((tuple(range(i, i + a)), tuple(range(j, j + b)), 0.0, 0.0))
+                i, j = i + a, j + b
+        problems.append((n, m, rng.random(m) * 5, path))
+    # One table for all (as the search's groups have): past a problem's own size, its last row / column.
+    rows, width = max(max(n for n, *_ in problems), 1), max(m for _, m, *_ in problems) + 1
+    table = rng.random((len(problems), rows, len(moves), width)) * 6
+    table[rng.random(table.shape) < 0.05] = np.inf
+    for s, (n, m, *_) in enumerate(problems):
+        table[s, n:] = table[s, max(n - 1, 0)]
+        table[s, :, :, m + 1:] = table[s, :, :, m:m + 1]
+    temperature, halo = float(rng.uniform(0.7, 1.5)), int(rng.integers(1, 6))
+    together = corelib.bead_posteriors_many(table, problems, moves, temperature, halo)
+    for s, ((n, m, zero_one, path), got) in enumerate(zip(problems, together)):
+        def costs(r, j_grid, s=s):
+            return {mv: table[s, r[:, None] - 1, k, j_grid] for k, mv in enumerate(moves)}
+        np.testing.assert_array_equal(got, corelib.bead_posteriors(n, m, costs, zero_one, path, moves, temperature,
+                                                                   halo))
+    with pytest.raises(ValueError):
+        corelib.bead_posteriors_many(np.zeros((1, corelib.CHUNK_ROWS, len(moves), 2)),
+                                     [(corelib.CHUNK_ROWS, 1, np.zeros(1), [((0,), (0,), 0.0, 0.0)])])
 
 
 @pytest.mark.parametrize("seed", range(4))
