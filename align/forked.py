@@ -15,14 +15,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from .utils import available_cpus
+
 #: Sentences per side from which work is shared with a forked process (about 0.1 s of fork and
 #: transfer at 20,000 sentences, against seconds of work).
 MIN_SENTENCES = 20000
-
-
-def cores() -> int:
-    """CPU cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def wanted(sentences: int) -> bool:
@@ -42,7 +39,8 @@ def may_use_second_core() -> bool:
     import multiprocessing
     import threading
 
-    if os.environ.get("ALINEA_PARALLEL", "").strip() == "0" or cores() < 2 or multiprocessing.current_process().daemon:
+    if (os.environ.get("ALINEA_PARALLEL", "").strip() == "0" or available_cpus() < 2
+            or multiprocessing.current_process().daemon):
         return False
     main = threading.main_thread()
     return threading.current_thread() is main and all(

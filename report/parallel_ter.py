@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from alinea.align.utils import available_cpus
+
 from .mtstats import Metric
 
 #: Below this many segments a process pool costs more than it saves.
@@ -30,14 +32,6 @@ MIN_PARALLEL_SEGMENTS = 500
 
 #: Relative cost of one segment, to order the work (largest tasks first).
 _COST = {"ter": 1.0, "chrf": 0.4, "chrf++": 0.5, "bleu": 0.5}
-
-
-def available_cpus() -> int:
-    """CPUs this process may run on (respects taskset/cgroup affinity)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def serial_statistics(metric: Metric, hyps: Sequence[str],

@@ -240,16 +240,23 @@ def _random_structure(seed: int, sizes: tuple[int, int]):
                  for size in sizes)
 
 
+def _small_stretches(size: int, seed: int, structured: bool, count: int):
+    """An encoded UN-like pair (random structure or none) and those of ``count`` random stretches
+    that the aligner searches and scores together (``corelib.searched_whole``)."""
+    src_f, tgt_f, model, weights, _ = _encoded(size, seed)
+    structure = _random_structure(seed, (len(src_f), len(tgt_f))) if structured else None
+    stretches = [st for st in _stretches_of(len(src_f), len(tgt_f), random.Random(seed), count)
+                 if corelib.searched_whole(st[1] - st[0], st[3] - st[2])]
+    return src_f, tgt_f, model, weights, structure, stretches
+
+
 @pytest.mark.parametrize("seed, structured", [(31, False), (32, True), (33, False)])
 def test_stretches_searched_together_give_the_beads_searched_one_by_one(seed, structured):
     # aligner._search_whole (the second pass's small stretches in one go) against aligner._search
     # on each stretch: the same beads, bead costs and margins, on real keys and weights.
     from alinea.align import aligner
 
-    src_f, tgt_f, model, weights, _ = _encoded(900, seed)
-    structure = _random_structure(seed, (len(src_f), len(tgt_f))) if structured else None
-    stretches = [st for st in _stretches_of(len(src_f), len(tgt_f), random.Random(seed), 120)
-                 if corelib.searched_whole(st[1] - st[0], st[3] - st[2])]
+    src_f, tgt_f, model, weights, structure, stretches = _small_stretches(900, seed, structured, 120)
     assert len(stretches) > 40 and len({st[1] - st[0] for st in stretches}) > 5
     together = aligner._search_whole(src_f, tgt_f, model, weights, stretches, structure)
     alone = [aligner._search(src_f, tgt_f, model, weights, [st], structure) for st in stretches]
@@ -264,10 +271,7 @@ def test_posteriors_of_many_stretches_at_once_equal_each_stretchs_own(seed, stru
     # weights, structure and paths, with stretches of many shapes padded together.
     from alinea.align import aligner
 
-    src_f, tgt_f, model, weights, _ = _encoded(700, seed)
-    structure = _random_structure(seed, (len(src_f), len(tgt_f))) if structured else None
-    stretches = [st for st in _stretches_of(len(src_f), len(tgt_f), random.Random(seed), 90)
-                 if corelib.searched_whole(st[1] - st[0], st[3] - st[2])]
+    src_f, tgt_f, model, weights, structure, stretches = _small_stretches(700, seed, structured, 90)
     checked = 0
     for group in aligner._stretch_groups(stretches):
         spans, table = aligner._group_costs(src_f, tgt_f, model, weights, [stretches[g] for g in group], structure)
@@ -655,7 +659,7 @@ def test_no_second_core_in_pool_workers_or_beside_other_threads(monkeypatch):
     from alinea.align import forked
 
     _fork_or_skip()
-    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.setattr(forked, "available_cpus", lambda: 2)
     monkeypatch.delenv("ALINEA_PARALLEL", raising=False)
     context = multiprocessing.get_context("fork")
     queue = context.Queue()

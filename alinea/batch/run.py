@@ -27,7 +27,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from alinea.align.errors import InputError
-from alinea.align.utils import atomic_write
+from alinea.align.utils import atomic_write, available_cpus
 
 from .corpus import CORPUS_TMX, INDEX_HTML, SUMMARY_JSON, BatchOutcome, write_corpus_outputs
 from .job import (
@@ -88,10 +88,7 @@ def dask_environment() -> dict[str, str]:
 
 def default_workers() -> int:
     """One worker process per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    return available_cpus()
 
 
 # --- planning ----------------------------------------------------------------------
