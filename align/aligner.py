@@ -1032,13 +1032,10 @@ def align(src: Sequence[str | Sentence], tgt: Sequence[str | Sentence], *,
             beads = _second_pass(beads, plan, src_f, tgt_f, model, weights, structure, *changed)
     # The posteriors assume the documents translate each other; the evidence model weighs that too.
     # The two are independent: on long documents the evidence is computed by a forked process meanwhile.
-    if forked.wanted(min(n, m)):
-        evidence = forked.Forked(_translation_evidence, beads, src_f, tgt_f, model, weights)
-        scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
-        found = evidence.result()
-    else:
-        scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
-        found = _translation_evidence(beads, src_f, tgt_f, model, weights)
+    evidence = (forked.Forked(_translation_evidence, beads, src_f, tgt_f, model, weights)
+                if forked.wanted(min(n, m)) else None)
+    scores = _posteriors(beads, stretches, src_f, tgt_f, model, weights, structure)
+    found = evidence.result() if evidence else _translation_evidence(beads, src_f, tgt_f, model, weights)
     return Alignment([Bead(p, q, round(s * float(t), 4)) for (p, q, *_), s, t in zip(beads, scores, found.posterior)],
                      tuple(kept), tuple(dropped), found.translated)
 

@@ -519,11 +519,7 @@ def bead_posteriors(n: int, m: int, cost_block: CostBlock, zero_one: np.ndarray,
 
     # The path's beads: alpha at the start, the bead, beta at the end, over the total.
     i, ni, j, nj = _bead_spans(path)
-    code_of = np.zeros((int((ni - i).max()) + 1, int((nj - j).max()) + 1), dtype=np.int64)
-    for c, (a, b) in enumerate(moves):
-        if a < code_of.shape[0] and b < code_of.shape[1]:
-            code_of[a, b] = c
-    lp_bead = np.where(ni == i, zl[nj], logp[ni, code_of[ni - i, nj - j], nj - base[ni]].astype(np.float64))
+    lp_bead = np.where(ni == i, zl[nj], logp[ni, _move_codes(ni - i, nj - j, moves), nj - base[ni]].astype(np.float64))
     out = alpha[i, j - base[i]] + lp_bead + beta[ni, nj - base[ni]] - total
     return np.clip(np.exp(np.minimum(out, 0.0)), 0.0, 1.0)
 
@@ -647,12 +643,8 @@ def bead_posteriors_many(costs: np.ndarray, problems: list[tuple[int, int, np.nd
     # The paths' beads, all problems' at once.
     owner = np.repeat(stretch, [len(problems[k][3]) for k in todo])
     i, ni, j, nj = (np.concatenate([span[c] for span in spans]) for c in range(4))
-    code_of = np.zeros((int((ni - i).max()) + 1, int((nj - j).max()) + 1), dtype=np.int64)
-    for c, (a, b) in enumerate(moves):
-        if a < code_of.shape[0] and b < code_of.shape[1]:
-            code_of[a, b] = c
     lp_bead = np.where(ni == i, zl[owner, nj],
-                       logp[owner, ni, code_of[ni - i, nj - j], nj - base[owner, ni]].astype(np.float64))
+                       logp[owner, ni, _move_codes(ni - i, nj - j, moves), nj - base[owner, ni]].astype(np.float64))
     found = alpha[owner, i, j - base[owner, i]] + lp_bead + beta[owner, ni, nj - base[owner, ni]] - total[owner]
     probabilities = np.clip(np.exp(np.minimum(found, 0.0)), 0.0, 1.0)
     bounds = np.cumsum([0] + [len(problems[k][3]) for k in todo])
@@ -660,6 +652,16 @@ def bead_posteriors_many(costs: np.ndarray, problems: list[tuple[int, int, np.nd
         out[k] = probabilities[bounds[s]:bounds[s + 1]]
     return out
 
+
+
+def _move_codes(sizes_a: np.ndarray, sizes_b: np.ndarray, moves: tuple[tuple[int, int], ...]) -> np.ndarray:
+    """The number in ``moves`` of each bead of sizes (a, b) (0 for a size that is no move: a 0-1 bead,
+    whose probability is read elsewhere)."""
+    code_of = np.zeros((int(sizes_a.max()) + 1, int(sizes_b.max()) + 1), dtype=np.int64)
+    for c, (a, b) in enumerate(moves):
+        if a < code_of.shape[0] and b < code_of.shape[1]:
+            code_of[a, b] = c
+    return code_of[sizes_a, sizes_b]
 
 def _bead_spans(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Where each bead of a path starts and ends: source start, source end, target start, target end."""
